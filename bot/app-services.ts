@@ -1,0 +1,27 @@
+import type { Clock } from '../services/clock';
+import type { Config } from '../services/config';
+import type { CardPosts } from '../services/card-posts';
+import type { Conversations } from '../services/conversations';
+import type { Directory } from '../services/directory/directory';
+import type { AuditLog } from '../services/log/audit-log';
+import type { ExportLinks } from '../services/log/export-links';
+import type { Logger } from '../services/logger';
+import type { Messenger } from '../services/messaging';
+import type { Store } from '../services/store/port';
+import type { CalendarTime } from '../services/time';
+
+/** Everything the composition root builds and hands to the bot's features. */
+export interface AppServices {
+  config: Config;
+  clock: Clock;
+  time: CalendarTime;
+  store: Store;
+  log: AuditLog;
+  directory: Directory;
+  conversations: Conversations;
+  cardPosts: CardPosts;
+  /** Every proactive send goes through this one messenger. */
+  messenger: Messenger;
+  exportLinks: ExportLinks;
+  logger: Logger;
+}

@@ -1,0 +1,177 @@
+import { ActivityTypes, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { Application, TurnState } from '@microsoft/teams-ai';
+import { renderHelp } from '../cards/help';
+import { renderNotice } from '../cards/notice';
+import { CORE_VERBS } from '../cards/verbs';
+import { renderWelcome } from '../cards/welcome';
+import type { ConversationKind, ConversationRecord } from '../services/conversations';
+import type { Actor } from '../services/directory/roles';
+import { SYSTEM_ACTOR } from '../services/log/audit-log';
+import type { AppServices } from './app-services';
+import type { CardAction, Command, Feature, Turn } from './feature';
+import { nearestCommand, parseCommand } from './command-parser';
+import { replyCard, replyText } from './replies';
+
+/** The help command is built from every feature's commands, so it can never leave one out. */
+export function helpCommand(features: Feature[]): Command {
+  return {
+    name: 'help',
+    description: 'Every command, with one line each',
+    featured: true,
+    run: async (turn) => {
+      await replyCard(
+        turn.context,
+        renderHelp({
+          inChannel: turn.inChannel,
+          groups: features.map((f) => ({
+            title: f.title,
+            commands: f.commands.map((c) => ({ usage: c.usage ?? c.name, description: c.description })),
+          })),
+        }),
+      );
+    },
+  };
+}
+
+export function allCommands(features: Feature[]): Command[] {
+  return features.flatMap((f) => f.commands);
+}
+
+function conversationKind(context: TurnContext): ConversationKind {
+  const type = context.activity.conversation?.conversationType;
+  return type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : 'personal';
+}
+
+function tenantOf(context: TurnContext): string | undefined {
+  const a = context.activity;
+  return a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+}
+
+/**
+ * Builds the Teams AI application: routes text commands and card verbs to features, records
+ * every conversation for proactive messages, welcomes on install, and answers every failure
+ * with a short apology instead of silence.
+ */
+export function buildApplication(adapter: CloudAdapter, services: AppServices, featureList: Feature[]): Application<TurnState> {
+  const { config, directory, conversations, logger } = services;
+  const app = new Application<TurnState>({
+    adapter: adapter as never,
+    botAppId: config.credentials?.appId ?? '',
+    removeRecipientMention: true,
+    startTypingTimer: false,
+  });
+
+  const core: Feature = { title: 'Getting started', commands: [], actions: [] };
+  const features = [core, ...featureList];
+  core.commands.push(helpCommand(features));
+  const commands = allCommands(features);
+
+  /** Resolves who is acting and where; answers and returns undefined when the activity cannot be trusted. */
+  const beginTurn = async (context: TurnContext): Promise<Turn | undefined> => {
+    const a = context.activity;
+    const tenantId = tenantOf(context);
+    if (tenantId !== config.tenantId) {
+      logger.warn('activity from another tenant refused', { tenantId });
+      await replyText(context, 'This bot serves the Warwickshire Safeguarding partnership only; your organisation is not set up to use it.');
+      return undefined;
+    }
+    const aadObjectId = a.from?.aadObjectId;
+    if (!aadObjectId) {
+      await replyText(context, 'I could not tell who you are (no Microsoft Entra id on the message), so I have not done anything.');
+      return undefined;
+    }
+    const actor = await directory.actorFor(tenantId, aadObjectId, a.from.name ?? '');
+    const conversation = await rememberConversation(context, actor);
+    return { context, actor, conversation, inChannel: conversation.kind !== 'personal' };
+  };
+
+  const rememberConversation = async (context: TurnContext, actor: Actor): Promise<ConversationRecord> => {
+    const a = context.activity;
+    const kind = conversationKind(context);
+    const channelData = (a.channelData ?? {}) as { team?: { name?: string }; channel?: { name?: string } };
+    const reference = TurnContext.getConversationReference(a) as ConversationReference;
+    return conversations.remember(actor, {
+      conversationId: a.conversation.id,
+      kind,
+      name: kind === 'personal' ? actor.name : kind === 'channel' ? channelData.channel?.name ?? a.conversation.name : a.conversation.name,
+      ...(kind === 'channel' && channelData.team?.name ? { teamName: channelData.team.name } : {}),
+      ...(kind === 'personal' ? { userAadObjectId: actor.aadObjectId } : {}),
+      reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
+    });
+  };
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const turn = await beginTurn(context);
+    if (!turn) return;
+    const text = (context.activity.text ?? '').trim();
+    if (!text) {
+      await replyText(context, 'Type **help** to see what I can do.');
+      return;
+    }
+    const parsed = parseCommand(text, commands);
+    if (!parsed) {
+      const nearest = nearestCommand(text, commands);
+      await replyText(
+        context,
+        `I don't know "${text.slice(0, 60)}".${nearest ? ` Did you mean **${nearest.usage ?? nearest.name}**?` : ''} Type **help** to see every command.`,
+      );
+      return;
+    }
+    await parsed.command.run({ ...turn, args: parsed.args });
+  });
+
+  const registerAction = (verb: string, run: CardAction['run']) => {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const turn = await beginTurn(context);
+      if (!turn) return 'Nothing was changed.';
+      const safeData = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+      return run(turn, safeData);
+    });
+  };
+  for (const feature of features) for (const action of feature.actions) registerAction(action.verb, (turn, data) => action.run(turn, data));
+  registerAction(CORE_VERBS.runCommand, async (turn, data) => {
+    const parsed = typeof data.command === 'string' ? parseCommand(data.command, commands) : undefined;
+    if (!parsed) return 'That button is out of date. Type help to see the commands.';
+    await parsed.command.run({ ...turn, args: parsed.args });
+    return 'Done: see the reply below.';
+  });
+
+  const welcome = async (context: TurnContext) => {
+    const turn = await beginTurn(context);
+    if (!turn) return;
+    await replyCard(context, renderWelcome({ name: turn.inChannel ? '' : turn.actor.name, inChannel: turn.inChannel, disputeDays: config.domain.disputeMeetingDays }));
+  };
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient?.id;
+    if ((context.activity.membersAdded ?? []).some((m) => m.id === botId)) await welcome(context);
+  });
+
+  const uninstalled = async (context: TurnContext, reason: string) => {
+    const tenantId = tenantOf(context);
+    if (tenantId !== config.tenantId) return;
+    const existing = await conversations.byConversationId(tenantId, context.activity.conversation.id);
+    if (existing) await conversations.markInactive({ ...SYSTEM_ACTOR, tenantId }, tenantId, existing.id, reason);
+  };
+  app.conversationUpdate('membersRemoved', async (context) => {
+    const botId = context.activity.recipient?.id;
+    if ((context.activity.membersRemoved ?? []).some((m) => m.id === botId)) await uninstalled(context, 'the app was removed');
+  });
+  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
+    const action = String(context.activity.action ?? '');
+    if (action.startsWith('remove')) await uninstalled(context, 'the app was uninstalled');
+    else await beginTurn(context);
+  });
+
+  app.error(async (context, error) => {
+    logger.error('turn failed', { error, activityType: context.activity?.type, activityId: context.activity?.id });
+    try {
+      if (context.activity?.type === (ActivityTypes.Invoke as string)) return;
+      await replyCard(context, renderNotice({ title: 'Sorry, something went wrong', text: 'Your last request may not have gone through: check the card, or try again in a moment. If it keeps happening, tell the Business Team.', tone: 'warning' }));
+    } catch (sendError) {
+      logger.error('could not apologise', { error: sendError });
+    }
+  });
+
+  return app;
+}

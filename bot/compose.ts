@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Server } from 'node:http';
+import { CardPosts } from '../services/card-posts';
+import { Clock, systemClock } from '../services/clock';
+import type { Config } from '../services/config';
+import { Conversations } from '../services/conversations';
+import { Directory, DirectorySeed } from '../services/directory/directory';
+import { AuditLog } from '../services/log/audit-log';
+import { ExportLinks } from '../services/log/export-links';
+import { Logger, createLogger } from '../services/logger';
+import type { Messenger } from '../services/messaging';
+import { RemindersService } from '../services/reminders/reminders-service';
+import { CosmosStore } from '../services/store/cosmos-store';
+import { EmbeddedStore } from '../services/store/embedded-store';
+import type { Store } from '../services/store/port';
+import { CalendarTime } from '../services/time';
+import { buildApplication } from './app';
+import type { AppServices } from './app-services';
+import { coreFeature } from './core-feature';
+import type { Feature } from './feature';
+import { HttpServer, createHttpServer } from './server';
+import { TeamsMessenger } from './teams-messenger';
+
+export interface ComposeOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Replaces the Teams messenger (benchmarks); tests use a connector stub instead. */
+  messenger?: Messenger;
+  /** A store built elsewhere (tests share one across instances). */
+  store?: Store;
+}
+
+export interface Composed {
+  services: AppServices & { reminders: RemindersService };
+  http: HttpServer;
+  /** Listens on config.port (0 picks a free port); resolves to the port. */
+  start(): Promise<number>;
+  /** Stops taking turns, lets in-flight ones finish (bounded), closes the store. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export function createStore(config: Config): Store {
+  if (config.store.kind === 'embedded') return new EmbeddedStore({ dataDir: config.store.dataDir });
+  const { endpoint, database, auth, allowSelfSigned } = config.store;
+  return new CosmosStore({
+    endpoint,
+    database,
+    allowSelfSigned,
+    auth:
+      auth.kind === 'key'
+        ? { kind: 'key', key: auth.key }
+        : {
+            kind: 'credential',
+            credential: auth.clientId ? new ManagedIdentityCredential({ clientId: auth.clientId }) : new DefaultAzureCredential(),
+          },
+  });
+}
+
+/** The composition root: the one place that wires config, store, clock, services, bot and server. */
+export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = options.store ?? createStore(config);
+  await store.init();
+
+  const time = new CalendarTime(config.timezone);
+  const log = new AuditLog(store, clock);
+  const directory = new Directory(store, log, clock);
+  const conversations = new Conversations(store, log, clock);
+  const cardPosts = new CardPosts(store, clock);
+  const adapter = new TeamsAdapter(
+    config.credentials
+      ? {
+          MicrosoftAppId: config.credentials.appId,
+          MicrosoftAppPassword: config.credentials.appPassword,
+          MicrosoftAppType: config.credentials.appType,
+          MicrosoftAppTenantId: config.credentials.appTenantId,
+        }
+      : {},
+  );
+  if (!config.credentials) logger.warn('no MicrosoftAppId set: accepting unauthenticated requests (local playground only)');
+  const messenger = options.messenger ?? new TeamsMessenger(adapter, config.credentials?.appId ?? '');
+  const exportSigningKey = config.exportSigningKey ?? randomBytes(32).toString('hex');
+  const exportLinks = new ExportLinks(exportSigningKey, clock);
+  const reminders = new RemindersService(store, log, clock, time, config.reminders);
+
+  const services = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders };
+
+  if (fs.existsSync(config.directorySeedFile)) {
+    const seed = JSON.parse(fs.readFileSync(config.directorySeedFile, 'utf8')) as DirectorySeed;
+    const added = await directory.seedIfEmpty(config.tenantId, seed);
+    if (added) logger.info('directory seeded', { people: added, file: config.directorySeedFile });
+  } else {
+    logger.warn('directory seed file not found', { file: config.directorySeedFile });
+  }
+
+  const features: Feature[] = [coreFeature(services)];
+  const app = buildApplication(adapter, services, features);
+  const http = createHttpServer(adapter, app, services);
+
+  return {
+    services,
+    http,
+    start: () =>
+      new Promise((resolve, reject) => {
+        http.server.once('error', reject);
+        http.server.listen(config.port, config.host, () => {
+          const address = (http.server.server as Server).address();
+          resolve(typeof address === 'object' && address ? address.port : config.port);
+        });
+      }),
+    stop: async (timeoutMs = 10_000) => {
+      http.drain();
+      const deadline = Date.now() + timeoutMs;
+      while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise<void>((resolve) => http.server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

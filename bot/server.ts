@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import * as restify from 'restify';
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { AppServices } from './app-services';
+
+/** Why an activity was turned away before it reached the bot, or undefined when it may pass. */
+export function activityProblem(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the body must be a JSON activity';
+  const a = body as Record<string, unknown>;
+  const missing: string[] = [];
+  if (typeof a.type !== 'string' || !a.type) missing.push('type');
+  if (typeof a.serviceUrl !== 'string' || !a.serviceUrl) missing.push('serviceUrl');
+  if (typeof a.channelId !== 'string' || !a.channelId) missing.push('channelId');
+  const conversation = a.conversation as Record<string, unknown> | undefined;
+  if (!conversation || typeof conversation.id !== 'string' || !conversation.id) missing.push('conversation.id');
+  const from = a.from as Record<string, unknown> | undefined;
+  if (!from || typeof from.id !== 'string') missing.push('from.id');
+  if (missing.length) return `the activity is missing ${missing.join(', ')}`;
+  if (typeof a.serviceUrl === 'string' && !/^https?:\/\//.test(a.serviceUrl)) return 'serviceUrl must be an http(s) URL';
+  return undefined;
+}
+
+export interface HttpServer {
+  server: restify.Server;
+  /** Requests to /api/messages still being processed. */
+  inFlight(): number;
+  /** Stops taking new turns (503) while in-flight ones finish. */
+  drain(): void;
+}
+
+/**
+ * The restify server: `/api/messages` through the CloudAdapter (JWT checked whenever app
+ * credentials are set), `/healthz`, and the signed CSV download for `log export`.
+ * Bad requests get a 4xx with a one-line JSON reason, never a stack trace.
+ */
+export function createHttpServer(adapter: CloudAdapter, app: Application<TurnState>, services: AppServices): HttpServer {
+  const { store, logger, exportLinks, log } = services;
+  const server = restify.createServer({ name: 'warwickshire-safeguarding-bot', handleUncaughtExceptions: false });
+  let active = 0;
+  let draining = false;
+
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+
+  server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) logger.error('http error', { error: err, path: req.path() });
+    (err as unknown as { toJSON: () => unknown }).toJSON = () => ({
+      error: status >= 500 ? 'internal error' : err.message.split('\n')[0],
+    });
+    callback();
+  });
+
+  server.post('/api/messages', async (req, res) => {
+    if (draining) {
+      res.header('Retry-After', '5');
+      res.send(503, { error: 'shutting down' });
+      return;
+    }
+    const problem = activityProblem(req.body);
+    if (problem) {
+      res.send(400, { error: problem });
+      return;
+    }
+    active += 1;
+    const correlationId = (req.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
+    const turnLogger = logger.child({ correlationId });
+    const started = process.hrtime.bigint();
+    try {
+      await adapter.process(req, res as never, async (context: TurnContext) => {
+        context.turnState.set('logger', turnLogger);
+        await app.run(context);
+      });
+      turnLogger.debug('turn', {
+        activityType: (req.body as { type?: string }).type,
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    } catch (err) {
+      turnLogger.error('turn failed', { error: err });
+      if (!res.headersSent) res.send(500, { error: 'internal error' });
+    } finally {
+      active -= 1;
+    }
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    const reachable = await store.ping().catch(() => false);
+    res.send(reachable && !draining ? 200 : 503, { status: reachable ? (draining ? 'draining' : 'ok') : 'store unreachable', store: store.kind, reachable });
+  });
+
+  server.get('/exports/log.csv', async (req, res) => {
+    const token = typeof (req.query as Record<string, unknown>)?.token === 'string' ? ((req.query as Record<string, string>).token) : '';
+    const grant = token ? exportLinks.verify(token) : undefined;
+    if (!grant) {
+      res.send(403, { error: 'this download link has expired or is not valid; type "log export" in Teams for a new one' });
+      return;
+    }
+    const csv = await log.exportCsv(grant.tenantId);
+    res.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="safeguarding-log-${new Date(services.clock.now()).toISOString().slice(0, 10)}.csv"`,
+      'Cache-Control': 'no-store',
+    });
+    res.end(csv);
+  });
+
+  return {
+    server,
+    inFlight: () => active,
+    drain: () => {
+      draining = true;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { Activity, CardFactory, CloudAdapter, MessageFactory, TurnContext } from 'botbuilder';
+import type { ConversationRecord } from '../services/conversations';
+import { DeliveryError, Messenger, OutboundMessage } from '../services/messaging';
+
+/** Builds the Teams activity for a message: text with @mentions, and the card as an attachment. */
+export function toActivity(message: OutboundMessage): Partial<Activity> {
+  const mentions = message.mentions ?? [];
+  const mentionText = mentions.map((m) => `<at>${escapeAt(m.name)}</at>`).join(', ');
+  const text = [mentionText, message.text].filter(Boolean).join(' ');
+  const activity: Partial<Activity> = message.card
+    ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), text || undefined)
+    : MessageFactory.text(text);
+  if (mentions.length)
+    activity.entities = mentions.map((m) => ({
+      type: 'mention',
+      text: `<at>${escapeAt(m.name)}</at>`,
+      mentioned: { id: m.aadObjectId, name: m.name },
+    }));
+  return activity;
+}
+
+function escapeAt(name: string): string {
+  return name.replace(/[<>]/g, '');
+}
+
+/** Proactive posts and updates through the Bot Framework connector, with failures typed by HTTP status. */
+export class TeamsMessenger implements Messenger {
+  constructor(private readonly adapter: CloudAdapter, private readonly botAppId: string) {}
+
+  async send(conversation: ConversationRecord, message: OutboundMessage): Promise<{ activityId: string }> {
+    let activityId = '';
+    await this.run(conversation, async (context) => {
+      const response = await context.sendActivity(toActivity(message));
+      activityId = response?.id ?? '';
+    });
+    return { activityId };
+  }
+
+  async update(conversation: ConversationRecord, activityId: string, message: OutboundMessage): Promise<void> {
+    await this.run(conversation, async (context) => {
+      await context.updateActivity({ ...toActivity(message), id: activityId });
+    });
+  }
+
+  private async run(conversation: ConversationRecord, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    try {
+      await this.adapter.continueConversationAsync(this.botAppId, conversation.reference, logic);
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+}
+
+/** Maps a connector failure to its HTTP status and Retry-After. */
+export function toDeliveryError(err: unknown): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  const e = err as { statusCode?: number; message?: string; response?: { headers?: { get?: (n: string) => string | undefined } } };
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : 0;
+  const retryAfter = e?.response?.headers?.get?.('retry-after');
+  let retryAfterMs: number | undefined;
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    retryAfterMs = Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(retryAfter) - Date.now());
+  }
+  return new DeliveryError(e?.message ?? 'send failed', status, retryAfterMs);
+}

@@ -1,0 +1,36 @@
+import type { ConversationRecord } from './conversations';
+
+/** A message to post: text, a card, or both; `mentions` names people in a channel post. */
+export interface OutboundMessage {
+  text?: string;
+  card?: Record<string, unknown>;
+  mentions?: { aadObjectId: string; name: string }[];
+}
+
+/**
+ * The port through which services post and update messages proactively. The bot implements
+ * it on Teams; tests drive it through a connector stub. Every outbound proactive send goes
+ * through one Messenger, so the rate limiter wrapped around it (the reminders engine) serves all.
+ */
+export interface Messenger {
+  send(conversation: ConversationRecord, message: OutboundMessage): Promise<{ activityId: string }>;
+  update(conversation: ConversationRecord, activityId: string, message: OutboundMessage): Promise<void>;
+}
+
+/** A failed send, with the HTTP status the channel answered (0 when it never answered). */
+export class DeliveryError extends Error {
+  constructor(message: string, readonly status: number, readonly retryAfterMs?: number) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+
+  /** Statuses Teams documents as worth retrying with back-off. */
+  get retryable(): boolean {
+    return [0, 412, 429, 502, 503, 504].includes(this.status);
+  }
+
+  /** The bot is no longer in the conversation. */
+  get botRemoved(): boolean {
+    return this.status === 403;
+  }
+}

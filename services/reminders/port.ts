@@ -1,0 +1,54 @@
+import type { ChannelPurpose } from '../conversations';
+import type { Actor } from '../directory/roles';
+import type { OutboundMessage } from '../messaging';
+
+/** Who a reminder is for. A person gets it in their personal chat, or named in a channel. */
+export type ReminderTarget =
+  | { kind: 'conversation'; conversationKey: string }
+  | { kind: 'purpose'; purpose: ChannelPurpose }
+  | { kind: 'person'; aadObjectId: string; name: string; fallbackPurpose?: ChannelPurpose };
+
+/** What a reminder sends: a named card template with its data, or a handler that decides when it is due. */
+export type ReminderContent =
+  | { kind: 'card'; template: string; data: Record<string, unknown>; text?: string }
+  /** A registered handler builds the message (or does the work, e.g. closing a vote) at delivery time. */
+  | { kind: 'handler'; handler: string; data: Record<string, unknown> };
+
+export interface ReminderSpec {
+  tenantId: string;
+  /** The entity the reminder belongs to; cancelling by entity cancels all its reminders. */
+  entity: { type: string; id: string; ref?: string };
+  /** What kind of reminder, e.g. `deadline-7d`; with entity, target and date it makes the id. */
+  kind: string;
+  /** The Europe/London calendar date it is due. */
+  date: string;
+  /** Local hour; defaults to the configured send hour (09:00). */
+  hour?: number;
+  target: ReminderTarget;
+  content: ReminderContent;
+}
+
+export type TimerStatus = 'pending' | 'sent' | 'cancelled' | 'undeliverable' | 'failed';
+
+/** A durable timer as stored. */
+export interface Timer extends ReminderSpec {
+  id: string;
+  /** UTC instant, ISO string. */
+  dueAt: string;
+  status: TimerStatus;
+  createdAt: string;
+}
+
+/** Handlers run when a `handler` reminder falls due; they return what to send, if anything. */
+export type ReminderHandler = (timer: Timer) => Promise<OutboundMessage | undefined>;
+
+/** How services schedule, cancel and read reminders. Implemented by the reminders engine. */
+export interface Reminders {
+  /** Idempotent: the same entity, kind, target and date make the same id; scheduling twice is a no-op. */
+  schedule(actor: Actor, spec: ReminderSpec): Promise<Timer>;
+  /** Cancels an entity's pending reminders (all, or those whose kind starts with `kindPrefix`). Returns how many. */
+  cancel(actor: Actor, tenantId: string, entityId: string, kindPrefix?: string): Promise<number>;
+  /** Pending reminders for an entity, soonest first. */
+  pendingFor(tenantId: string, entityId: string): Promise<Timer[]>;
+  registerHandler(name: string, handler: ReminderHandler): void;
+}

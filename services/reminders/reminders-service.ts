@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock';
+import type { ReminderSettings } from '../config';
+import type { Actor } from '../directory/roles';
+import { AuditLog } from '../log/audit-log';
+import { CONTAINERS } from '../store/containers';
+import { Store, StoreConflict, Stored, updateWithRetry } from '../store/port';
+import type { CalendarTime } from '../time';
+import type { ReminderHandler, ReminderSpec, ReminderTarget, Reminders, Timer } from './port';
+
+export function targetKey(target: ReminderTarget): string {
+  switch (target.kind) {
+    case 'conversation':
+      return `c:${target.conversationKey}`;
+    case 'purpose':
+      return `p:${target.purpose}`;
+    case 'person':
+      return `u:${target.aadObjectId}`;
+  }
+}
+
+/** Deterministic: the same entity, kind, target and date always make the same timer id. */
+export function timerId(spec: Pick<ReminderSpec, 'tenantId' | 'entity' | 'kind' | 'date' | 'target'>): string {
+  const key = [spec.tenantId, spec.entity.type, spec.entity.id, spec.kind, targetKey(spec.target), spec.date].join('|');
+  return `t-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+}
+
+/**
+ * Durable timers in the store: create (idempotent), cancel, list. Every change is logged.
+ * Delivery is the scheduler's job (services/reminders/scheduler.ts).
+ */
+export class RemindersService implements Reminders {
+  readonly handlers = new Map<string, ReminderHandler>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: AuditLog,
+    private readonly clock: Clock,
+    private readonly time: CalendarTime,
+    private readonly settings: ReminderSettings,
+  ) {}
+
+  /** The UTC instant a reminder for a local date is due: the send hour, kept inside the allowed hours. */
+  dueAt(date: string, hour?: number): Date {
+    const h = Math.min(Math.max(hour ?? this.settings.sendHour, this.settings.earliestHour), this.settings.latestHour - 1);
+    return this.time.instantAt(date, h);
+  }
+
+  async schedule(actor: Actor, spec: ReminderSpec): Promise<Timer> {
+    const id = timerId(spec);
+    const existing = await this.store.read<Timer>(CONTAINERS.timers.name, spec.tenantId, id);
+    if (existing && existing.status === 'pending') return existing;
+    const timer: Timer = {
+      ...spec,
+      id,
+      dueAt: this.dueAt(spec.date, spec.hour).toISOString(),
+      status: 'pending',
+      createdAt: this.clock.now().toISOString(),
+    };
+    let saved: Stored<Timer>;
+    if (existing) {
+      // A cancelled timer brought back (e.g. a meeting moved back to an earlier date).
+      if (existing.status !== 'cancelled') return existing;
+      saved = await this.store.replace(CONTAINERS.timers.name, timer, existing._etag);
+    } else {
+      try {
+        saved = await this.store.create(CONTAINERS.timers.name, timer);
+      } catch (err) {
+        if (err instanceof StoreConflict && err.reason === 'exists') return (await this.store.read<Timer>(CONTAINERS.timers.name, spec.tenantId, id))!;
+        throw err;
+      }
+    }
+    await this.log.append(actor, spec.tenantId, {
+      action: 'reminder.scheduled',
+      entity: { type: spec.entity.type, id: spec.entity.id, ref: spec.entity.ref },
+      after: `${spec.kind} for ${spec.date} → ${describeTarget(spec.target)}`,
+    });
+    return saved;
+  }
+
+  async cancel(actor: Actor, tenantId: string, entityId: string, kindPrefix?: string): Promise<number> {
+    const pending = (await this.pendingFor(tenantId, entityId)).filter((t) => !kindPrefix || t.kind.startsWith(kindPrefix));
+    let cancelled = 0;
+    for (const timer of pending) {
+      let changed = false;
+      await updateWithRetry<Timer>(this.store, CONTAINERS.timers.name, tenantId, timer.id, (current) => {
+        if (!current || current.status !== 'pending') return undefined;
+        changed = true;
+        return { ...current, status: 'cancelled' };
+      });
+      if (changed) cancelled += 1;
+    }
+    if (cancelled > 0) {
+      const first = pending[0];
+      await this.log.append(actor, tenantId, {
+        action: 'reminder.cancelled',
+        entity: { type: first.entity.type, id: entityId, ref: first.entity.ref },
+        before: `${cancelled} pending${kindPrefix ? ` (${kindPrefix}*)` : ''}`,
+        after: 'cancelled',
+      });
+    }
+    return cancelled;
+  }
+
+  async pendingFor(tenantId: string, entityId: string): Promise<Timer[]> {
+    return this.store.query<Timer>(CONTAINERS.timers.name, {
+      partitionKey: tenantId,
+      where: [
+        { field: 'entity.id', op: '=', value: entityId },
+        { field: 'status', op: '=', value: 'pending' },
+      ],
+      orderBy: [{ field: 'dueAt', direction: 'asc' }],
+    });
+  }
+
+  registerHandler(name: string, handler: ReminderHandler): void {
+    if (this.handlers.has(name)) throw new Error(`Reminder handler "${name}" is registered twice`);
+    this.handlers.set(name, handler);
+  }
+}
+
+export function describeTarget(target: ReminderTarget): string {
+  switch (target.kind) {
+    case 'conversation':
+      return 'a conversation';
+    case 'purpose':
+      return `the ${target.purpose} channel`;
+    case 'person':
+      return target.name;
+  }
+}

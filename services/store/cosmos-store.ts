@@ -1,0 +1,178 @@
+import * as https from 'node:https';
+import { Container, CosmosClient, CosmosClientOptions, ErrorResponse, SqlParameter } from '@azure/cosmos';
+import type { TokenCredential } from '@azure/identity';
+import { CONTAINER_LIST, ContainerDefinition } from './containers';
+import { Doc, Query, Store, StoreConflict, Stored, fieldValue } from './port';
+
+export interface CosmosStoreOptions {
+  endpoint: string;
+  database: string;
+  auth: { kind: 'key'; key: string } | { kind: 'credential'; credential: TokenCredential };
+  /** Accept a self-signed certificate: the local Cosmos server and the emulator only. */
+  allowSelfSigned?: boolean;
+  containers?: ContainerDefinition[];
+}
+
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const SYSTEM_FIELDS = ['_rid', '_self', '_attachments', '_ts'];
+
+/**
+ * Azure Cosmos DB (SQL API) through the official SDK: containers created if missing, point
+ * reads, parameterised queries, replace with IfMatch; 409 and 412 become `StoreConflict`.
+ */
+export class CosmosStore implements Store {
+  readonly kind = 'cosmos' as const;
+  readonly stats = { documentsRead: 0 };
+  private readonly client: CosmosClient;
+  private readonly handles = new Map<string, Container>();
+  private readonly definitions: ContainerDefinition[];
+
+  constructor(private readonly options: CosmosStoreOptions) {
+    const clientOptions: CosmosClientOptions = { endpoint: options.endpoint };
+    if (options.auth.kind === 'key') clientOptions.key = options.auth.key;
+    else clientOptions.aadCredentials = options.auth.credential;
+    if (options.allowSelfSigned) clientOptions.agent = new https.Agent({ rejectUnauthorized: false });
+    clientOptions.connectionPolicy = { enableEndpointDiscovery: !options.allowSelfSigned };
+    this.client = new CosmosClient(clientOptions);
+    this.definitions = options.containers ?? CONTAINER_LIST;
+  }
+
+  async init(): Promise<void> {
+    const { database } = await this.client.databases.createIfNotExists({ id: this.options.database });
+    for (const def of this.definitions) {
+      const { container } = await database.containers.createIfNotExists({
+        id: def.name,
+        partitionKey: { paths: [def.partitionKey] },
+        ...(def.uniqueKeys ? { uniqueKeyPolicy: { uniqueKeys: def.uniqueKeys.map((paths) => ({ paths })) } } : {}),
+        ...(def.defaultTtl !== undefined ? { defaultTtl: def.defaultTtl } : {}),
+        ...(def.compositeIndexes
+          ? { indexingPolicy: { automatic: true, indexingMode: 'consistent', compositeIndexes: def.compositeIndexes } }
+          : {}),
+      });
+      this.handles.set(def.name, container);
+    }
+  }
+
+  private container(name: string): Container {
+    const handle = this.handles.get(name);
+    if (!handle) throw new Error(`Container "${name}" is not known or the store is not initialised`);
+    return handle;
+  }
+
+  async read<T extends Doc>(container: string, partitionKey: string, id: string): Promise<Stored<T> | undefined> {
+    try {
+      const { resource } = await this.container(container).item(id, partitionKey).read<T>();
+      if (!resource) return undefined;
+      this.stats.documentsRead += 1;
+      return clean(resource);
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async create<T extends Doc>(container: string, doc: T): Promise<Stored<T>> {
+    try {
+      const { resource } = await this.container(container).items.create<T>(doc);
+      return clean(resource!);
+    } catch (err) {
+      throw translate(err, container, doc.id);
+    }
+  }
+
+  async replace<T extends Doc>(container: string, doc: T, etag: string): Promise<Stored<T>> {
+    const body = { ...doc } as Record<string, unknown>;
+    delete body._etag;
+    try {
+      const pk = this.partitionKeyOf(container, doc);
+      const { resource } = await this.container(container)
+        .item(doc.id, pk)
+        .replace<T>(body as T, { accessCondition: { type: 'IfMatch', condition: etag } });
+      return clean(resource!);
+    } catch (err) {
+      throw translate(err, container, doc.id);
+    }
+  }
+
+  async upsert<T extends Doc>(container: string, doc: T): Promise<Stored<T>> {
+    const body = { ...doc } as Record<string, unknown>;
+    delete body._etag;
+    const { resource } = await this.container(container).items.upsert<T>(body as T);
+    return clean(resource!);
+  }
+
+  async delete(container: string, partitionKey: string, id: string, etag?: string): Promise<boolean> {
+    try {
+      await this.container(container)
+        .item(id, partitionKey)
+        .delete(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw translate(err, container, id);
+    }
+  }
+
+  async query<T extends Doc>(container: string, query: Query): Promise<Stored<T>[]> {
+    const parameters: SqlParameter[] = [];
+    const clauses = (query.where ?? []).map((cond, i) => {
+      const field = ref(cond.field);
+      const name = `@p${i}`;
+      parameters.push({ name, value: cond.value as SqlParameter['value'] });
+      return cond.op === 'in' ? `ARRAY_CONTAINS(${name}, ${field})` : `${field} ${cond.op} ${name}`;
+    });
+    const top = query.limit !== undefined ? `TOP ${Math.max(0, Math.floor(query.limit))} ` : '';
+    let sql = `SELECT ${top}* FROM c`;
+    if (clauses.length) sql += ` WHERE ${clauses.join(' AND ')}`;
+    if (query.orderBy?.length)
+      sql += ` ORDER BY ${query.orderBy.map((o) => `${ref(o.field)} ${o.direction === 'desc' ? 'DESC' : 'ASC'}`).join(', ')}`;
+    const iterator = this.container(container).items.query<T>(
+      { query: sql, parameters },
+      query.partitionKey !== undefined ? { partitionKey: query.partitionKey } : {},
+    );
+    const { resources } = await iterator.fetchAll();
+    this.stats.documentsRead += resources.length;
+    return resources.map((r) => clean(r) as Stored<T>);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.client.database(this.options.database).read();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.dispose();
+  }
+
+  private partitionKeyOf(container: string, doc: Doc): string {
+    const def = this.definitions.find((d) => d.name === container)!;
+    return String(fieldValue(doc, def.partitionKey.slice(1)));
+  }
+}
+
+function ref(field: string): string {
+  if (!FIELD.test(field)) throw new Error(`Field name "${field}" is not allowed in a query`);
+  return `c.${field}`;
+}
+
+function clean<T extends object>(resource: T): T {
+  const copy = { ...resource } as Record<string, unknown>;
+  for (const f of SYSTEM_FIELDS) delete copy[f];
+  return copy as T;
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as ErrorResponse)?.code as number | undefined;
+}
+
+function translate(err: unknown, container: string, id: string): unknown {
+  const status = statusOf(err);
+  if (status === 409) return new StoreConflict('exists', container, id);
+  if (status === 412) return new StoreConflict('stale', container, id);
+  if (status === 404) return new StoreConflict('gone', container, id);
+  return err;
+}

@@ -1,0 +1,374 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CONTAINER_LIST, ContainerDefinition, containerDefinition } from './containers';
+import { Condition, Doc, Query, Store, StoreConflict, Stored, fieldValue } from './port';
+
+type JournalOp =
+  | { c: string; op: 'put'; doc: Stored<Doc> }
+  | { c: string; op: 'del'; pk: string; id: string };
+
+interface ContainerState {
+  def: ContainerDefinition;
+  /** partition key value -> id -> document */
+  partitions: Map<string, Map<string, Stored<Doc>>>;
+  /** field -> entries sorted by value, for range queries without a full scan */
+  indexes: Map<string, { value: string | number; pk: string; id: string }[]>;
+}
+
+export interface EmbeddedStoreOptions {
+  dataDir: string;
+  /** Journal entries before the journal is folded into a new snapshot. */
+  compactAfter?: number;
+}
+
+/**
+ * The default store: every document in memory, every write appended to a journal on disk
+ * before it is acknowledged. The journal is replayed over the last snapshot at start; a torn
+ * last line (a crash mid-write) is dropped, so `kill -9` loses at most the write in flight.
+ * Snapshots are written to a temporary file, fsynced and renamed, so a crash never leaves a
+ * half-written snapshot. One process owns a data folder at a time (a lock file).
+ */
+export class EmbeddedStore implements Store {
+  readonly kind = 'embedded' as const;
+  readonly stats = { documentsRead: 0 };
+  private readonly containers = new Map<string, ContainerState>();
+  private journalFd: number | undefined;
+  private journalEntries = 0;
+  private readonly etagPrefix = randomBytes(4).toString('hex');
+  private etagCounter = 0;
+  private readonly dir: string;
+  private readonly compactAfter: number;
+
+  constructor(options: EmbeddedStoreOptions) {
+    this.dir = path.resolve(options.dataDir);
+    this.compactAfter = options.compactAfter ?? 100_000;
+    for (const def of CONTAINER_LIST) this.containers.set(def.name, emptyState(def));
+  }
+
+  private get snapshotPath(): string {
+    return path.join(this.dir, 'snapshot.json');
+  }
+  private get journalPath(): string {
+    return path.join(this.dir, 'journal.jsonl');
+  }
+  private get lockPath(): string {
+    return path.join(this.dir, 'store.lock');
+  }
+
+  async init(): Promise<void> {
+    if (this.journalFd !== undefined) return;
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.acquireLock();
+    if (fs.existsSync(this.snapshotPath)) {
+      const snapshot = JSON.parse(fs.readFileSync(this.snapshotPath, 'utf8')) as { containers: Record<string, Stored<Doc>[]> };
+      for (const [name, docs] of Object.entries(snapshot.containers)) {
+        for (const doc of docs) this.apply({ c: name, op: 'put', doc });
+      }
+    }
+    this.replayJournal();
+    this.journalFd = fs.openSync(this.journalPath, 'a');
+  }
+
+  private acquireLock(): void {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        fs.writeFileSync(this.lockPath, String(process.pid), { flag: 'wx' });
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const owner = Number(fs.readFileSync(this.lockPath, 'utf8'));
+        if (owner && owner !== process.pid && isAlive(owner))
+          throw new Error(`DATA_DIR ${this.dir} is in use by process ${owner}; stop it or choose another DATA_DIR`);
+        fs.rmSync(this.lockPath, { force: true });
+      }
+    }
+    throw new Error(`Could not lock DATA_DIR ${this.dir}`);
+  }
+
+  private replayJournal(): void {
+    if (!fs.existsSync(this.journalPath)) return;
+    const text = fs.readFileSync(this.journalPath, 'utf8');
+    const lines = text.split('\n');
+    let validLength = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      const isLast = i === lines.length - 1;
+      if (line === '') {
+        if (!isLast) validLength += 1;
+        continue;
+      }
+      let op: JournalOp;
+      try {
+        op = JSON.parse(line) as JournalOp;
+      } catch {
+        // Only the final line can be torn by a crash mid-append; anything earlier is damage.
+        if (isLast || lines.slice(i + 1).every((l) => l === '')) break;
+        throw new Error(`Embedded store journal ${this.journalPath} is damaged at line ${i + 1}`);
+      }
+      this.apply(op);
+      this.journalEntries += 1;
+      validLength += Buffer.byteLength(line) + (isLast ? 0 : 1);
+    }
+    if (validLength < Buffer.byteLength(text)) fs.truncateSync(this.journalPath, validLength);
+  }
+
+  private state(container: string): ContainerState {
+    const state = this.containers.get(container);
+    if (!state) {
+      containerDefinition(container);
+      throw new Error(`Unknown container "${container}"`);
+    }
+    return state;
+  }
+
+  private partitionKeyOf(def: ContainerDefinition, doc: Doc): string {
+    const value = fieldValue(doc, def.partitionKey.slice(1));
+    if (typeof value !== 'string' || value === '')
+      throw new Error(`${def.name}/${doc.id}: partition key ${def.partitionKey} is missing`);
+    return value;
+  }
+
+  private apply(op: JournalOp): void {
+    const state = this.state(op.c);
+    if (op.op === 'put') {
+      const pk = this.partitionKeyOf(state.def, op.doc);
+      let partition = state.partitions.get(pk);
+      if (!partition) state.partitions.set(pk, (partition = new Map()));
+      const previous = partition.get(op.doc.id);
+      if (previous) this.unindex(state, pk, previous);
+      partition.set(op.doc.id, op.doc);
+      this.index(state, pk, op.doc);
+    } else {
+      const partition = state.partitions.get(op.pk);
+      const previous = partition?.get(op.id);
+      if (partition && previous) {
+        this.unindex(state, op.pk, previous);
+        partition.delete(op.id);
+      }
+    }
+  }
+
+  private index(state: ContainerState, pk: string, doc: Doc): void {
+    for (const [field, entries] of state.indexes) {
+      const value = fieldValue(doc, field);
+      if (typeof value !== 'string' && typeof value !== 'number') continue;
+      const at = lowerBound(entries, value);
+      entries.splice(at, 0, { value, pk, id: doc.id });
+    }
+  }
+
+  private unindex(state: ContainerState, pk: string, doc: Doc): void {
+    for (const [field, entries] of state.indexes) {
+      const value = fieldValue(doc, field);
+      if (typeof value !== 'string' && typeof value !== 'number') continue;
+      for (let i = lowerBound(entries, value); i < entries.length && entries[i].value === value; i++) {
+        if (entries[i].id === doc.id && entries[i].pk === pk) {
+          entries.splice(i, 1);
+          break;
+        }
+      }
+    }
+  }
+
+  private write(op: JournalOp): void {
+    if (this.journalFd === undefined) throw new Error('Embedded store is not initialised (call init) or is closed');
+    fs.writeSync(this.journalFd, JSON.stringify(op) + '\n');
+    this.apply(op);
+    this.journalEntries += 1;
+    if (this.journalEntries >= this.compactAfter) this.compact();
+  }
+
+  /** Folds the journal into a new snapshot (temp file, fsync, rename), then empties the journal. */
+  compact(): void {
+    const containers: Record<string, Stored<Doc>[]> = {};
+    for (const [name, state] of this.containers) {
+      containers[name] = [...state.partitions.values()].flatMap((p) => [...p.values()]);
+    }
+    const tmp = `${this.snapshotPath}.tmp`;
+    const fd = fs.openSync(tmp, 'w');
+    fs.writeSync(fd, JSON.stringify({ containers }));
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, this.snapshotPath);
+    if (this.journalFd !== undefined) fs.ftruncateSync(this.journalFd, 0);
+    this.journalEntries = 0;
+  }
+
+  private stamp<T extends Doc>(doc: T): Stored<T> {
+    this.etagCounter += 1;
+    const copy = structuredClone(doc) as Stored<T> & { _ts?: number };
+    copy._etag = `"${this.etagPrefix}-${this.etagCounter.toString(16)}"`;
+    return copy;
+  }
+
+  private find(container: string, pk: string, id: string): Stored<Doc> | undefined {
+    return this.state(container).partitions.get(pk)?.get(id);
+  }
+
+  async read<T extends Doc>(container: string, partitionKey: string, id: string): Promise<Stored<T> | undefined> {
+    const doc = this.find(container, partitionKey, id);
+    if (!doc) return undefined;
+    this.stats.documentsRead += 1;
+    return structuredClone(doc) as Stored<T>;
+  }
+
+  async create<T extends Doc>(container: string, doc: T): Promise<Stored<T>> {
+    const state = this.state(container);
+    const pk = this.partitionKeyOf(state.def, doc);
+    if (this.find(container, pk, doc.id)) throw new StoreConflict('exists', container, doc.id);
+    const stored = this.stamp(doc);
+    this.write({ c: container, op: 'put', doc: stored });
+    return structuredClone(stored);
+  }
+
+  async replace<T extends Doc>(container: string, doc: T, etag: string): Promise<Stored<T>> {
+    const state = this.state(container);
+    const pk = this.partitionKeyOf(state.def, doc);
+    const current = this.find(container, pk, doc.id);
+    if (!current) throw new StoreConflict('gone', container, doc.id);
+    if (current._etag !== etag) throw new StoreConflict('stale', container, doc.id);
+    const stored = this.stamp(doc);
+    this.write({ c: container, op: 'put', doc: stored });
+    return structuredClone(stored);
+  }
+
+  async upsert<T extends Doc>(container: string, doc: T): Promise<Stored<T>> {
+    const state = this.state(container);
+    this.partitionKeyOf(state.def, doc);
+    const stored = this.stamp(doc);
+    this.write({ c: container, op: 'put', doc: stored });
+    return structuredClone(stored);
+  }
+
+  async delete(container: string, partitionKey: string, id: string, etag?: string): Promise<boolean> {
+    const current = this.find(container, partitionKey, id);
+    if (!current) return false;
+    if (etag !== undefined && current._etag !== etag) throw new StoreConflict('stale', container, id);
+    this.write({ c: container, op: 'del', pk: partitionKey, id });
+    return true;
+  }
+
+  async query<T extends Doc>(container: string, query: Query): Promise<Stored<T>[]> {
+    const state = this.state(container);
+    const where = query.where ?? [];
+    let candidates: Iterable<Stored<Doc>>;
+    const indexed = where.find((c) => state.indexes.has(c.field) && c.op !== '!=' && c.op !== 'in');
+    if (indexed) {
+      candidates = this.indexCandidates(state, indexed, query.partitionKey);
+    } else if (query.partitionKey !== undefined) {
+      candidates = state.partitions.get(query.partitionKey)?.values() ?? [];
+    } else {
+      candidates = [...state.partitions.values()].flatMap((p) => [...p.values()]);
+    }
+    let results: Stored<Doc>[] = [];
+    for (const doc of candidates) {
+      if (query.partitionKey !== undefined && this.partitionKeyOf(state.def, doc) !== query.partitionKey) continue;
+      if (where.every((c) => matches(doc, c))) results.push(doc);
+    }
+    if (query.orderBy?.length) results.sort((a, b) => compareBy(a, b, query.orderBy!));
+    if (query.limit !== undefined) results = results.slice(0, query.limit);
+    this.stats.documentsRead += results.length;
+    return results.map((d) => structuredClone(d) as Stored<T>);
+  }
+
+  private *indexCandidates(state: ContainerState, cond: Condition, pk: string | undefined): Iterable<Stored<Doc>> {
+    const entries = state.indexes.get(cond.field)!;
+    const value = cond.value as string | number;
+    let start = 0;
+    let end = entries.length;
+    if (cond.op === '=' || cond.op === '>=') start = lowerBound(entries, value);
+    if (cond.op === '>') start = upperBound(entries, value);
+    if (cond.op === '=' || cond.op === '<=') end = upperBound(entries, value);
+    if (cond.op === '<') end = lowerBound(entries, value);
+    for (let i = start; i < end; i++) {
+      const e = entries[i];
+      if (pk !== undefined && e.pk !== pk) continue;
+      const doc = state.partitions.get(e.pk)?.get(e.id);
+      if (doc) yield doc;
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    return this.journalFd !== undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.journalFd === undefined) return;
+    fs.fsyncSync(this.journalFd);
+    fs.closeSync(this.journalFd);
+    this.journalFd = undefined;
+    fs.rmSync(this.lockPath, { force: true });
+  }
+}
+
+function emptyState(def: ContainerDefinition): ContainerState {
+  return { def, partitions: new Map(), indexes: new Map((def.orderedFields ?? []).map((f) => [f, []])) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function lowerBound(entries: { value: string | number }[], value: string | number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid].value < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function upperBound(entries: { value: string | number }[], value: string | number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid].value <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function comparable(v: unknown): string | number | boolean | null {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : v === undefined ? null : JSON.stringify(v);
+}
+
+function matches(doc: Doc, cond: Condition): boolean {
+  const actual = fieldValue(doc, cond.field);
+  switch (cond.op) {
+    case '=':
+      return actual === cond.value;
+    case '!=':
+      return actual !== cond.value;
+    case 'in':
+      return Array.isArray(cond.value) && cond.value.includes(actual);
+    default: {
+      // Like Cosmos: a range comparison between different types (or with undefined) is false.
+      if (actual === undefined || typeof actual !== typeof cond.value) return false;
+      const a = actual as string | number;
+      const b = cond.value as string | number;
+      return cond.op === '<' ? a < b : cond.op === '<=' ? a <= b : cond.op === '>' ? a > b : a >= b;
+    }
+  }
+}
+
+function compareBy(a: Doc, b: Doc, orderBy: NonNullable<Query['orderBy']>): number {
+  for (const { field, direction } of orderBy) {
+    const x = comparable(fieldValue(a, field));
+    const y = comparable(fieldValue(b, field));
+    if (x === y) continue;
+    const sign = direction === 'desc' ? -1 : 1;
+    if (x === null) return -sign;
+    if (y === null) return sign;
+    return (x < y ? -1 : 1) * sign;
+  }
+  return 0;
+}

@@ -1,0 +1,58 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Calendar arithmetic in the partnership's zone. Calendar days are ISO dates (yyyy-mm-dd) and
+ * never shift with daylight saving; instants are UTC Dates.
+ */
+export class CalendarTime {
+  constructor(readonly zone: string) {
+    if (!DateTime.now().setZone(zone).isValid) throw new Error(`Unknown time zone: ${zone}`);
+  }
+
+  /** The local calendar date of an instant. */
+  dateOf(instant: Date): string {
+    return DateTime.fromJSDate(instant, { zone: this.zone }).toISODate()!;
+  }
+
+  /** The instant of a local date at a local hour and minute (a skipped DST hour moves forward). */
+  instantAt(date: string, hour: number, minute = 0): Date {
+    const dt = DateTime.fromISO(date, { zone: this.zone }).set({ hour, minute, second: 0, millisecond: 0 });
+    if (!dt.isValid) throw new Error(`Invalid date: ${date}`);
+    return dt.toJSDate();
+  }
+
+  /** Local wall-clock hour of an instant. */
+  hourOf(instant: Date): number {
+    return DateTime.fromJSDate(instant, { zone: this.zone }).hour;
+  }
+
+  /** Formats an instant for people: "Tue 3 Mar 2026, 09:00". */
+  formatInstant(instant: Date): string {
+    return DateTime.fromJSDate(instant, { zone: this.zone }).toFormat('ccc d LLL yyyy, HH:mm');
+  }
+}
+
+/** Adds calendar days to an ISO date. */
+export function addDays(date: string, days: number): string {
+  return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
+}
+
+/** Adds calendar months, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(date: string, months: number): string {
+  return DateTime.fromISO(date, { zone: 'utc' }).plus({ months }).toISODate()!;
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days);
+}
+
+/** True for a real calendar date written yyyy-mm-dd. */
+export function isIsoDate(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid;
+}
+
+/** "Tue 3 Mar 2026" for an ISO date. */
+export function formatDate(date: string): string {
+  return DateTime.fromISO(date, { zone: 'utc' }).toFormat('ccc d LLL yyyy');
+}

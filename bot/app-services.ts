@@ -7,6 +7,10 @@ import type { AuditLog } from '../services/log/audit-log';
 import type { ExportLinks } from '../services/log/export-links';
 import type { Logger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
+import type { Publisher } from '../services/publisher';
+import type { RecommendationIntake } from '../services/recommendations/intake';
+import type { References } from '../services/refs';
+import type { RemindersService } from '../services/reminders/reminders-service';
 import type { Store } from '../services/store/port';
 import type { CalendarTime } from '../services/time';
 
@@ -24,4 +28,12 @@ export interface AppServices {
   messenger: Messenger;
   exportLinks: ExportLinks;
   logger: Logger;
+  /** Posts entity cards to channels and people, and updates every copy in place. */
+  publisher: Publisher;
+  /** Durable reminders (schedule, cancel, list). */
+  reminders: RemindersService;
+  /** Short human references (D-7, R-3). */
+  refs: References;
+  /** Where recommendations go to the Executive Board; set by the votes feature. */
+  recommendationIntake?: RecommendationIntake;
 }

@@ -12,6 +12,8 @@ import { AuditLog } from '../services/log/audit-log';
 import { ExportLinks } from '../services/log/export-links';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
+import { Publisher } from '../services/publisher';
+import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
 import { CosmosStore } from '../services/store/cosmos-store';
 import { EmbeddedStore } from '../services/store/embedded-store';
@@ -34,7 +36,7 @@ export interface ComposeOptions {
 }
 
 export interface Composed {
-  services: AppServices & { reminders: RemindersService };
+  services: AppServices;
   http: HttpServer;
   /** Listens on config.port (0 picks a free port); resolves to the port. */
   start(): Promise<number>;
@@ -87,7 +89,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const exportLinks = new ExportLinks(exportSigningKey, clock);
   const reminders = new RemindersService(store, log, clock, time, config.reminders);
 
-  const services = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders };
+  const publisher = new Publisher(messenger, conversations, cardPosts, logger);
+  const refs = new References(store);
+
+  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs };
 
   if (fs.existsSync(config.directorySeedFile)) {
     const seed = JSON.parse(fs.readFileSync(config.directorySeedFile, 'utf8')) as DirectorySeed;

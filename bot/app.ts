@@ -33,6 +33,14 @@ export function helpCommand(features: Feature[]): Command {
   };
 }
 
+/** The features as the bot serves them: a "Getting started" group holding `help` first, then the rest. */
+export function withHelp(featureList: Feature[]): Feature[] {
+  const core: Feature = { title: 'Getting started', commands: [], actions: [] };
+  const features = [core, ...featureList];
+  core.commands.push(helpCommand(features));
+  return features;
+}
+
 export function allCommands(features: Feature[]): Command[] {
   return features.flatMap((f) => f.commands);
 }
@@ -61,9 +69,7 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
     startTypingTimer: false,
   });
 
-  const core: Feature = { title: 'Getting started', commands: [], actions: [] };
-  const features = [core, ...featureList];
-  core.commands.push(helpCommand(features));
+  const features = withHelp(featureList);
   const commands = allCommands(features);
 
   /** Resolves who is acting and where; answers and returns undefined when the activity cannot be trusted. */

@@ -17,6 +17,8 @@ import { Publisher } from '../services/publisher';
 import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
 import { Scheduler } from '../services/reminders/scheduler';
+import { LimitedMessenger } from '../services/reminders/limited-messenger';
+import { LimiterTime, RateLimiter } from '../services/reminders/rate-limiter';
 import { renderNamedCard } from '../cards/registry';
 import { CosmosStore } from '../services/store/cosmos-store';
 import { EmbeddedStore } from '../services/store/embedded-store';
@@ -87,7 +89,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       : {},
   );
   if (!config.credentials) logger.warn('no MicrosoftAppId set: accepting unauthenticated requests (local playground only)');
-  const messenger = options.messenger ?? new TeamsMessenger(adapter, config.credentials?.appId ?? '');
+  // ONE rate-limited messenger for every proactive send (publisher, scheduler, features).
+  const realTime: LimiterTime = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+  const messenger = new LimitedMessenger(options.messenger ?? new TeamsMessenger(adapter, config.credentials?.appId ?? ''), new RateLimiter(realTime), realTime, logger);
   const exportSigningKey = config.exportSigningKey ?? randomBytes(32).toString('hex');
   const exportLinks = new ExportLinks(exportSigningKey, clock);
   const reminders = new RemindersService(store, log, clock, time, config.reminders);

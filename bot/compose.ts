@@ -20,6 +20,7 @@ import { Scheduler } from '../services/reminders/scheduler';
 import { LimitedMessenger } from '../services/reminders/limited-messenger';
 import { LimiterTime, RateLimiter } from '../services/reminders/rate-limiter';
 import { renderNamedCard } from '../cards/registry';
+import { renderDigest } from '../cards/reminders/digest';
 import { CosmosStore } from '../services/store/cosmos-store';
 import { EmbeddedStore } from '../services/store/embedded-store';
 import type { Store } from '../services/store/port';
@@ -99,7 +100,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const publisher = new Publisher(messenger, conversations, cardPosts, logger);
   const refs = new References(store);
   const scheduler = new Scheduler(
-    { store, clock, time, log, conversations, messenger, handlers: reminders.handlers, renderCard: renderNamedCard, logger },
+    { store, clock, time, log, conversations, messenger, handlers: reminders.handlers, renderCard: renderNamedCard, renderDigest, logger },
     { instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, settings: config.reminders },
   );
 

@@ -18,14 +18,14 @@ const TIMERS = CONTAINERS.timers.name;
 export type NamedCardRenderer = (template: string, data: Record<string, unknown>) => Record<string, unknown>;
 
 /** What a digest card says: the overdue reminders for one place, rolled into one message. */
-export interface DigestItem {
-  kind: string;
-  entity: { type: string; id: string; ref?: string };
-  dueAt: string;
-  /** The reminder's own message text, or its card's title when it has one. */
-  summary: string;
+export interface DigestData {
+  count: number;
+  /** Local date-times, formatted for people. */
+  dueFrom: string;
+  dueTo: string;
+  items: { summary: string; ref: string; due: string }[];
 }
-export type DigestRenderer = (items: DigestItem[], context: { dueFrom: string; dueTo: string }) => Record<string, unknown>;
+export type DigestRenderer = (data: DigestData) => Record<string, unknown>;
 
 export interface SchedulerDeps {
   store: Store;
@@ -417,11 +417,13 @@ export class Scheduler {
       return;
     }
     const first = claimed[0];
-    const items: DigestItem[] = claimed.map((t) => ({ kind: t.kind, entity: t.entity, dueAt: this.deps.time.formatInstant(new Date(t.originalDueAt ?? t.dueAt)), summary: summaryOf(t) }));
-    const dues = claimed.map((t) => t.originalDueAt ?? t.dueAt).sort();
-    const card = this.deps.renderDigest!(items, {
-      dueFrom: this.deps.time.formatInstant(new Date(dues[0])),
-      dueTo: this.deps.time.formatInstant(new Date(dues[dues.length - 1])),
+    const format = (t: Timer) => this.deps.time.formatInstant(new Date(t.originalDueAt ?? t.dueAt));
+    const byDue = [...claimed].sort((a, b) => (a.originalDueAt ?? a.dueAt).localeCompare(b.originalDueAt ?? b.dueAt));
+    const card = this.deps.renderDigest!({
+      count: claimed.length,
+      dueFrom: format(byDue[0]),
+      dueTo: format(byDue[byDue.length - 1]),
+      items: byDue.map((t) => ({ summary: summaryOf(t), ref: t.entity.ref ?? t.entity.type, due: format(t) })),
     });
     const resolution = await resolveDestinations(this.deps.conversations, first.tenantId, first.target);
     if (!resolution.ok) {
@@ -452,6 +454,12 @@ export class Scheduler {
       });
       if (saved) result.sent += 1;
     }
+    await this.deps.log.append(this.actor(first.tenantId), first.tenantId, {
+      action: 'reminder.digest',
+      entity: { type: 'conversation', id: targetKey(first.target) },
+      before: `${claimed.length} overdue`,
+      after: `sent together as one digest (${claimed.map((t) => t.entity.ref ?? t.entity.id).join(', ')})`.slice(0, 500),
+    });
   }
 
   // ---- time ----

@@ -91,8 +91,12 @@ export interface PlaygroundSession {
   playgroundUrl: string;
   /** Temporary folder holding the playground's files, the bot's log and the data dir. */
   workDir: string;
-  /** Types text in the open conversation's composer and sends it; resolves once the playground accepted it. */
-  sendText(text: string): Promise<void>;
+  /**
+   * Types text in the open conversation's composer and sends it; resolves once the playground
+   * accepted it. In a channel the bot only hears @mentions, so the text is prefixed with an
+   * @mention of the bot there (picked from the composer's typeahead), unless `mentionBot` says otherwise.
+   */
+  sendText(text: string, options?: { mentionBot?: boolean }): Promise<void>;
   /** Waits until a card containing `text` is visible; returns the newest such card. */
   waitForCardText(text: string | RegExp, timeoutMs?: number): Promise<Locator>;
   /** Waits until `text` is visible anywhere in the conversation (plain text replies, notices). */
@@ -109,7 +113,10 @@ export interface PlaygroundSession {
   fillCardInput(labelOrPlaceholder: string, value: string, card?: CardRef): Promise<void>;
   /** Picks `choiceTitle` in an Input.ChoiceSet found by its label (compact drop-down or expanded radios/checkboxes). */
   selectCardChoice(label: string, choiceTitle: string, card?: CardRef): Promise<void>;
-  /** Opens a conversation in the left rail: 'Personal Chat', 'Group Chat', 'My Team - General', 'My Team - Announcements'. */
+  /**
+   * Opens a conversation in the left rail: 'Personal Chat', 'Group Chat', 'My Team - General',
+   * 'My Team - Announcements'. Opening a channel the first time installs the bot there (it posts its welcome).
+   */
   openConversation(name: string): Promise<void>;
   /** Saves a full-page screenshot to test-artifacts/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
@@ -130,6 +137,8 @@ export async function freePort(host = '0.0.0.0'): Promise<number> {
   });
 }
 
+/** The name the playground gives the bot under test (its mention typeahead and message author). */
+const BOT_NAME = 'Test Bot';
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A label as the renderer writes it: the text, then " *" when required. */
 const labelPattern = (label: string) => new RegExp(`^\\s*${escapeRegExp(label)}\\s*\\*?\\s*$`);
@@ -271,6 +280,7 @@ export async function startPlaygroundSession(options: PlaygroundOptions = {}): P
     const cards = () => page.locator('.ac-adaptiveCard');
     if (readyText !== null) await cards().filter({ hasText: readyText }).last().waitFor({ state: 'visible' });
 
+    let inChannel = false;
     const card = (text: string | RegExp) => cards().filter({ hasText: text }).last();
     const resolveCard = (ref: CardRef | undefined, fallback: () => Locator): Locator =>
       ref === undefined ? fallback() : typeof ref === 'string' || ref instanceof RegExp ? card(ref) : ref;
@@ -285,9 +295,14 @@ export async function startPlaygroundSession(options: PlaygroundOptions = {}): P
       botUrl,
       playgroundUrl,
       workDir,
-      async sendText(text) {
+      async sendText(text, sendOptions = {}) {
         const box = composer();
         await box.click();
+        if (sendOptions.mentionBot ?? inChannel) {
+          await page.keyboard.type('@');
+          await page.getByRole('listbox', { name: 'Typeahead menu' }).getByRole('menuitem', { name: BOT_NAME }).click();
+          await page.keyboard.type(' ');
+        }
         await page.keyboard.type(text);
         const accepted = page.waitForResponse((r) => isPlaygroundPost(r.url(), r.request().method()) && /\/messages$/.test(new URL(r.url()).pathname));
         await page.keyboard.press('Enter');
@@ -333,6 +348,7 @@ export async function startPlaygroundSession(options: PlaygroundOptions = {}): P
       },
       async openConversation(name) {
         await page.getByRole('treeitem', { name, exact: true }).click();
+        inChannel = name.includes(' - '); // channels are listed as "<team> - <channel>
         await composer().waitFor({ state: 'visible' });
       },
       async screenshot(name) {

@@ -169,6 +169,13 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
     else await beginTurn(context);
   });
 
+  // Keep this last: the first matching verb wins, so this only answers verbs nobody registered
+  // (a card from an older version of the bot), privately, instead of an HTTP 501.
+  app.adaptiveCards.actionExecute(/.*/, async (context) => {
+    logger.warn('card action with an unknown verb', { verb: (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb });
+    return 'That button is out of date, so nothing was changed. Type help to see the commands.';
+  });
+
   app.error(async (context, error) => {
     logger.error('turn failed', { error, activityType: context.activity?.type, activityId: context.activity?.id });
     try {

@@ -17,8 +17,17 @@ export function activityProblem(body: unknown): string | undefined {
   if (!conversation || typeof conversation.id !== 'string' || !conversation.id) missing.push('conversation.id');
   const from = a.from as Record<string, unknown> | undefined;
   if (!from || typeof from.id !== 'string') missing.push('from.id');
+  const recipient = a.recipient as Record<string, unknown> | undefined;
+  if (!recipient || typeof recipient.id !== 'string') missing.push('recipient.id');
   if (missing.length) return `the activity is missing ${missing.join(', ')}`;
   if (typeof a.serviceUrl === 'string' && !/^https?:\/\//.test(a.serviceUrl)) return 'serviceUrl must be an http(s) URL';
+  if (a.text !== undefined && a.text !== null && typeof a.text !== 'string') return 'text must be a string';
+  const isObject = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x);
+  for (const field of ['entities', 'attachments', 'membersAdded', 'membersRemoved'])
+    if (a[field] !== undefined && a[field] !== null && (!Array.isArray(a[field]) || !(a[field] as unknown[]).every(isObject)))
+      return `${field} must be a list of objects`;
+  if (a.type === 'invoke' && a.name === 'adaptiveCard/action' && !isObject((a.value as Record<string, unknown> | undefined)?.action))
+    return 'an adaptiveCard/action invoke needs value.action';
   return undefined;
 }
 

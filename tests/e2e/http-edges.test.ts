@@ -74,6 +74,25 @@ describe('POST /api/messages with a bad body', () => {
     expect(String(res.json?.error)).toMatch(/serviceUrl/);
   });
 
+  it.each([
+    ['text that is not a string', { type: 'message', text: { html: '<b>help</b>' } }, /text must be a string/],
+    ['membersAdded that is not a list of members', { type: 'conversationUpdate', membersAdded: [null] }, /membersAdded must be a list of objects/],
+    ['entities that are not a list', { type: 'message', text: 'help', entities: 'mention' }, /entities must be a list of objects/],
+    ['a card action without its action', { type: 'invoke', name: 'adaptiveCard/action', value: {} }, /needs value.action/],
+  ])('answers an activity with %s with 400 naming the field', async (_what, fields, reason) => {
+    const res = await rawPost(bot, JSON.stringify(bot.activity(USERS.alex, personalChat(USERS.alex), fields)));
+    expect(res.status).toBe(400);
+    expect(String(res.json?.error)).toMatch(reason);
+  });
+
+  it('answers an activity without a recipient with 400', async () => {
+    const { recipient: _recipient, ...activity } = bot.activity(USERS.alex, personalChat(USERS.alex), { type: 'message', text: 'help' });
+    void _recipient;
+    const res = await rawPost(bot, JSON.stringify(activity));
+    expect(res.status).toBe(400);
+    expect(String(res.json?.error)).toMatch(/missing recipient.id/);
+  });
+
   it('sent nothing and recorded nothing for any of them, and still serves a good request', async () => {
     expect(bot.stub.received).toHaveLength(0);
     expect(await bot.composed.services.conversations.list(TENANT)).toEqual([]);
@@ -276,6 +295,22 @@ describe('Teams conversation events', () => {
     const card = onlyCard(bot.stub.received.slice(before));
     expect(cardText(card)).toContain('Megan Bowen');
     expect(cardText(card)).toContain('NHS South Warwickshire CCG');
+  });
+
+  it('answers a click on a button whose verb no longer exists privately, changing nothing', async () => {
+    const before = await logActions(bot);
+    const sentBefore = bot.stub.received.length;
+    const res = await bot.click(USERS.alex, 'feature.retired', { id: 'x' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: expect.stringMatching(/out of date, so nothing was changed/) });
+    expect(bot.stub.received.length).toBe(sentBefore);
+    expect(await logActions(bot)).toEqual(before);
+  });
+
+  it('still routes a known verb to its handler', async () => {
+    const res = await bot.click(USERS.megan, 'roles.grant', { person: USERS.lynne.aadObjectId, role: 'member' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ value: expect.stringMatching(/^Only the Independent Chair or the Business Team can/) });
   });
 
   it('answers help in a channel with the @mention hint', async () => {

@@ -102,14 +102,14 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
       res.send(400, { error: problem });
       return;
     }
-    const correlationId = (req.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
-    const turnLogger = logger.child({ correlationId });
     if (services.config.credentials && !req.headers.authorization) {
-      turnLogger.warn('request without Authorization refused', { activityType: (req.body as { type?: string }).type });
+      logger.warn('request without Authorization refused', { activityType: (req.body as { type?: string }).type });
       res.send(401, { error: UNAUTHORIZED });
       return;
     }
     active += 1;
+    const correlationId = (req.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
+    const turnLogger = logger.child({ correlationId });
     const started = process.hrtime.bigint();
     try {
       await adapter.process(req, adapterResponse(res, turnLogger) as never, async (context: TurnContext) => {

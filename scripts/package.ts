@@ -2,7 +2,8 @@
  * `npm run package`: fills manifest/manifest.json from the environment (and `.env` if present),
  * validates it offline against the bundled Teams schema, and writes
  * appPackage/build/appPackage.zip (manifest.json + color.png + outline.png) to upload to Teams.
- * `npm run package -- --sync-commands` rewrites the manifest's command lists from the bot's
+ * `npm run package -- --env dev` also reads the Agents Toolkit's env/.env.dev (TEAMS_APP_ID, BOT_ID
+ * and BOT_DOMAIN land there after `atk provision`). `npm run package -- --sync-commands` rewrites the manifest's command lists from the bot's
  * featured commands instead.
  */
 import * as fs from 'node:fs';
@@ -77,6 +78,17 @@ export function readDotEnv(file: string): Env {
     env[match[1]] = match[2].replace(/^(['"])(.*)\1$/, '$2');
   }
   return env;
+}
+
+/**
+ * The values packaging sees: the process environment first, then the Agents Toolkit's
+ * env/.env.<name> when an environment name is given, then `.env`.
+ */
+export function packagingEnv(root: string, processEnv: Env, toolkitEnv?: string): Env {
+  if (toolkitEnv !== undefined && !/^[A-Za-z0-9_-]+$/.test(toolkitEnv)) throw new PackageError(`--env must be an environment name like dev (got "${toolkitEnv}").`);
+  const toolkitFile = toolkitEnv ? path.join(root, 'env', `.env.${toolkitEnv}`) : undefined;
+  if (toolkitFile && !fs.existsSync(toolkitFile)) throw new PackageError(`env/.env.${toolkitEnv} does not exist.`);
+  return { ...readDotEnv(path.join(root, '.env')), ...(toolkitFile ? readDotEnv(toolkitFile) : {}), ...processEnv };
 }
 
 /** Replaces every `${{NAME}}` in the manifest template; refuses in one line naming each missing or bad value. */
@@ -167,7 +179,8 @@ function sameCommands(a: ManifestCommand[], b: ManifestCommand[]): boolean {
 
 async function main(args: string[]): Promise<void> {
   const manifestFile = path.join(MANIFEST_DIR, 'manifest.json');
-  const env = { ...readDotEnv(path.join(ROOT, '.env')), ...process.env };
+  const envAt = args.indexOf('--env');
+  const env = packagingEnv(ROOT, process.env, envAt >= 0 ? (args[envAt + 1] ?? '') : undefined);
   if (!args.includes('--sync-commands')) fillManifest(fs.readFileSync(manifestFile, 'utf8'), env);
   // Loaded only now: composing the bot pulls in restify, which is slow and noisy to import.
   const { featuredManifestCommands } = await import('../bot/feature-commands');

@@ -11,6 +11,7 @@ import {
   buildAppPackage,
   fillManifest,
   manifestCommandLists,
+  packagingEnv,
   readDotEnv,
   syncCommandLists,
   validateManifest,
@@ -147,6 +148,17 @@ describe('npm run package', () => {
     fs.writeFileSync(file, '# a comment\nBOT_ID="abc"\nexport BOT_DOMAIN = bot.example.org\n\nEMPTY=\n');
     expect(readDotEnv(file)).toEqual({ BOT_ID: 'abc', BOT_DOMAIN: 'bot.example.org', EMPTY: '' });
     expect(readDotEnv(path.join(dir, 'absent'))).toEqual({});
+  });
+
+  it('takes values from the environment first, then the Agents Toolkit env file named by --env, then .env', () => {
+    fs.mkdirSync(path.join(dir, 'env'));
+    fs.writeFileSync(path.join(dir, '.env'), 'BOT_ID=from-dotenv\nBOT_DOMAIN=dotenv.example.org\nTEAMS_APP_ID=from-dotenv\n');
+    fs.writeFileSync(path.join(dir, 'env', '.env.dev'), 'BOT_ID=from-toolkit\nBOT_DOMAIN=toolkit.example.org\n');
+    const env = packagingEnv(dir, { BOT_ID: 'from-process' }, 'dev');
+    expect({ BOT_ID: env.BOT_ID, BOT_DOMAIN: env.BOT_DOMAIN, TEAMS_APP_ID: env.TEAMS_APP_ID }).toEqual({ BOT_ID: 'from-process', BOT_DOMAIN: 'toolkit.example.org', TEAMS_APP_ID: 'from-dotenv' });
+    expect(packagingEnv(dir, {}).BOT_DOMAIN).toBe('dotenv.example.org');
+    expect(() => packagingEnv(dir, {}, 'prod')).toThrow(/env\/.env.prod does not exist/);
+    expect(() => packagingEnv(dir, {}, '../x')).toThrow(/--env must be an environment name/);
   });
 
   it('--sync-commands rewrites every scope\'s command list', () => {

@@ -67,6 +67,18 @@ describe('POST /api/messages with a bad body', () => {
     expectNoStack(res.text);
   });
 
+  it('answers other methods and unknown paths with a 4xx JSON reason', async () => {
+    const get = await fetch(`${bot.baseUrl}/api/messages`);
+    expect(get.status).toBe(405);
+    const unknown = await fetch(`${bot.baseUrl}/admin`);
+    expect(unknown.status).toBe(404);
+    for (const res of [get, unknown]) {
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ error: expect.any(String) });
+      expectNoStack(text);
+    }
+  });
+
   it('refuses a serviceUrl that is not http(s)', async () => {
     const activity = bot.activity(USERS.alex, personalChat(USERS.alex), { type: 'message', text: 'help', serviceUrl: 'file:///etc/passwd' });
     const res = await rawPost(bot, JSON.stringify(activity));
@@ -274,6 +286,14 @@ describe('Teams conversation events', () => {
     expect(record).toMatchObject({ active: false, inactiveReason: 'the app was uninstalled' });
     expect((await remove()).status).toBe(200);
     expect((await logActions(bot)).filter((a) => a === 'conversation.inactive')).toHaveLength(1);
+  });
+
+  it('marks a channel inactive when the bot is removed from the team, but not when someone else leaves', async () => {
+    const membersRemoved = (ids: string[]) => bot.post(bot.activity(USERS.alex, HUB_CHANNEL, { type: 'conversationUpdate', membersRemoved: ids.map((id) => ({ id })) }));
+    expect((await membersRemoved([USERS.isaiah.id])).status).toBe(200);
+    expect(await bot.composed.services.conversations.byConversationId(TENANT, HUB_CHANNEL.id)).toMatchObject({ active: true });
+    expect((await membersRemoved(['bot-id'])).status).toBe(200);
+    expect(await bot.composed.services.conversations.byConversationId(TENANT, HUB_CHANNEL.id)).toMatchObject({ active: false, inactiveReason: 'the app was removed' });
   });
 
   it('makes the conversation active again when the app is reinstalled', async () => {

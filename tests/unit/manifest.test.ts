@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import AdmZip from 'adm-zip';
 import { featuredManifestCommands, ManifestCommand } from '../../bot/feature-commands';
+import { ACCENT, drawColorIcon, drawOutlineIcon } from '../../scripts/make-icons';
 import { decodePng, pngSize } from '../../scripts/png';
 import {
   COMMAND_SCOPES,
@@ -93,6 +94,13 @@ describe('the Teams manifest template', () => {
     expect(coloured).toEqual([]);
     expect(opaque).toBeGreaterThan(50);
     expect(transparent).toBeGreaterThan(300);
+  });
+
+  it('icons are what scripts/make-icons.ts draws, and the accent colour is the icon background', () => {
+    expect(Buffer.from(decodePng(fs.readFileSync(path.join(MANIFEST_DIR, 'color.png'))).data).equals(Buffer.from(drawColorIcon().data))).toBe(true);
+    expect(Buffer.from(decodePng(fs.readFileSync(path.join(MANIFEST_DIR, 'outline.png'))).data).equals(Buffer.from(drawOutlineIcon().data))).toBe(true);
+    const hex = `#${[ACCENT.r, ACCENT.g, ACCENT.b].map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+    expect(String(manifest.accentColor).toLowerCase()).toBe(hex);
   });
 });
 

@@ -13,6 +13,7 @@ import { ExportLinks } from '../services/log/export-links';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
 import { Publisher } from '../services/publisher';
+import { PendingRecommendations } from '../services/recommendations/pending-recommendations';
 import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
 import { CosmosStore } from '../services/store/cosmos-store';
@@ -22,6 +23,7 @@ import { CalendarTime } from '../services/time';
 import { buildApplication } from './app';
 import type { AppServices } from './app-services';
 import { coreFeature } from './core-feature';
+import { reviewsFeature } from './reviews/feature';
 import type { Feature } from './feature';
 import { HttpServer, createHttpServer } from './server';
 import { TeamsMessenger } from './teams-messenger';
@@ -94,6 +96,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
   const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs };
 
+  services.recommendationIntake ??= new PendingRecommendations(store, log, clock, refs);
+
   if (fs.existsSync(config.directorySeedFile)) {
     const seed = JSON.parse(fs.readFileSync(config.directorySeedFile, 'utf8')) as DirectorySeed;
     const added = await directory.seedIfEmpty(config.tenantId, seed);
@@ -102,7 +106,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services)];
+  const features: Feature[] = [coreFeature(services), reviewsFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 

@@ -214,7 +214,7 @@ export class ReviewsService {
       if (!isIsoDate(card.date)) throw invalid('Give the date of the learning event (yyyy-mm-dd).', 'date');
       if (card.date > this.today()) throw invalid('Record the learning event once it has taken place (the date is in the future).', 'date');
       if (card.date < review.startDate) throw invalid(`The learning event cannot be before the review started (${formatDate(review.startDate)}).`, 'date');
-      const attendees = typeof card.attendees === 'number' ? card.attendees : Number(String(card.attendees ?? '').trim() || NaN);
+      const attendees = typeof card.attendees === 'number' ? card.attendees : typeof card.attendees === 'string' && card.attendees.trim() ? Number(card.attendees) : NaN;
       if (!Number.isInteger(attendees) || attendees < 1 || attendees > 10000) throw invalid('Give the number of attendees as a whole number.', 'attendees');
       const scrutineerTookPart = toggle(card.scrutineer);
       const next: Review = {

@@ -425,7 +425,7 @@ export class ReviewsService {
       if (stageMatch[2] === 'warning')
         return {
           review,
-          title: `${label}: ${daysBetween(timer.date, stage.end) + 1} days left in stage ${n} (${info.name})`,
+          title: `${label}: ${daysBetween(timer.date, stage.end)} days left in stage ${n} (${info.name})`,
           text: `Stage ${n} ends on ${formatDate(stage.end)} and is not signed off yet. Signed off by ${signOffBy}.`,
         };
       const late = daysBetween(stage.end, timer.date);

@@ -1,9 +1,6 @@
-import type { AppServices } from '../../bot/app-services';
 import { REVIEW_VERBS } from '../../cards/reviews/verbs';
 import { conversationKey } from '../../services/conversations';
-import type { Timer } from '../../services/reminders/port';
 import { CONTAINERS } from '../../services/store/containers';
-import { updateWithRetry } from '../../services/store/port';
 import { addDays } from '../../services/time';
 import { BotHarness, ConversationSpec, TENANT, USERS, cardText, personalChat } from '../support/bot-harness';
 import { ConnectorStub, ReceivedActivity } from '../support/connector-stub';
@@ -13,38 +10,9 @@ const CHILDREN: ConversationSpec = { id: '19:children@thread.tacv2', type: 'chan
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
 
-/**
- * Delivers the reminders due now. Uses the reminders engine's scheduler when the composition
- * root provides one; until then a stand-in that does what it documents: run the handler, send
- * to the target, mark the timer sent.
- */
+/** Delivers the reminders due now through the real scheduler. */
 async function deliverDue(bot: BotHarness): Promise<void> {
-  const services = bot.composed.services as AppServices & { scheduler?: { tick(): Promise<unknown> } };
-  if (services.scheduler) {
-    await services.scheduler.tick();
-    return;
-  }
-  const due = await services.store.query<Timer>(CONTAINERS.timers.name, {
-    partitionKey: TENANT,
-    where: [
-      { field: 'status', op: '=', value: 'pending' },
-      { field: 'dueAt', op: '<=', value: services.clock.now().toISOString() },
-    ],
-    orderBy: [{ field: 'dueAt', direction: 'asc' }],
-  });
-  for (const timer of due) {
-    const claimed = await updateWithRetry<Timer>(services.store, CONTAINERS.timers.name, TENANT, timer.id, (t) => (t && t.status === 'pending' ? { ...t, status: 'sent' } : undefined));
-    if (claimed?.status !== 'sent' || timer.content.kind !== 'handler') continue;
-    const message = await services.reminders.handlers.get(timer.content.handler)!(timer);
-    if (!message) continue;
-    const targets =
-      timer.target.kind === 'conversation'
-        ? [await services.conversations.get(TENANT, timer.target.conversationKey)]
-        : timer.target.kind === 'purpose'
-          ? await services.conversations.forPurpose(TENANT, timer.target.purpose)
-          : [];
-    for (const c of targets) if (c) await services.messenger.send(c, message);
-  }
+  await bot.composed.services.scheduler.tick();
 }
 
 describe('a hub review from start to impact checks, over the real HTTP endpoint', () => {

@@ -1,3 +1,4 @@
+import { parseConfig } from '../../services/config';
 import { calendarStage, elapsedFraction, impactCheckDates, overlaps, reviewEndDate, stageDates, stageWarningDate } from '../../services/reviews/dates';
 import { RemindersService } from '../../services/reminders/reminders-service';
 import { CalendarTime } from '../../services/time';
@@ -35,9 +36,7 @@ describe('review stage dates', () => {
 
   it('sends reminders at 09:00 London time on both sides of a clock change', () => {
     const time = new CalendarTime('Europe/London');
-    const reminders = new RemindersService(undefined as never, undefined as never, undefined as never, time, {
-      sendHour: 9, earliestHour: 8, latestHour: 20, digestThreshold: 5, tickMs: 1000, leaseMs: 1000,
-    });
+    const reminders = new RemindersService(undefined as never, undefined as never, undefined as never, time, parseConfig({}).reminders);
     expect(reminders.dueAt('2026-03-28').toISOString()).toBe('2026-03-28T09:00:00.000Z');
     expect(reminders.dueAt('2026-03-29').toISOString()).toBe('2026-03-29T08:00:00.000Z');
     expect(reminders.dueAt('2026-10-25').toISOString()).toBe('2026-10-25T09:00:00.000Z');

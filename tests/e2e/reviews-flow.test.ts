@@ -168,3 +168,61 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
     expect(children).toEqual(['2026-07-01 R-1 Neglect: end of the review cycle']);
   });
 });
+
+describe('moving and cancelling a review from its card, over the real HTTP endpoint', () => {
+  const bot = new BotHarness();
+  beforeAll(() => bot.start());
+  afterAll(() => bot.stop());
+
+  const startForm = async (theme: string, startDate: string) => {
+    const replies = await bot.say(USERS.patti, 'review start', HUB);
+    const form = ConnectorStub.card(replies[0]) as { actions: { data: { formId: string } }[] };
+    return bot.click(
+      USERS.patti,
+      REVIEW_VERBS.start,
+      { formId: form.actions[0].data.formId, theme, strand: 'adults', sponsor: USERS.isaiah.aadObjectId, startDate, channels: conversationKey(HUB.id) },
+      HUB,
+      replies[0].activityId,
+    );
+  };
+  const pendingKinds = async (reviewId: string) =>
+    (await bot.composed.services.reminders.pendingFor(TENANT, reviewId)).map((t) => `${t.kind}@${t.date}`).sort();
+
+  it('refuses a start that collides with the same theme, moves a review with its reminders, then cancels it', async () => {
+    bot.clock.set('2026-03-02T10:00:00Z');
+    const first = await startForm('Self-neglect', '2026-04-01');
+    expect(cardText((first.body as InvokeBody).value)).toContain('R-1 started');
+    const clash = await startForm('Self neglect', '2026-06-01');
+    expect((clash.body as InvokeBody).value).toMatch(/R-1 on the same theme \("Self-neglect"\) runs from Wed 1 Apr 2026 to Fri 31 Jul 2026/);
+    expect(await bot.composed.services.store.query(CONTAINERS.reviews.name, { partitionKey: TENANT })).toHaveLength(1);
+
+    const [review] = await bot.composed.services.store.query<{ id: string }>(CONTAINERS.reviews.name, { partitionKey: TENANT });
+    expect(await pendingKinds(review.id)).toContain('stage-1-start@2026-04-01');
+
+    const notBusiness = await bot.click(USERS.isaiah, REVIEW_VERBS.reschedule, { reviewId: review.id, version: 1, newStartDate: '2026-05-01' }, HUB);
+    expect((notBusiness.body as InvokeBody).value).toBe('Only the Business Team can move a review.');
+
+    const moved = await bot.click(USERS.patti, REVIEW_VERBS.reschedule, { reviewId: review.id, version: 1, newStartDate: '2026-05-01' }, HUB);
+    expect(cardText((moved.body as InvokeBody).value)).toContain('Fri 1 May 2026 to Mon 31 Aug 2026');
+    const kinds = await pendingKinds(review.id);
+    expect(kinds).toContain('stage-1-start@2026-05-01');
+    expect(kinds).toContain('group-meeting@2026-08-31');
+    expect(kinds.filter((k) => k.endsWith('@2026-04-01') || k.endsWith('@2026-07-31'))).toEqual([]);
+
+    const cancelled = await bot.click(USERS.patti, REVIEW_VERBS.cancel, { reviewId: review.id, version: 2, cancelReason: 'Folded into the exploitation review' }, HUB);
+    expect(cardText((cancelled.body as InvokeBody).value)).toContain('Cancelled on Mon 2 Mar 2026: Folded into the exploitation review');
+    expect(await pendingKinds(review.id)).toEqual([]);
+
+    const before = await bot.composed.services.log.recent(TENANT, 1);
+    const late = await bot.click(USERS.isaiah, REVIEW_VERBS.signOff, { reviewId: review.id, version: 2, stage: 1, note: 'old card' }, HUB);
+    expect((late.body as InvokeBody).value).toMatch(/R-1 was cancelled on Mon 2 Mar 2026/);
+    expect(await bot.composed.services.log.recent(TENANT, 1)).toEqual(before);
+
+    const list = await bot.say(USERS.lynne, 'reviews', HUB);
+    expect(cardText(ConnectorStub.card(list[0]))).toContain('No review is running');
+    const programme = await bot.say(USERS.lynne, 'programme 2026', HUB);
+    const text = cardText(ConnectorStub.card(programme[0]));
+    expect(text).toContain('Hub review programme 2026');
+    expect(text).toContain('Children: 0 reviews where the arrangements plan 2.');
+  });
+});

@@ -1,4 +1,6 @@
 import { STAGES } from '../../services/reviews/dates';
+import type { Review } from '../../services/reviews/review';
+import { CONTAINERS } from '../../services/store/containers';
 import { PlaygroundSession, startPlaygroundSession } from '../support/playground';
 
 jest.setTimeout(180_000);
@@ -32,7 +34,7 @@ describe('hub reviews in the Agents Playground (headless Chromium)', () => {
     await pg.screenshot('playground-review-stage-1-signed-off');
 
     const tenantId = pg.bot.services.config.tenantId;
-    const [review] = await pg.bot.services.store.query<{ ref: string; version: number; stages: { signedOff?: { note: string } }[] }>('reviews', { partitionKey: tenantId });
+    const [review] = await pg.bot.services.store.query<Review>(CONTAINERS.reviews.name, { partitionKey: tenantId });
     expect(review.ref).toBe('R-1');
     expect(review.version).toBe(2);
     expect(review.stages[0].signedOff?.note).toBe('Scope agreed with the hub leads');

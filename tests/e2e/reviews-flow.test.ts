@@ -225,4 +225,15 @@ describe('moving and cancelling a review from its card, over the real HTTP endpo
     expect(text).toContain('Hub review programme 2026');
     expect(text).toContain('Children: 0 reviews where the arrangements plan 2.');
   });
+
+  it('answers bad commands privately with what to type', async () => {
+    const missing = await bot.say(USERS.lynne, 'review R-9', HUB);
+    expect(cardText(ConnectorStub.card(missing[0]))).toContain('There is no review R-9.');
+    const noRef = await bot.say(USERS.lynne, 'review', HUB);
+    expect(cardText(ConnectorStub.card(noRef[0]))).toContain('Say which review, e.g. review R-3.');
+    const badYear = await bot.say(USERS.lynne, 'programme next', HUB);
+    expect(cardText(ConnectorStub.card(badYear[0]))).toContain('Give a year, e.g. programme 2026.');
+    const shown = await bot.say(USERS.lynne, 'review r1', HUB);
+    expect(cardText(ConnectorStub.card(shown[0]))).toContain('R-1: Self-neglect');
+  });
 });

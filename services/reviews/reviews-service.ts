@@ -428,8 +428,11 @@ export class ReviewsService {
           title: `${label}: ${daysBetween(timer.date, stage.end)} days left in stage ${n} (${info.name})`,
           text: `Stage ${n} ends on ${formatDate(stage.end)} and is not signed off yet. Signed off by ${signOffBy}.`,
         };
-      const late = daysBetween(stage.end, timer.date);
-      await this.scheduleOverdue(review, n, timer.target, addDays(timer.date, 7));
+      const late = daysBetween(stage.end, this.today());
+      // The next weekly reminder after today, so a catch-up after downtime does not send a burst.
+      let nextDate = addDays(timer.date, 7);
+      while (nextDate <= this.today()) nextDate = addDays(nextDate, 7);
+      await this.scheduleOverdue(review, n, timer.target, nextDate);
       return {
         review,
         title: `${label}: stage ${n} (${info.name}) is overdue`,

@@ -293,6 +293,15 @@ describe('ReviewsService', () => {
     expect(await world.reviews.reminderMessage(overdue)).toBeUndefined();
   });
 
+  it('after downtime, schedules the next weekly overdue reminder after today, not in the past', async () => {
+    const review = await world.start();
+    const [overdue] = (await world.reminders.pendingFor(TENANT, review.id)).filter((t) => t.kind === 'stage-1-overdue');
+    world.setDay('2026-04-20');
+    expect((await world.reviews.reminderMessage(overdue))?.text).toContain('19 days ago');
+    const next = (await world.reminders.pendingFor(TENANT, review.id)).filter((t) => t.kind === 'stage-1-overdue').map((t) => t.date);
+    expect(next).toEqual(['2026-04-02', '2026-04-23']);
+  });
+
   it('shows the year against 2 + 2 + 1 and the partners, with warnings but no refusal', async () => {
     await world.start({ theme: 'Neglect', strand: 'children', sponsorId: IDS.megan });
     await world.start({ theme: 'Exploitation', strand: 'children', sponsorId: IDS.megan, startDate: '2026-04-01' });

@@ -415,23 +415,27 @@ export class ReviewsService {
       const n = Number(stageMatch[1]) as StageNumber;
       const stage = review.stages[n - 1];
       const info = STAGES[n - 1];
+      const today = this.today();
       if (stageMatch[2] === 'start')
         return {
           review,
-          title: `${label}: stage ${n} (${info.name}) starts today`,
+          title: `${label}: stage ${n} (${info.name}) ${today > stage.start ? `started on ${formatDate(stage.start)}` : 'starts today'}`,
           text: `Due by ${formatDate(stage.end)}: ${info.due}. Signed off by ${signOffBy}.`,
         };
       if (stage.signedOff) return undefined;
-      if (stageMatch[2] === 'warning')
+      if (stageMatch[2] === 'warning') {
+        if (today > stage.end) return undefined; // caught up too late: the overdue reminder says it
+        const left = daysBetween(today, stage.end);
         return {
           review,
-          title: `${label}: ${daysBetween(timer.date, stage.end)} days left in stage ${n} (${info.name})`,
+          title: `${label}: ${left === 0 ? 'last day' : `${left} day${left === 1 ? '' : 's'} left`} in stage ${n} (${info.name})`,
           text: `Stage ${n} ends on ${formatDate(stage.end)} and is not signed off yet. Signed off by ${signOffBy}.`,
         };
-      const late = daysBetween(stage.end, this.today());
+      }
+      const late = daysBetween(stage.end, today);
       // The next weekly reminder after today, so a catch-up after downtime does not send a burst.
       let nextDate = addDays(timer.date, 7);
-      while (nextDate <= this.today()) nextDate = addDays(nextDate, 7);
+      while (nextDate <= today) nextDate = addDays(nextDate, 7);
       await this.scheduleOverdue(review, n, timer.target, nextDate);
       return {
         review,

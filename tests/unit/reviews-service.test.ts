@@ -289,6 +289,7 @@ describe('ReviewsService', () => {
 
     review = await world.reviews.signOff(world.actors.megan, { reviewId: review.id, version: 1, stage: 1, note: 'late but done' });
     const warning = (await world.reminders.pendingFor(TENANT, review.id)).find((t) => t.kind === 'stage-2-warning')!;
+    world.setDay(warning.date);
     expect((await world.reviews.reminderMessage(warning))?.title).toBe('R-1 Neglect: 7 days left in stage 2 (Audits)');
     expect(await world.reviews.reminderMessage(overdue)).toBeUndefined();
   });

@@ -72,7 +72,7 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
         context.turnState.set('logger', turnLogger);
         await app.run(context);
       });
-      turnLogger.debug('turn', {
+      turnLogger.info('turn', {
         activityType: (req.body as { type?: string }).type,
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,

@@ -181,7 +181,7 @@ export function bicepContainers(text: string): BicepContainer[] {
   return resourceBlocks(text, CONTAINER_TYPE).map((block) => {
     const name = /(^|\n)\s*name:\s*'([^']*)'/.exec(block.body)?.[2] ?? '';
     const properties = block.body.slice(block.body.search(/\n\s*properties\s*:/));
-    return { symbol: block.symbol, name, resource: literalProperty(properties, 'resource') as BicepContainer['resource'] };
+    return { symbol: block.symbol, name, resource: literalProperty(properties, 'resource') };
   });
 }
 

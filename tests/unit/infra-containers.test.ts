@@ -129,6 +129,14 @@ describe('infra/azure.bicep runs the bot as the production checklist says', () =
     expect(web).toMatch(/\n\s*clientAffinityEnabled:\s*false\s*\n/);
   });
 
+  it('matches package.json: Node 20 and 22 supported (restify 11 fails on 24), production start runs compiled code', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string }; scripts: Record<string, string> };
+    expect(pkg.engines.node).toBe('>=20 <23');
+    expect(pkg.scripts['start:prod']).toBe('node dist/bot/main.js');
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect(fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toMatch(/npx -y node@22 node_modules\/\.bin\/jest --runInBand/);
+  });
+
   it('scales to instanceCount instances, two by default', () => {
     expect(bicep).toMatch(/\nparam instanceCount int = 2\n/);
     expect(block('Microsoft.Web/serverfarms').body).toMatch(/\n\s*capacity:\s*instanceCount\s*\n/);

@@ -119,6 +119,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const onStop = (name: string, hook: StopHook): void => {
     stopHooks.push({ name, hook });
   };
+  // First on shutdown: stop claiming timers, finish the sends in flight, release the leases held.
+  onStop('scheduler', () => scheduler.stop());
 
   const seedFile = fromProjectRoot(config.directorySeedFile);
   if (fs.existsSync(seedFile)) {
@@ -147,27 +149,30 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       }),
     onStop,
     stop: async (timeoutMs = 10_000) => {
-      await scheduler.stop();
       http.drain();
       const deadline = Date.now() + timeoutMs;
+      // The hooks (the scheduler first) wind down while the turns in flight finish; both bounded.
+      const hooksDone = (async () => {
+        for (const { name, hook } of stopHooks) {
+          const remainingMs = Math.max(1000, deadline - Date.now());
+          let timer: NodeJS.Timeout | undefined;
+          try {
+            await Promise.race([
+              Promise.resolve().then(() => hook(remainingMs)),
+              new Promise<void>((_, reject) => {
+                timer = setTimeout(() => reject(new Error(`did not finish within ${remainingMs} ms`)), remainingMs);
+              }),
+            ]);
+          } catch (err) {
+            logger.warn('stop hook failed', { hook: name, error: err });
+          } finally {
+            clearTimeout(timer);
+          }
+        }
+      })();
       while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       if (http.inFlight() > 0) logger.warn('stopping with turns still in flight', { inFlight: http.inFlight() });
-      for (const { name, hook } of stopHooks) {
-        const remainingMs = Math.max(1000, deadline - Date.now());
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          await Promise.race([
-            Promise.resolve(hook(remainingMs)),
-            new Promise<void>((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`did not finish within ${remainingMs} ms`)), remainingMs);
-            }),
-          ]);
-        } catch (err) {
-          logger.warn('stop hook failed', { hook: name, error: err });
-        } finally {
-          clearTimeout(timer);
-        }
-      }
+      await hooksDone;
       await new Promise<void>((resolve) => http.server.close(() => resolve()));
       await store.close();
     },

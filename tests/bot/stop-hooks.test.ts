@@ -22,6 +22,26 @@ describe('compose().stop() runs the registered stop hooks (the scheduler release
     expect(events).toEqual(['scheduler stop with time left', 'health 503', 'second', 'store closed']);
   });
 
+  it('stops the reminders scheduler (which releases its leases) before the store closes', async () => {
+    const bot = await new BotHarness().start();
+    const events: string[] = [];
+    const scheduler = bot.composed.services.scheduler;
+    const schedulerStop = scheduler.stop.bind(scheduler);
+    scheduler.stop = async () => {
+      events.push('scheduler stopping');
+      await schedulerStop();
+      events.push('scheduler stopped');
+    };
+    const store = bot.composed.services.store;
+    const close = store.close.bind(store);
+    store.close = async () => {
+      events.push('store closed');
+      await close();
+    };
+    await bot.stop();
+    expect(events).toEqual(['scheduler stopping', 'scheduler stopped', 'store closed']);
+  });
+
   it('a hook that fails or hangs does not stop the shutdown', async () => {
     const bot = await new BotHarness().start();
     let closed = false;

@@ -17,6 +17,10 @@ jest.mock('../../services/store/cosmos-store', () => {
   return { ...actual, CosmosStore: jest.fn((options: unknown) => new actual.CosmosStore(options as never)) };
 });
 
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
 import * as identity from '@azure/identity';
 import { createStore } from '../../bot/compose';
 import { CosmosStore } from '../../services/store/cosmos-store';
@@ -82,5 +86,34 @@ describe('COSMOS_AUTH chooses how the bot signs in to Cosmos DB', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
+  });
+});
+
+describe('an identity Cosmos DB refuses', () => {
+  it('fails start-up with a message that says what to fix, not a bare 403', async () => {
+    const seen: string[] = [];
+    // HTTPS (bearer tokens are never sent over plain HTTP) with the local Cosmos server's self-signed certificate.
+    const certDir = path.dirname(require.resolve('@vercel/cosmosdb-server/package.json'));
+    const tls = { cert: fs.readFileSync(path.join(certDir, 'cert.pem')), key: fs.readFileSync(path.join(certDir, 'key.pem')) };
+    const server = https.createServer(tls, (req, res) => {
+      seen.push(String(req.headers.authorization ?? ''));
+      res.writeHead(403, { 'Content-Type': 'application/json', 'x-ms-activity-id': 'a1' });
+      res.end(JSON.stringify({ code: 'Forbidden', message: 'Request blocked by Auth: principal does not have the required RBAC permissions' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const credential = { getToken: async () => ({ token: 'fake-entra-token', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const store = new (jest.requireActual<typeof import('../../services/store/cosmos-store')>('../../services/store/cosmos-store').CosmosStore)({
+      endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      database: 'safeguarding',
+      auth: { kind: 'credential', credential },
+      allowSelfSigned: true,
+    });
+    try {
+      await expect(store.init()).rejects.toThrow(/refused this identity \(403\).*infra\/azure\.bicep.*Built-in Data Contributor/);
+      expect(seen.some((auth) => decodeURIComponent(auth).includes('type=aad'))).toBe(true);
+    } finally {
+      await store.close().catch(() => undefined);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -244,3 +244,20 @@ describe('infra/azure.bicep runs the bot as the production checklist says', () =
     expect(env).not.toMatch(/^SECRET_\w+=\S/m);
   });
 });
+
+describe('.webappignore (what the toolkit zips to the web app)', () => {
+  // `ignore` implements gitignore rules (it comes with eslint); the toolkit reads the file the same way.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ignore = require('ignore') as () => { add(rules: string): { ignores(p: string): boolean } };
+  const rules = ignore().add(fs.readFileSync(path.join(root, '.webappignore'), 'utf8'));
+
+  it('ships the compiled code, its cards, config and dependencies', () => {
+    for (const kept of ['dist/bot/main.js', 'dist/services/store/cosmos-store.js', 'dist/cards/help.json', 'config/directory.example.json', 'node_modules/restify/package.json', 'package.json', '.npmrc'])
+      expect([kept, rules.ignores(kept)]).toEqual([kept, false]);
+  });
+
+  it('leaves out sources, tests, infrastructure and environment files', () => {
+    for (const dropped of ['bot/main.ts', 'services/config.ts', 'tests/unit/x.test.ts', 'infra/azure.bicep', 'env/.env.dev', 'env/.env.dev.user', '.env', 'docs/DEPLOY.md', '.git/HEAD'])
+      expect([dropped, rules.ignores(dropped)]).toEqual([dropped, true]);
+  });
+});

@@ -186,8 +186,9 @@ resource cosmosDatabase 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024
 
 // BEGIN CONTAINERS
 // One resource per entry of CONTAINERS in services/store/containers.ts, with the same partition
-// key, composite indexes, unique keys and default TTL. tests/unit/infra-containers.test.ts fails
-// when the two differ: change both together. Everything inside `resource: { ... }` stays literal.
+// key, composite indexes, unique keys and default TTL. Generated: after changing containers.ts run
+// `npm run build && node dist/scripts/infra-containers.js`. tests/unit/infra-containers.test.ts
+// fails when the two differ. Everything inside `resource: { ... }` stays literal.
 
 resource containerPeople 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
   parent: cosmosDatabase

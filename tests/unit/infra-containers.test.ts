@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../../services/config';
 import { CONTAINER_LIST, ContainerDefinition } from '../../services/store/containers';
+import { withContainers } from '../../scripts/infra-containers';
 import { bicepContainers, containerDifferences, literalProperty, parseBicepLiteral, resourceBlocks } from '../support/bicep';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -26,6 +27,33 @@ describe('infra/azure.bicep declares the containers the code uses (one source of
       const resource = literalProperty(c.body.slice(c.body.indexOf('properties')), 'resource') as { partitionKey: { kind: string; version: number } };
       expect(resource.partitionKey).toMatchObject({ kind: 'Hash', version: 2 });
     }
+  });
+
+  describe('scripts/infra-containers.ts writes the section from the code', () => {
+    const defs: ContainerDefinition[] = [
+      { name: 'people', partitionKey: '/tenantId' },
+      {
+        name: 'timers',
+        partitionKey: '/tenantId',
+        orderedFields: ['dueAt'],
+        compositeIndexes: [[{ path: '/status', order: 'ascending' }, { path: '/dueAt', order: 'descending' }]],
+        uniqueKeys: [['/entityId', '/kind'], ['/slot']],
+        defaultTtl: 86400,
+      },
+    ];
+
+    it('generates resources that match their definitions, composite indexes, unique keys and TTL included', () => {
+      const generated = withContainers(bicep, defs);
+      expect(bicepContainers(generated).map((c) => c.symbol)).toEqual(['containerPeople', 'containerTimers']);
+      expect(containerDifferences(defs, bicepContainers(generated))).toEqual([]);
+      // Only the section between the markers changes.
+      expect(generated.slice(0, generated.indexOf('// BEGIN CONTAINERS'))).toBe(bicep.slice(0, bicep.indexOf('// BEGIN CONTAINERS')));
+      expect(generated.slice(generated.indexOf('// END CONTAINERS'))).toBe(bicep.slice(bicep.indexOf('// END CONTAINERS')));
+    });
+
+    it('leaves the committed template as it is (it was generated from containers.ts)', () => {
+      expect(withContainers(bicep)).toBe(bicep);
+    });
   });
 
   describe('the comparison names each difference', () => {

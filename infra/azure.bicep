@@ -633,7 +633,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
-      appCommandLine: 'node dist/bot/main.js'
+      // restify 11 reads process.binding('http_parser') (DEP0111): silence that one warning so
+      // every console line stays JSON.
+      appCommandLine: 'node --disable-warning=DEP0111 dist/bot/main.js'
       alwaysOn: true
       healthCheckPath: '/healthz'
       minTlsVersion: '1.2'

@@ -153,7 +153,7 @@ describe('infra/azure.bicep runs the bot as the production checklist says', () =
     expect(web).toMatch(/\n\s*httpsOnly:\s*true\s*\n/);
     expect(web).toMatch(/\n\s*minTlsVersion:\s*'1\.2'\s*\n/);
     expect(web).toMatch(/\n\s*ftpsState:\s*'Disabled'\s*\n/);
-    expect(web).toMatch(/\n\s*appCommandLine:\s*'node dist\/bot\/main\.js'\s*\n/);
+    expect(web).toMatch(/\n\s*appCommandLine:\s*'node --disable-warning=DEP0111 dist\/bot\/main\.js'\s*\n/);
     expect(web).toMatch(/\n\s*clientAffinityEnabled:\s*false\s*\n/);
   });
 

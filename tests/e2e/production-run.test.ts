@@ -84,7 +84,6 @@ describe('node dist/bot/main.js', () => {
   it('finishes the turn in flight on SIGTERM, refuses new turns, exits 0, and logs JSON without case text or secrets', async () => {
     const stub = new ConnectorStub();
     await stub.start();
-    stub.delayMs = 3000;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsb-prod-'));
     const bot = start({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, EXPORT_SIGNING_KEY: SIGNING_KEY, LOG_LEVEL: 'info' });
     try {
@@ -108,6 +107,11 @@ describe('node dist/bot/main.js', () => {
       const post = (body: unknown, headers: Record<string, string> = {}) =>
         fetch(`${base}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
+      // A correlation id that is not an id (free text) is replaced, never written to the logs.
+      expect((await post(activity('whoami'), { 'x-correlation-id': 'case Zebra-7731 notes' })).status).toBe(200);
+      stub.clear();
+
+      stub.delayMs = 3000;
       const turn = post(activity(CASE_TEXT), { 'x-correlation-id': 'corr-prod-run-1' });
       // The bot's reply has reached the (slow) connector: the turn is now in flight.
       await until('the reply at the connector', () => stub.messages().length > 0);
@@ -128,8 +132,12 @@ describe('node dist/bot/main.js', () => {
 
       const lines = parsed(bot.stdout); // throws if any stdout line is not JSON
       expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['listening', 'turn', 'stopping', 'stopped']));
-      expect(lines.find((l) => l.msg === 'turn')).toMatchObject({ correlationId: 'corr-prod-run-1', activityType: 'message', status: 200 });
-      expect(lines.findIndex((l) => l.msg === 'turn')).toBeLessThan(lines.findIndex((l) => l.msg === 'stopped'));
+      const turns = lines.filter((l) => l.msg === 'turn');
+      expect(turns).toEqual([
+        expect.objectContaining({ correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/), activityType: 'message', status: 200 }),
+        expect.objectContaining({ correlationId: 'corr-prod-run-1', activityType: 'message', status: 200 }),
+      ]);
+      expect(lines.map((l) => l.msg).lastIndexOf('turn')).toBeLessThan(lines.findIndex((l) => l.msg === 'stopped'));
       for (const line of bot.stdout) {
         expect(line).not.toContain('Zebra-7731');
         expect(line).not.toContain(SIGNING_KEY);

@@ -48,11 +48,12 @@ export interface Composed {
   /** Listens on config.port (0 picks a free port); resolves to the port. */
   start(): Promise<number>;
   /**
-   * Stops taking turns, lets in-flight ones finish (bounded), runs the stop hooks (the reminders
-   * scheduler releases its leases there), closes the server and the store.
+   * Stops taking turns; runs the stop hooks (the reminders scheduler finishes its sends and
+   * releases its leases there) while in-flight turns finish, both bounded; closes the server and
+   * the store.
    */
   stop(timeoutMs?: number): Promise<void>;
-  /** Registers work to finish on shutdown, after in-flight turns and before the store closes. */
+  /** Registers work to finish on shutdown, once turns are refused and before the store closes. */
   onStop(name: string, hook: StopHook): void;
 }
 

@@ -40,7 +40,7 @@ export const silentLogger: Logger = createLogger('error', () => undefined);
 const SECRET_KEYS = /(password|secret|token|key|authorization|cookie|credential|connectionstring|signature|jwt)/i;
 /** Field names that carry what people typed or were shown (case details): never written either. */
 const CONTENT_KEYS = /^(text|card|cards|attachments|activity|body)$/i;
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
+const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/g;
 const MAX_DEPTH = 4;
 
 /** Exported for tests: what a field set looks like once it is safe to write. */

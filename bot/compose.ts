@@ -22,6 +22,7 @@ import { CalendarTime } from '../services/time';
 import { buildApplication } from './app';
 import type { AppServices } from './app-services';
 import { coreFeature } from './core-feature';
+import { disputesFeature } from './disputes/feature';
 import type { Feature } from './feature';
 import { HttpServer, createHttpServer } from './server';
 import { TeamsMessenger } from './teams-messenger';
@@ -102,7 +103,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services)];
+  const features: Feature[] = [coreFeature(services), disputesFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 

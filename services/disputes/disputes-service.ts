@@ -77,8 +77,13 @@ export class DisputesService {
     };
   }
 
-  async raise(actor: Actor, input: RaiseInput): Promise<{ dispute: Dispute; created: boolean }> {
+  /** Throws unless the actor may raise a dispute (the chair, a partner, the Business Team). */
+  checkCanRaise(actor: Actor): void {
     if (!hasRole(actor, ...RAISERS)) throw forbidden([...RAISERS], 'raise a dispute');
+  }
+
+  async raise(actor: Actor, input: RaiseInput): Promise<{ dispute: Dispute; created: boolean }> {
+    this.checkCanRaise(actor);
     const tenantId = actor.tenantId;
     const formId = typeof input.formId === 'string' ? input.formId : '';
     if (!FORM_ID.test(formId)) throw invalid('This form is not valid: type "dispute raise" for a fresh one.');

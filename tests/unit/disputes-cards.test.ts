@@ -48,7 +48,7 @@ describe('dispute cards', () => {
   });
 
   it('keeps numbers numbers in button data, and uses only registered verbs', () => {
-    const card = renderDispute(disputeSamples[0] as never);
+    const card = renderDispute(disputeSamples[0]);
     const actions = actionsOf(card);
     const verbs = Object.values(DISPUTE_VERBS) as string[];
     expect(actions.length).toBeGreaterThan(3);

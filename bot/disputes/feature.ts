@@ -37,9 +37,9 @@ export function disputesFeature(services: AppServices): Feature {
 
   /**
    * Teams user ids (not Entra ids) of the chair and the parties, for the card's refresh: known
-   * from each person's personal chat with the bot, and from whoever is acting now.
+   * from each person's personal chat with the bot.
    */
-  const refreshUserIds = async (d: Dispute, current?: Turn): Promise<string[]> => {
+  const refreshUserIds = async (d: Dispute): Promise<string[]> => {
     const chairs = await directory.withRole(d.tenantId, 'chair');
     const people = [...chairs.map((c) => c.aadObjectId), ...d.parties.flatMap((p) => p.people.map((x) => x.aadObjectId))];
     const ids = new Set<string>();
@@ -47,16 +47,22 @@ export function disputesFeature(services: AppServices): Feature {
       const chat = await conversations.personalChat(d.tenantId, aad);
       const user = chat?.reference.user as { id?: string } | undefined;
       if (user?.id) ids.add(user.id);
-      else if (current && current.actor.aadObjectId === aad && current.context.activity.from?.id) ids.add(current.context.activity.from.id);
     }
     return [...ids];
   };
 
-  const card = async (d: Dispute, viewer: Actor | undefined, extras: { notice?: string; history?: LogEntry[] } = {}, turn?: Turn): Promise<AdaptiveCard> =>
-    renderDispute(disputeCardData(d, viewer, disputes.today(), time, extras), await refreshUserIds(d, turn));
+  /**
+   * A card as posted or updated in a chat carries the refresh (each listed person then sees their
+   * own buttons). A card returned from an invoke does not: Teams AI would otherwise replace the
+   * message for everyone with the clicker's own view.
+   */
+  const card = async (d: Dispute, viewer: Actor | undefined, extras: { notice?: string; history?: LogEntry[] } = {}): Promise<AdaptiveCard> =>
+    renderDispute(disputeCardData(d, viewer, disputes.today(), time, extras));
+  const postedCard = async (d: Dispute, viewer: Actor | undefined): Promise<AdaptiveCard> =>
+    renderDispute(disputeCardData(d, viewer, disputes.today(), time), await refreshUserIds(d));
 
   /** Renders a recorded copy for its viewer (personal copies) or the base view (channels). */
-  const renderCopy = (d: Dispute) => async (viewer: string | undefined) => card(d, await viewerActor(d.tenantId, viewer));
+  const renderCopy = (d: Dispute) => async (viewer: string | undefined) => postedCard(d, await viewerActor(d.tenantId, viewer));
 
   /** After a change: every other copy of the card, in every chat, updates in place. */
   const refreshOthers = async (turn: Turn, d: Dispute): Promise<void> => {
@@ -77,11 +83,11 @@ export function disputesFeature(services: AppServices): Feature {
       try {
         const d = await run(turn.actor, data);
         await refreshOthers(turn, d);
-        return await card(d, turn.actor, {}, turn);
+        return await card(d, turn.actor);
       } catch (err) {
         if (err instanceof DomainError && err.code === 'stale') {
           const latest = await disputes.read(turn.actor.tenantId, data.disputeId);
-          if (latest) return card(latest, turn.actor, { notice: err.message }, turn);
+          if (latest) return card(latest, turn.actor, { notice: err.message });
         }
         return refusalText(err);
       }
@@ -101,10 +107,10 @@ export function disputesFeature(services: AppServices): Feature {
           determinedOn: data.determinedOn,
           notes: data.notes,
         });
-        if (!created) return await card(d, turn.actor, { notice: `This dispute was already raised as ${d.ref}; nothing was changed.` }, turn);
-        await publish(d);
+        if (!created) return await card(d, turn.actor, { notice: `This dispute was already raised as ${d.ref}; nothing was changed.` });
+        await publish(d, turn);
         await clickedCopy(turn, d);
-        return await card(d, turn.actor, { notice: `Raised as ${d.ref}: posted to the Executive Board channel and sent to each party and the chair.` }, turn);
+        return await card(d, turn.actor, { notice: `Raised as ${d.ref}: posted to the Executive Board channel and sent to each party and the chair.` });
       } catch (err) {
         return refusalText(err);
       }
@@ -112,15 +118,17 @@ export function disputesFeature(services: AppServices): Feature {
   };
 
   /** A new dispute's card: to the Executive Board channel, and personally to each party and the chair. */
-  const publish = async (d: Dispute): Promise<void> => {
+  const publish = async (d: Dispute, turn: Turn): Promise<void> => {
     const key = entityKey(d.id);
-    await publisher.postToPurpose(d.tenantId, key, 'executive-board', { card: await card(d, undefined), text: `New dispute ${d.ref}: ${d.subject}` });
+    await publisher.postToPurpose(d.tenantId, key, 'executive-board', { card: await postedCard(d, undefined), text: `New dispute ${d.ref}: ${d.subject}` });
     const chairs = await directory.withRole(d.tenantId, 'chair');
     const people = [...chairs.map((c) => ({ aadObjectId: c.aadObjectId, name: c.name })), ...d.parties.flatMap((p) => p.people)];
     const seen = new Set<string>();
     for (const person of people) {
       if (seen.has(person.aadObjectId)) continue;
       seen.add(person.aadObjectId);
+      // The raiser's own form, in their personal chat, has just become their copy.
+      if (person.aadObjectId === turn.actor.aadObjectId && !turn.inChannel) continue;
       await publisher.postToPerson(d.tenantId, key, person, renderCopy(d), 'executive-board', `Dispute ${d.ref}: ${d.subject}`);
     }
   };
@@ -136,7 +144,7 @@ export function disputesFeature(services: AppServices): Feature {
         : about === 'meeting'
           ? `Reminder: the joint meeting on ${d.ref} is tomorrow, ${d.meeting ? `${d.meeting.time} at ${d.meeting.place}` : ''}.`
           : `Reminder: the ${d.ref} meeting is in 3 days and your agreement to the agenda is still needed.`;
-    return { text, card: await card(d, await viewerActor(d.tenantId, personId)) };
+    return { text, card: await postedCard(d, await viewerActor(d.tenantId, personId)) };
   };
 
   reminders.registerHandler(DISPUTE_HANDLERS.reminder, (timer) => reminderMessage(timer, timer.content.data.about === 'meeting' ? 'meeting' : 'deadline'));
@@ -147,7 +155,7 @@ export function disputesFeature(services: AppServices): Feature {
     await publisher.refreshAll(d.tenantId, entityKey(d.id), renderCopy(d));
     return {
       text: `BREACH: dispute ${d.ref} (${d.subject}) had no joint meeting by its deadline, ${formatDate(d.deadline)}. Status: ${STATUS_LABELS[d.status]}.`,
-      card: await card(d, undefined),
+      card: await postedCard(d, undefined),
     };
   });
 
@@ -214,7 +222,7 @@ export function disputesFeature(services: AppServices): Feature {
           try {
             const d = await disputes.getByRef(turn.actor, turn.args);
             const viewer = turn.inChannel ? undefined : turn.actor;
-            const activityId = await replyCard(turn.context, await card(d, viewer, {}, turn));
+            const activityId = await replyCard(turn.context, await postedCard(d, viewer));
             if (activityId) await publisher.recordReply(d.tenantId, entityKey(d.id), turn.conversation.id, activityId, viewer?.aadObjectId);
           } catch (err) {
             await replyRefusal(turn.context, err);
@@ -231,7 +239,7 @@ export function disputesFeature(services: AppServices): Feature {
           if (!d) return 'That dispute no longer exists.';
           try {
             await disputes.get(turn.actor, d.id);
-            return await card(d, turn.actor, {}, turn);
+            return await card(d, turn.actor);
           } catch {
             return card(d, undefined);
           }
@@ -242,7 +250,7 @@ export function disputesFeature(services: AppServices): Feature {
         run: async (turn, data) => {
           try {
             const { dispute: d, entries } = await disputes.history(turn.actor, data.disputeId);
-            return await card(d, turn.actor, { history: entries }, turn);
+            return await card(d, turn.actor, { history: entries });
           } catch (err) {
             return refusalText(err);
           }

@@ -200,7 +200,8 @@ export class DisputesService {
 
   async history(actor: Actor, disputeId: unknown, limit = 20): Promise<{ dispute: Dispute; entries: LogEntry[] }> {
     const dispute = await this.get(actor, disputeId);
-    const entries = (await this.log.recent(actor.tenantId, limit, { entityId: dispute.id })).filter((e) => e.action.startsWith('dispute.'));
+    // Reminder bookkeeping shares the entity id; the history shows the dispute's own changes.
+    const entries = (await this.log.recent(actor.tenantId, 1000, { entityId: dispute.id })).filter((e) => e.action.startsWith('dispute.')).slice(0, limit);
     return { dispute, entries };
   }
 

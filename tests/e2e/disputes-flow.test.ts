@@ -3,7 +3,10 @@ import { DISPUTE_HANDLERS } from '../../services/disputes/disputes-service';
 import type { Timer } from '../../services/reminders/port';
 import { BOARD_CHANNEL, BotHarness, TestUser, USERS, cardText, personalChat } from '../support/bot-harness';
 import { TestClock } from '../support/clock';
+import { addDays } from '../../services/time';
 import { ConnectorStub, ReceivedActivity } from '../support/connector-stub';
+
+jest.setTimeout(60_000);
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
 
@@ -213,4 +216,67 @@ describe('disputes through the real HTTP endpoint', () => {
     expect(message?.text).toContain('7 days left');
     expect(Object.keys(buttons(message?.card))).toContain(DISPUTE_VERBS.propose);
   });
+});
+
+describe('dispute reminders delivered by the scheduler on a stepped clock', () => {
+  const clock = new TestClock('2026-03-10T09:30:00Z');
+  const bot = new BotHarness(clock);
+  beforeAll(async () => {
+    await bot.start();
+    await bot.say(USERS.patti, 'channel set executive-board', BOARD_CHANNEL);
+    for (const u of [USERS.alex, USERS.megan, USERS.isaiah]) await bot.say(u, 'hi');
+  });
+  afterAll(() => bot.stop());
+
+  const raiseNow = async (subject: string) => {
+    const replies = await bot.say(USERS.patti, `dispute raise ${subject}`);
+    const form = ConnectorStub.card(replies[0])!;
+    const formId = (JSON.stringify(form).match(/"formId":"([^"]+)"/) ?? [])[1];
+    const res = await bot.click(USERS.patti, DISPUTE_VERBS.raise, { formId, subject, parties: `p:${USERS.megan.aadObjectId},o:Warwickshire Police`, determinedOn: '2026-03-10' }, personalChat(USERS.patti), replies[0].activityId);
+    const card = (res.body as InvokeBody).value as Record<string, unknown>;
+    return (JSON.stringify(card).match(/"disputeId":"([^"]+)"/) ?? [])[1];
+  };
+
+  it('reminds the chair and the parties 21, 14, 7, 3 and 1 days before, the day before the meeting, the parties yet to agree, and records a breach once', async () => {
+    const { scheduler, time } = bot.composed.services;
+    const held = await raiseNow('Held in time'); // D-1: meeting on 2 April, held then
+    const missed = await raiseNow('Never met'); // D-2: no meeting
+    expect(invokeOk(await bot.click(USERS.alex, DISPUTE_VERBS.schedule, { disputeId: held, version: 1, meetingDate: '2026-04-02', meetingTime: '10:00', meetingPlace: 'Shire Hall' }))).toBe(true);
+    expect(invokeOk(await bot.click(USERS.megan, DISPUTE_VERBS.propose, { disputeId: held, version: 2, agendaText: 'The one item' }))).toBe(true);
+    bot.stub.clear();
+
+    const seen: string[] = [];
+    for (let day = '2026-03-11'; day <= '2026-04-10'; day = addDays(day, 1)) {
+      clock.set(time.instantAt(day, 9, 5));
+      const before = bot.stub.received.length;
+      await scheduler.tick();
+      await scheduler.tick(); // a second tick the same morning sends nothing again
+      for (const r of bot.stub.received.slice(before).filter((x) => x.method === 'POST' && x.activity.type === 'message')) {
+        const who = r.conversationId === BOARD_CHANNEL.id ? 'board' : r.conversationId.replace('personal-user-', '');
+        const text = String(r.activity.text ?? '');
+        const kind = /BREACH/.test(text) ? 'breach' : /tomorrow/.test(text) ? 'meeting' : /agenda/.test(text) ? 'agenda' : /(\d+) days? left/.exec(text)?.[1] ?? text;
+        seen.push(`${day} ${/D-\d+/.exec(text)?.[0]} ${kind} ${who}`);
+      }
+      if (day === '2026-04-02') {
+        clock.set(time.instantAt(day, 12, 0));
+        expect(invokeOk(await bot.click(USERS.alex, DISPUTE_VERBS.record, { disputeId: held, version: 3, recordOutcome: 'unresolved' }))).toBe(true);
+      }
+    }
+    const people = ['alex', 'isaiah', 'megan'];
+    const expected = [
+      ...['2026-03-17 D-1 21', '2026-03-17 D-2 21', '2026-03-24 D-1 14', '2026-03-24 D-2 14'].flatMap((x) => people.map((p) => `${x} ${p}`)),
+      '2026-03-30 D-1 agenda isaiah', // Megan proposed it, so only the Police have yet to agree
+      ...['2026-03-31 D-1 7', '2026-03-31 D-2 7', '2026-04-01 D-1 meeting'].flatMap((x) => people.map((p) => `${x} ${p}`)),
+      ...['2026-04-04 D-2 3', '2026-04-06 D-2 1'].flatMap((x) => people.map((p) => `${x} ${p}`)), // D-1's meeting was held: its clock stopped
+      '2026-04-08 D-2 breach board',
+    ];
+    expect([...seen].sort()).toEqual([...expected].sort());
+
+    const d2 = await bot.composed.services.store.read<{ breached: boolean }>('disputes', bot.composed.services.config.tenantId, missed);
+    expect(d2?.breached).toBe(true);
+    const breachEntries = (await bot.composed.services.log.recent(bot.composed.services.config.tenantId, 1000, { entityId: missed })).filter((e) => e.action === 'dispute.breached');
+    expect(breachEntries).toHaveLength(1);
+  });
+
+  const invokeOk = (res: { status: number; body: unknown }) => res.status === 200 && (res.body as InvokeBody).type === 'application/vnd.microsoft.card.adaptive';
 });

@@ -272,7 +272,7 @@ describe('dispute reminders delivered by the scheduler on a stepped clock', () =
     ];
     expect([...seen].sort()).toEqual([...expected].sort());
 
-    const d2 = await bot.composed.services.store.read<{ breached: boolean }>('disputes', bot.composed.services.config.tenantId, missed);
+    const d2 = await bot.composed.services.store.read<{ id: string; breached: boolean }>('disputes', bot.composed.services.config.tenantId, missed);
     expect(d2?.breached).toBe(true);
     const breachEntries = (await bot.composed.services.log.recent(bot.composed.services.config.tenantId, 1000, { entityId: missed })).filter((e) => e.action === 'dispute.breached');
     expect(breachEntries).toHaveLength(1);

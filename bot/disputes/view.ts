@@ -31,7 +31,7 @@ export function daysLeftText(daysLeft: number): string {
 /** The card's data for one viewer (undefined: the base view everyone sees, with no buttons but History). */
 export function disputeCardData(d: Dispute, viewer: Actor | undefined, today: string, time: CalendarTime, extras: ViewExtras = {}): Omit<DisputeCardData, 'verbs'> {
   const clock = clockOf(d, today);
-  const can = new Set(availableActions(d, viewer));
+  const can = new Set(availableActions(d, viewer, today));
   const breach = d.breached || clock.overdue;
   const waiting = waitingForAgreement(d);
   const agreed = d.agenda ? d.parties.filter((p) => !waiting.includes(p)) : [];

@@ -172,8 +172,8 @@ function preMeetingStatus(d: Pick<Dispute, 'meeting' | 'agenda' | 'agreements' |
   return everyoneAgreed(d) ? 'agenda_agreed' : 'meeting_scheduled';
 }
 
-/** Why `actor` may not take `action` now, or undefined if they may. */
-export function refusal(d: Dispute, actor: Actor, action: DisputeAction): DomainError | undefined {
+/** Why `actor` may not take `action` now (on London date `today`), or undefined if they may. */
+export function refusal(d: Dispute, actor: Actor, action: DisputeAction, today?: string): DomainError | undefined {
   if (!isOpen(d)) return new DomainError('closed', `${d.ref} is closed (${STATUS_LABELS[d.status]}); nothing more can be done on it.`);
   if (CHAIR_ACTIONS.includes(action)) {
     if (!hasRole(actor, 'chair')) return forbidden(['chair'], ACTION_LABELS[action]);
@@ -182,6 +182,8 @@ export function refusal(d: Dispute, actor: Actor, action: DisputeAction): Domain
   }
   if (!ALLOWED_IN[action].includes(d.status))
     return new DomainError('invalid', `You can't ${ACTION_LABELS[action]} while ${d.ref} is at "${STATUS_LABELS[d.status]}".`);
+  if (action === 'record' && today !== undefined && d.meeting && d.meeting.date > today)
+    return invalid(`The meeting is on ${formatDate(d.meeting.date)}: record it once it has been held.`, 'outcome');
   if (action === 'agree') {
     if (!d.agenda) return invalid('No agenda has been proposed yet: propose one first.');
     const keys = partyKeysOf(d, actor);
@@ -191,13 +193,13 @@ export function refusal(d: Dispute, actor: Actor, action: DisputeAction): Domain
 }
 
 /** The buttons a person sees: every action they may take now. */
-export function availableActions(d: Dispute, actor: Actor | undefined): DisputeAction[] {
+export function availableActions(d: Dispute, actor: Actor | undefined, today: string): DisputeAction[] {
   if (!actor) return [];
-  return (Object.keys(ACTION_LABELS) as DisputeAction[]).filter((a) => !refusal(d, actor, a));
+  return (Object.keys(ACTION_LABELS) as DisputeAction[]).filter((a) => !refusal(d, actor, a, today));
 }
 
-function guard(d: Dispute, actor: Actor, action: DisputeAction): void {
-  const err = refusal(d, actor, action);
+function guard(d: Dispute, actor: Actor, action: DisputeAction, today?: string): void {
+  const err = refusal(d, actor, action, today);
   if (err) throw err;
 }
 
@@ -212,7 +214,7 @@ export interface ScheduleInput {
 }
 
 export function schedule(d: Dispute, actor: Actor, input: ScheduleInput, today: string): Dispute {
-  guard(d, actor, 'schedule');
+  guard(d, actor, 'schedule', today);
   const date = input.date;
   if (!isIsoDate(date)) throw invalid('Pick the date of the meeting.', 'date');
   const time = clean(input.time, 5);
@@ -252,9 +254,8 @@ export function agreeAgenda(d: Dispute, actor: Actor, agendaVersion: unknown): D
 }
 
 export function recordMeeting(d: Dispute, actor: Actor, resolved: unknown, notes: unknown, today: string): Dispute {
-  guard(d, actor, 'record');
+  guard(d, actor, 'record', today);
   if (resolved !== true && resolved !== false) throw invalid('Say whether the meeting resolved the dispute.', 'outcome');
-  if (d.meeting && d.meeting.date > today) throw invalid(`The meeting is on ${formatDate(d.meeting.date)}: record it once it has been held.`, 'outcome');
   const note = clean(notes, 2000);
   return { ...d, status: resolved ? 'resolved' : 'meeting_held', ...(note ? { outcome: note } : {}) };
 }

@@ -146,6 +146,7 @@ describe('DisputesService', () => {
     expect(d.status).toBe('meeting_scheduled');
     d = await service.agreeAgenda(actors.isaiah, ref(d), 1);
     expect(d.status).toBe('agenda_agreed');
+    await expectRefused(service.recordMeeting(actors.alex, ref(d), true, ''), 'invalid', /record it once it has been held/, d.id);
     clock.set('2026-03-26T15:00:00Z');
     d = await service.recordMeeting(actors.alex, ref(d), true, 'Agreed a shared threshold');
     expect(d).toMatchObject({ status: 'resolved', outcome: 'Agreed a shared threshold' });

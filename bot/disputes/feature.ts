@@ -13,7 +13,7 @@ import type { OutboundMessage } from '../../services/messaging';
 import type { Timer } from '../../services/reminders/port';
 import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
-import type { CardAction, Feature, Turn } from '../feature';
+import type { CardAction, CommandTurn, Feature, Turn } from '../feature';
 import { refusalText, replyCard, replyRefusal } from '../replies';
 import { daysLeftText, disputeCardData } from './view';
 
@@ -58,11 +58,14 @@ export function disputesFeature(services: AppServices): Feature {
    */
   const card = async (d: Dispute, viewer: Actor | undefined, extras: { notice?: string; history?: LogEntry[] } = {}): Promise<AdaptiveCard> =>
     renderDispute(disputeCardData(d, viewer, disputes.today(), time, extras));
-  const postedCard = async (d: Dispute, viewer: Actor | undefined): Promise<AdaptiveCard> =>
-    renderDispute(disputeCardData(d, viewer, disputes.today(), time), await refreshUserIds(d));
+  const postedCard = async (d: Dispute, viewer: Actor | undefined, userIds?: Promise<string[]>): Promise<AdaptiveCard> =>
+    renderDispute(disputeCardData(d, viewer, disputes.today(), time), await (userIds ?? refreshUserIds(d)));
 
   /** Renders a recorded copy for its viewer (personal copies) or the base view (channels). */
-  const renderCopy = (d: Dispute) => async (viewer: string | undefined) => postedCard(d, await viewerActor(d.tenantId, viewer));
+  const renderCopy = (d: Dispute) => {
+    let userIds: Promise<string[]> | undefined; // looked up once for all the copies
+    return async (viewer: string | undefined) => postedCard(d, await viewerActor(d.tenantId, viewer), (userIds ??= refreshUserIds(d)));
+  };
 
   /** After a change: every other copy of the card, in every chat, updates in place. */
   const refreshOthers = async (turn: Turn, d: Dispute): Promise<void> => {
@@ -159,6 +162,27 @@ export function disputesFeature(services: AppServices): Feature {
     };
   });
 
+  const listCommand = async (turn: CommandTurn): Promise<void> => {
+    const open = await disputes.listOpen(turn.actor);
+    const today = disputes.today();
+    await replyCard(
+      turn.context,
+      renderDisputeList({
+        title: `Open disputes (${open.length})`,
+        items: open.map((d) => {
+          const c = clockOf(d, today);
+          const breach = d.breached || c.overdue;
+          return {
+            ref: d.ref,
+            subject: d.subject,
+            breach,
+            line: `${breach ? `BREACH: deadline was ${formatDate(d.deadline)}` : `${daysLeftText(c.daysLeft)} (deadline ${formatDate(d.deadline)})`} · ${STATUS_LABELS[d.status]}`,
+          };
+        }),
+      }),
+    );
+  };
+
   return {
     title: 'Disputes between Board members',
     commands: [
@@ -193,32 +217,14 @@ export function disputesFeature(services: AppServices): Feature {
         name: 'disputes',
         description: 'Open disputes with days left, breaches first',
         featured: true,
-        run: async (turn) => {
-          const open = await disputes.listOpen(turn.actor);
-          const today = disputes.today();
-          await replyCard(
-            turn.context,
-            renderDisputeList({
-              title: `Open disputes (${open.length})`,
-              items: open.map((d) => {
-                const c = clockOf(d, today);
-                const breach = d.breached || c.overdue;
-                return {
-                  ref: d.ref,
-                  subject: d.subject,
-                  breach,
-                  line: `${breach ? `BREACH: deadline was ${formatDate(d.deadline)}` : `${daysLeftText(c.daysLeft)} (deadline ${formatDate(d.deadline)})`} · ${STATUS_LABELS[d.status]}`,
-                };
-              }),
-            }),
-          );
-        },
+        run: listCommand,
       },
       {
         name: 'dispute',
         usage: 'dispute <ref>',
         description: 'One dispute\'s card, e.g. dispute D-7',
         run: async (turn) => {
+          if (!turn.args.trim()) return listCommand(turn);
           try {
             const d = await disputes.getByRef(turn.actor, turn.args);
             const viewer = turn.inChannel ? undefined : turn.actor;

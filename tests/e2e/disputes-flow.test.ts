@@ -197,6 +197,7 @@ describe('disputes through the real HTTP endpoint', () => {
     const text = cardText(list);
     expect(text).toContain('Open disputes (1)');
     expect(text).toContain('BREACH');
+    expect(cardText(ConnectorStub.card((await bot.say(USERS.patti, 'dispute'))[0]))).toContain('Open disputes (1)');
     const one = await bot.say(USERS.patti, 'dispute d3');
     expect(cardText(ConnectorStub.card(one[0]))).toContain('D-3: Information sharing protocol');
     const refused = await bot.say(USERS.lynne, 'dispute raise');

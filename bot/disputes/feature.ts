@@ -200,6 +200,7 @@ export function disputesFeature(services: AppServices): Feature {
               renderDisputeRaise({
                 formId: randomUUID(),
                 subject: turn.args.slice(0, 300),
+                selected: (await disputes.partiesNamedIn(turn.actor.tenantId, turn.args)).join(','),
                 today: disputes.today(),
                 meetingDays: config.domain.disputeMeetingDays,
                 choices: [

@@ -9,6 +9,8 @@ export interface DisputeRaiseCardData {
   subject: string;
   today: string;
   meetingDays: number;
+  /** The choices already ticked, comma-separated (parties named in `dispute raise <sentence>`). */
+  selected: string;
   /** People (`p:<id>`) and partner organisations (`o:<name>`). */
   choices: { title: string; value: string }[];
 }

@@ -82,6 +82,16 @@ export class DisputesService {
     if (!hasRole(actor, ...RAISERS)) throw forbidden([...RAISERS], 'raise a dispute');
   }
 
+  /**
+   * Parties named in a sentence ("dispute raise Megan Bowen and Warwickshire Police disagree on
+   * thresholds"): every directory person or partner organisation whose full name appears.
+   */
+  async partiesNamedIn(tenantId: string, sentence: string): Promise<string[]> {
+    const text = sentence.toLowerCase();
+    const { people, organisations } = await this.partyOptions(tenantId);
+    return [...people, ...organisations].filter((o) => o.name.trim().length > 2 && text.includes(o.name.toLowerCase())).map((o) => o.key);
+  }
+
   async raise(actor: Actor, input: RaiseInput): Promise<{ dispute: Dispute; created: boolean }> {
     this.checkCanRaise(actor);
     const tenantId = actor.tenantId;

@@ -204,6 +204,13 @@ describe('disputes through the real HTTP endpoint', () => {
     expect(cardText(ConnectorStub.card(refused[0]))).toContain('Nothing was changed');
   });
 
+  it('pre-selects the parties named in "dispute raise <sentence>"', async () => {
+    const [reply] = await bot.say(USERS.megan, 'dispute raise Megan Bowen and Warwickshire Police disagree on thresholds');
+    const form = ConnectorStub.card(reply)!;
+    const parties = (form.body as { id?: string; value?: string }[]).find((e) => e.id === 'parties');
+    expect(parties?.value).toBe(`p:${USERS.megan.aadObjectId},o:Warwickshire Police`);
+  });
+
   it('sends deadline reminders built from the current state, and none once the meeting is held', async () => {
     const { reminders, config } = bot.composed.services;
     clock.set('2026-04-02T10:00:00Z');

@@ -292,6 +292,11 @@ describe('DisputesService', () => {
     expect(await service.recordBreach(T, d.id)).toBeUndefined();
   });
 
+  it('picks out the parties named in a sentence', async () => {
+    expect(await service.partiesNamedIn(T, 'Megan Bowen and warwickshire police disagree on thresholds')).toEqual([`p:${ID.megan}`, 'o:Warwickshire Police']);
+    expect(await service.partiesNamedIn(T, 'a disagreement about thresholds')).toEqual([]);
+  });
+
   it('finds a dispute by the reference people type', async () => {
     const { dispute: d } = await raise();
     expect((await service.getByRef(actors.megan, 'd1')).id).toBe(d.id);

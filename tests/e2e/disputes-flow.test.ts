@@ -204,6 +204,18 @@ describe('disputes through the real HTTP endpoint', () => {
     expect(cardText(ConnectorStub.card(refused[0]))).toContain('Nothing was changed');
   });
 
+  it('answers the card refresh with the viewer\'s own buttons, without replacing the message for everyone', async () => {
+    const list = await bot.composed.services.store.query<{ id: string; ref: string }>('disputes', { partitionKey: bot.composed.services.config.tenantId });
+    const d3 = list.find((d) => d.ref === 'D-3')!;
+    const since = bot.stub.received.length;
+    const megans = invokeCard(await bot.click(USERS.megan, DISPUTE_VERBS.refresh, { disputeId: d3.id }, BOARD_CHANNEL, 'board-card'));
+    expect(Object.keys(buttons(megans)).sort()).toEqual([DISPUTE_VERBS.history, DISPUTE_VERBS.propose].sort());
+    expect(megans.refresh).toBeUndefined();
+    const lynnes = invokeCard(await bot.click(USERS.lynne, DISPUTE_VERBS.refresh, { disputeId: d3.id }, BOARD_CHANNEL, 'board-card'));
+    expect(Object.keys(buttons(lynnes))).toEqual([DISPUTE_VERBS.history]);
+    expect(bot.stub.received.slice(since).filter((r) => r.method === 'PUT')).toHaveLength(0);
+  });
+
   it('pre-selects the parties named in "dispute raise <sentence>"', async () => {
     const [reply] = await bot.say(USERS.megan, 'dispute raise Megan Bowen and Warwickshire Police disagree on thresholds');
     const form = ConnectorStub.card(reply)!;

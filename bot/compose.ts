@@ -29,6 +29,7 @@ import { CalendarTime } from '../services/time';
 import { buildApplication } from './app';
 import type { AppServices } from './app-services';
 import { coreFeature } from './core-feature';
+import { disputesFeature } from './disputes/feature';
 import { reviewsFeature } from './reviews/feature';
 import type { Feature } from './feature';
 import { fromProjectRoot } from './paths';
@@ -136,7 +137,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services), reviewsFeature(services)];
+  const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 

@@ -2,7 +2,7 @@ import * as https from 'node:https';
 import { Container, CosmosClient, CosmosClientOptions, ErrorResponse, SqlParameter } from '@azure/cosmos';
 import type { TokenCredential } from '@azure/identity';
 import { CONTAINER_LIST, ContainerDefinition } from './containers';
-import { Doc, Query, Store, StoreConflict, Stored, fieldValue } from './port';
+import { Doc, Query, Store, StoreConflict, Stored, checkFieldPath, fieldValue } from './port';
 
 export interface CosmosStoreOptions {
   endpoint: string;
@@ -13,7 +13,6 @@ export interface CosmosStoreOptions {
   containers?: ContainerDefinition[];
 }
 
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const SYSTEM_FIELDS = ['_rid', '_self', '_attachments', '_ts'];
 
 /**
@@ -121,6 +120,12 @@ export class CosmosStore implements Store {
       parameters.push({ name, value: cond.value as SqlParameter['value'] });
       return cond.op === 'in' ? `ARRAY_CONTAINS(${name}, ${field})` : `${field} ${cond.op} ${name}`;
     });
+    // Also filter on the partition key in SQL: the option alone scopes the request, but not every
+    // Cosmos-protocol server (the local one) honours it, and the result must not depend on that.
+    if (query.partitionKey !== undefined) {
+      parameters.push({ name: '@pk', value: query.partitionKey });
+      clauses.unshift(`${ref(this.definition(container).partitionKey.slice(1))} = @pk`);
+    }
     const top = query.limit !== undefined ? `TOP ${Math.max(0, Math.floor(query.limit))} ` : '';
     let sql = `SELECT ${top}* FROM c`;
     if (clauses.length) sql += ` WHERE ${clauses.join(' AND ')}`;
@@ -148,15 +153,19 @@ export class CosmosStore implements Store {
     this.client.dispose();
   }
 
+  private definition(container: string): ContainerDefinition {
+    const def = this.definitions.find((d) => d.name === container);
+    if (!def) throw new Error(`Container "${container}" is not known`);
+    return def;
+  }
+
   private partitionKeyOf(container: string, doc: Doc): string {
-    const def = this.definitions.find((d) => d.name === container)!;
-    return String(fieldValue(doc, def.partitionKey.slice(1)));
+    return String(fieldValue(doc, this.definition(container).partitionKey.slice(1)));
   }
 }
 
 function ref(field: string): string {
-  if (!FIELD.test(field)) throw new Error(`Field name "${field}" is not allowed in a query`);
-  return `c.${field}`;
+  return `c.${checkFieldPath(field)}`;
 }
 
 function clean<T extends object>(resource: T): T {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CONTAINER_LIST, ContainerDefinition, containerDefinition } from './containers';
-import { Condition, Doc, Query, Store, StoreConflict, Stored, fieldValue } from './port';
+import { Condition, Doc, Query, Store, StoreConflict, Stored, checkFieldPath, fieldValue } from './port';
 
 type JournalOp =
   | { c: string; op: 'put'; doc: Stored<Doc> }
@@ -252,6 +252,8 @@ export class EmbeddedStore implements Store {
   async query<T extends Doc>(container: string, query: Query): Promise<Stored<T>[]> {
     const state = this.state(container);
     const where = query.where ?? [];
+    for (const c of where) checkFieldPath(c.field);
+    for (const o of query.orderBy ?? []) checkFieldPath(o.field);
     let candidates: Iterable<Stored<Doc>>;
     const indexed = where.find((c) => state.indexes.has(c.field) && c.op !== '!=' && c.op !== 'in');
     if (indexed) {
@@ -347,7 +349,8 @@ function matches(doc: Doc, cond: Condition): boolean {
     case '=':
       return actual === cond.value;
     case '!=':
-      return actual !== cond.value;
+      // Like Cosmos: a comparison with an absent field is undefined, so the document does not match.
+      return actual !== undefined && actual !== cond.value;
     case 'in':
       return Array.isArray(cond.value) && cond.value.includes(actual);
     default: {

@@ -55,6 +55,17 @@ export interface Store {
   readonly stats: { documentsRead: number };
 }
 
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * Refuses a field path that is not plain dotted identifiers. Both adapters check it, so a query
+ * that runs on the embedded store can never become SQL injection on Cosmos.
+ */
+export function checkFieldPath(field: string): string {
+  if (!FIELD_PATH.test(field)) throw new Error(`Field name "${field}" is not allowed in a query`);
+  return field;
+}
+
 /** Reads a dotted field path from a document. */
 export function fieldValue(doc: object, path: string): unknown {
   let value: unknown = doc;

@@ -60,20 +60,31 @@ export class EmbeddedStore implements Store {
     if (this.journalFd !== undefined) return;
     fs.mkdirSync(this.dir, { recursive: true });
     this.acquireLock();
-    if (fs.existsSync(this.snapshotPath)) {
-      const snapshot = JSON.parse(fs.readFileSync(this.snapshotPath, 'utf8')) as { containers: Record<string, Stored<Doc>[]> };
-      for (const [name, docs] of Object.entries(snapshot.containers)) {
-        for (const doc of docs) this.apply({ c: name, op: 'put', doc });
+    try {
+      if (fs.existsSync(this.snapshotPath)) {
+        const snapshot = JSON.parse(fs.readFileSync(this.snapshotPath, 'utf8')) as { containers: Record<string, Stored<Doc>[]> };
+        for (const [name, docs] of Object.entries(snapshot.containers)) {
+          for (const doc of docs) this.apply({ c: name, op: 'put', doc });
+        }
       }
+      this.replayJournal();
+      this.journalFd = fs.openSync(this.journalPath, 'a');
+    } catch (err) {
+      // Nothing is open: let a repaired folder be opened again without a stale lock in the way.
+      for (const def of CONTAINER_LIST) this.containers.set(def.name, emptyState(def));
+      this.journalEntries = 0;
+      this.releaseLock();
+      throw err;
     }
-    this.replayJournal();
-    this.journalFd = fs.openSync(this.journalPath, 'a');
   }
 
   private acquireLock(): void {
+    // The lock file holds a process id, so it cannot tell two stores of this process apart.
+    if (OPEN_DIRS.has(this.dir)) throw new Error(`DATA_DIR ${this.dir} is already open in this process; close the other store first`);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         fs.writeFileSync(this.lockPath, String(process.pid), { flag: 'wx' });
+        OPEN_DIRS.add(this.dir);
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -84,6 +95,11 @@ export class EmbeddedStore implements Store {
       }
     }
     throw new Error(`Could not lock DATA_DIR ${this.dir}`);
+  }
+
+  private releaseLock(): void {
+    fs.rmSync(this.lockPath, { force: true });
+    OPEN_DIRS.delete(this.dir);
   }
 
   private replayJournal(): void {
@@ -300,9 +316,12 @@ export class EmbeddedStore implements Store {
     fs.fsyncSync(this.journalFd);
     fs.closeSync(this.journalFd);
     this.journalFd = undefined;
-    fs.rmSync(this.lockPath, { force: true });
+    this.releaseLock();
   }
 }
+
+/** Data folders held open by stores of this process. */
+const OPEN_DIRS = new Set<string>();
 
 function emptyState(def: ContainerDefinition): ContainerState {
   return { def, partitions: new Map(), indexes: new Map((def.orderedFields ?? []).map((f) => [f, []])) };

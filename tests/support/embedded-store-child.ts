@@ -1,0 +1,32 @@
+/**
+ * A child process for the embedded store's durability tests, started with spawnTs (ts-child.ts).
+ *   <dataDir> write [compactAfter]  writes doc-<n> forever (n going on from what is stored),
+ *                                   printing "ack <n>" after each write returns
+ *   <dataDir> hold                  opens the store, prints "ready" and waits to be killed
+ */
+import { EmbeddedStore } from '../../services/store/embedded-store';
+
+interface Numbered {
+  id: string;
+  tenantId: string;
+  n: number;
+  padding?: string;
+}
+
+export async function main([dataDir, mode, compactAfter]: string[]): Promise<void> {
+  const store = new EmbeddedStore({ dataDir, ...(compactAfter ? { compactAfter: Number(compactAfter) } : {}) });
+  await store.init();
+  if (mode === 'hold') {
+    process.stdout.write('ready\n');
+    setInterval(() => undefined, 60_000);
+    return;
+  }
+  // Documents big enough that a kill often lands inside a write.
+  const padding = 'x'.repeat(2000);
+  const [last] = await store.query<Numbered>('disputes', { partitionKey: 'durability', orderBy: [{ field: 'n', direction: 'desc' }], limit: 1 });
+  for (let n = (last?.n ?? 0) + 1; ; n++) {
+    await store.create<Numbered>('disputes', { id: `doc-${n}`, tenantId: 'durability', n, padding });
+    // Writes to a pipe are synchronous on Linux: once this returns, the parent can read the ack.
+    process.stdout.write(`ack ${n}\n`);
+  }
+}

@@ -33,7 +33,7 @@ export interface TestServices {
   messenger: RecordingMessenger;
   dataDir: string;
   /** Closes the store and deletes the data folder. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**

@@ -17,6 +17,8 @@ interface Item {
 }
 
 const PLAIN = 'disputes';
+/** For the tests that make hundreds of round trips: other test runs may share this 2-core machine. */
+const SLOW = 60_000;
 const INDEXED = 'timers';
 
 async function conflictOf(promise: Promise<unknown>): Promise<StoreConflict> {
@@ -45,10 +47,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
 
     beforeAll(async () => {
       store = await makeStore();
-    });
+    }, SLOW);
     afterAll(async () => {
       await release(store);
-    });
+    }, SLOW);
     beforeEach(() => {
       tenant = `tenant-${randomUUID()}`;
       run = randomUUID();
@@ -288,7 +290,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
           ),
         );
         expect((await store.read<Item>(PLAIN, tenant, 'counter'))?.n).toBe(20);
-      });
+      }, SLOW);
 
       it('updateWithRetry leaves the document alone when the change returns undefined', async () => {
         const created = await store.create(PLAIN, item('same', 1));
@@ -323,7 +325,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
         const written = new Set(entries.map((e) => e.entity.id));
         expect(written.size).toBe(60);
-      });
+      }, SLOW);
     });
   });
 }

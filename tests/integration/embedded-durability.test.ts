@@ -190,6 +190,25 @@ describe('embedded store durability', () => {
     expect((await reopened.read<Numbered>('disputes', TENANT, 'doc-5'))?.n).toBe(55);
   });
 
+  it('recovers from a crash between writing the snapshot and emptying the journal, ignoring a half-written temp snapshot', async () => {
+    const store = await openStore();
+    for (let n = 1; n <= 5; n++) await store.create('disputes', { id: `doc-${n}`, tenantId: TENANT, n });
+    const three = (await store.read<Numbered>('disputes', TENANT, 'doc-3'))!;
+    await store.replace('disputes', { ...three, n: 30 }, three._etag);
+    await store.delete('disputes', TENANT, 'doc-4');
+    const journalBefore = fs.readFileSync(journal(), 'utf8');
+    store.compact();
+    await store.close();
+    open.pop();
+    // As if the process died after the rename but before the journal was emptied...
+    fs.writeFileSync(journal(), journalBefore);
+    // ...and an earlier compaction died while writing its temporary file.
+    fs.writeFileSync(path.join(dir, 'snapshot.json.tmp'), '{"containers":{"disputes":[{"id":"doc-9"');
+
+    const reopened = await openStore();
+    expect(await numbers(reopened)).toEqual([1, 2, 5, 30]);
+  });
+
   it('compacts on its own after compactAfter writes, and that survives a restart', async () => {
     const store = await openStore(5);
     for (let n = 1; n <= 12; n++) await store.create('disputes', { id: `doc-${n}`, tenantId: TENANT, n });

@@ -155,6 +155,17 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         expect(read?.tags).toEqual(['x']);
       });
 
+      it('counts the documents it reads: one per point read found, one per query result', async () => {
+        await store.create(PLAIN, item('c1', 1));
+        await store.create(PLAIN, item('c2', 2));
+        const start = store.stats.documentsRead;
+        await store.read(PLAIN, tenant, 'c1');
+        await store.read(PLAIN, tenant, 'missing');
+        expect(store.stats.documentsRead - start).toBe(1);
+        await store.query(PLAIN, { partitionKey: tenant });
+        expect(store.stats.documentsRead - start).toBe(3);
+      });
+
       it('answers ping', async () => {
         expect(await store.ping()).toBe(true);
       });

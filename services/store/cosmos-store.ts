@@ -71,6 +71,7 @@ export class CosmosStore implements Store {
   }
 
   async create<T extends Doc>(container: string, doc: T): Promise<Stored<T>> {
+    this.partitionKeyOf(container, doc);
     try {
       const { resource } = await this.container(container).items.create<T>(doc);
       return clean(resource!);
@@ -80,10 +81,10 @@ export class CosmosStore implements Store {
   }
 
   async replace<T extends Doc>(container: string, doc: T, etag: string): Promise<Stored<T>> {
+    const pk = this.partitionKeyOf(container, doc);
     const body = { ...doc } as Record<string, unknown>;
     delete body._etag;
     try {
-      const pk = this.partitionKeyOf(container, doc);
       const { resource } = await this.container(container)
         .item(doc.id, pk)
         .replace<T>(body as T, { accessCondition: { type: 'IfMatch', condition: etag } });
@@ -94,6 +95,7 @@ export class CosmosStore implements Store {
   }
 
   async upsert<T extends Doc>(container: string, doc: T): Promise<Stored<T>> {
+    this.partitionKeyOf(container, doc);
     const body = { ...doc } as Record<string, unknown>;
     delete body._etag;
     const { resource } = await this.container(container).items.upsert<T>(body as T);
@@ -159,8 +161,12 @@ export class CosmosStore implements Store {
     return def;
   }
 
+  /** Like the embedded store: a document without its partition key is a bug, never stored in a "none" partition. */
   private partitionKeyOf(container: string, doc: Doc): string {
-    return String(fieldValue(doc, this.definition(container).partitionKey.slice(1)));
+    const def = this.definition(container);
+    const value = fieldValue(doc, def.partitionKey.slice(1));
+    if (typeof value !== 'string' || value === '') throw new Error(`${container}/${doc.id}: partition key ${def.partitionKey} is missing`);
+    return value;
   }
 }
 

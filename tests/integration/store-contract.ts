@@ -166,6 +166,15 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         expect(store.stats.documentsRead - start).toBe(3);
       });
 
+      it('refuses a document without its partition key instead of storing it somewhere else', async () => {
+        const orphan = { id: 'orphan', run, n: 1 } as unknown as Item;
+        await expect(store.create(PLAIN, orphan)).rejects.toThrow(/partition key/);
+        await expect(store.upsert(PLAIN, orphan)).rejects.toThrow(/partition key/);
+        const created = await store.create(PLAIN, item('keyed', 1));
+        await expect(store.replace(PLAIN, { ...created, tenantId: '' }, created._etag)).rejects.toThrow(/partition key/);
+        expect(await store.query(PLAIN, { where: [{ field: 'run', op: '=', value: run }] })).toHaveLength(1);
+      });
+
       it('answers ping', async () => {
         expect(await store.ping()).toBe(true);
       });

@@ -128,6 +128,7 @@ export class CosmosStore implements Store {
       parameters.push({ name: '@pk', value: query.partitionKey });
       clauses.unshift(`${ref(this.definition(container).partitionKey.slice(1))} = @pk`);
     }
+    for (const o of query.orderBy ?? []) clauses.push(`IS_DEFINED(${ref(o.field)})`);
     const top = query.limit !== undefined ? `TOP ${Math.max(0, Math.floor(query.limit))} ` : '';
     let sql = `SELECT ${top}* FROM c`;
     if (clauses.length) sql += ` WHERE ${clauses.join(' AND ')}`;

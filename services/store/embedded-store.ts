@@ -269,7 +269,7 @@ export class EmbeddedStore implements Store {
     const state = this.state(container);
     const where = query.where ?? [];
     for (const c of where) checkFieldPath(c.field);
-    for (const o of query.orderBy ?? []) checkFieldPath(o.field);
+    const ordered = (query.orderBy ?? []).map((o) => checkFieldPath(o.field));
     let candidates: Iterable<Stored<Doc>>;
     const indexed = where.find((c) => state.indexes.has(c.field) && c.op !== '!=' && c.op !== 'in');
     if (indexed) {
@@ -282,7 +282,7 @@ export class EmbeddedStore implements Store {
     let results: Stored<Doc>[] = [];
     for (const doc of candidates) {
       if (query.partitionKey !== undefined && this.partitionKeyOf(state.def, doc) !== query.partitionKey) continue;
-      if (where.every((c) => matches(doc, c))) results.push(doc);
+      if (where.every((c) => matches(doc, c)) && ordered.every((field) => fieldValue(doc, field) !== undefined)) results.push(doc);
     }
     if (query.orderBy?.length) results.sort((a, b) => compareBy(a, b, query.orderBy!));
     if (query.limit !== undefined) results = results.slice(0, query.limit);

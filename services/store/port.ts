@@ -24,6 +24,11 @@ export interface Query {
   /** Restricts the query to one logical partition (cheap); omit for a cross-partition query. */
   partitionKey?: string;
   where?: Condition[];
+  /**
+   * Documents without an orderBy field are left out, on every adapter: Cosmos-protocol servers
+   * differ on whether they return them, so the port makes it explicit. Order by a field every
+   * document has (or filter on it) when all documents are wanted.
+   */
   orderBy?: { field: string; direction?: 'asc' | 'desc' }[];
   limit?: number;
 }

@@ -271,6 +271,13 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         expect(ids(await q([], { orderBy: [{ field: 'n', direction: 'desc' }], crossPartition: true }))).toEqual(['other', 'q1', 'q4', 'q3', 'q5', 'q2']);
       });
 
+      it('leaves out documents that lack the field they are ordered by', async () => {
+        await store.create(container, item('no-name', 6));
+        expect(ids(await q([], { orderBy: [{ field: 'name', direction: 'asc' }] }))).toEqual(['q2', 'q5', 'q3', 'q4', 'q1']);
+        expect(ids(await q([], { orderBy: [{ field: 'name', direction: 'desc' }] }))).toEqual(['q1', 'q4', 'q3', 'q5', 'q2']);
+        expect(ids(await q([], { orderBy: [{ field: 'n', direction: 'desc' }], limit: 1 }))).toEqual(['no-name']);
+      });
+
       it('limits after filtering and ordering', async () => {
         expect(ids(await q([], { orderBy: [{ field: 'n', direction: 'desc' }], limit: 2 }))).toEqual(['q1', 'q4']);
         expect(ids(await q([{ field: 'n', op: '<', value: 5 }], { orderBy: [{ field: 'dueAt', direction: 'desc' }], limit: 1 }))).toEqual(['q4']);

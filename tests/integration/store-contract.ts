@@ -14,6 +14,7 @@ interface Item {
   dueAt?: string;
   entity?: { id: string; type: string };
   tags?: string[];
+  active?: boolean;
 }
 
 const PLAIN = 'disputes';
@@ -243,6 +244,15 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         ['!=', '2026-03-03T09:00:00.000Z', ['q2', 'q5', 'q4', 'q1']],
       ])('filters ISO instants (strings) with %s', async (op, value, expected) => {
         expect(ids(await q([{ field: 'dueAt', op, value }]))).toEqual(expected);
+      });
+
+      it('filters booleans', async () => {
+        const q1 = (await store.read<Item>(container, tenant, 'q1'))!;
+        await store.replace(container, { ...q1, active: true }, q1._etag);
+        const q2 = (await store.read<Item>(container, tenant, 'q2'))!;
+        await store.replace(container, { ...q2, active: false }, q2._etag);
+        expect(ids(await q([{ field: 'active', op: '=', value: true }]))).toEqual(['q1']);
+        expect(ids(await q([{ field: 'active', op: '!=', value: true }]))).toEqual(['q2']);
       });
 
       it('filters strings with in', async () => {

@@ -14,6 +14,8 @@ interface Numbered extends Doc {
   n: number;
 }
 
+let ackFiles = 0;
+
 /** Children still to be killed should a test fail half-way. */
 const children = new Set<Child>();
 
@@ -32,7 +34,7 @@ class Child {
     this.exited = new Promise((resolve) => this.proc.on('close', (code, signal) => resolve(signal ?? code)));
   }
 
-  /** Resolves once the printed text satisfies `test`; rejects if the child exits first. */
+  /** Resolves once `test` (given what the child printed) holds; rejects if the child exits first. */
   async waitFor(test: (out: string) => boolean): Promise<void> {
     while (!test(this.out)) {
       if (this.proc.exitCode !== null || this.proc.signalCode !== null) throw new Error(`child exited early: ${this.err || this.out.slice(-200)}`);
@@ -40,9 +42,21 @@ class Child {
     }
   }
 
-  /** Every `ack <n>` line printed in full. */
+  /** Where a writing child appends `ack <n>` after each write returns. */
+  ackFile?: string;
+
+  /** A child that writes documents into `dataDir` until killed. */
+  static writer(dataDir: string, compactAfter?: number): Child {
+    const ackFile = path.join(dataDir, `acks-${++ackFiles}.txt`);
+    const child = new Child([dataDir, 'write', ackFile, ...(compactAfter ? [String(compactAfter)] : [])]);
+    child.ackFile = ackFile;
+    return child;
+  }
+
+  /** Every `ack <n>` line written in full. */
   acks(): number[] {
-    return [...this.out.matchAll(/^ack (\d+)$/gm)].map((m) => Number(m[1]));
+    const text = this.ackFile && fs.existsSync(this.ackFile) ? fs.readFileSync(this.ackFile, 'utf8') : '';
+    return [...text.matchAll(/^ack (\d+)\n/gm)].map((m) => Number(m[1]));
   }
 
   lastAck(): number {
@@ -88,7 +102,7 @@ describe('embedded store durability', () => {
 
   /** Kills a writing child after it has acknowledged at least `after` writes; returns the acks. */
   const killMidStream = async (after: number, compactAfter?: number): Promise<number[]> => {
-    const child = new Child([dir, 'write', ...(compactAfter ? [String(compactAfter)] : [])]);
+    const child = Child.writer(dir, compactAfter);
     await child.waitFor(() => child.lastAck() >= after);
     await child.kill();
     const acks = child.acks();
@@ -111,7 +125,7 @@ describe('embedded store durability', () => {
   it('survives repeated kills while it compacts often, and keeps working afterwards', async () => {
     let found: number[] = [];
     for (let round = 1; round <= 3; round++) {
-      const child = new Child([dir, 'write', '37']);
+      const child = Child.writer(dir, 37);
       await child.waitFor(() => child.lastAck() >= found.length + 150);
       await child.kill();
       const acks = child.acks();

@@ -122,6 +122,23 @@ describe('AuditLog', () => {
       expect(await log.verify(TENANT)).toMatchObject({ ok: false, brokenAt: 2 });
     });
 
+    it('names the missing tail when the newest entries are deleted (the chain that is left still links up)', async () => {
+      await appendN(5);
+      await store.delete('log', TENANT, (await raw(5)).id);
+      await store.delete('log', TENANT, (await raw(4)).id);
+      expect(await log.verify(TENANT)).toMatchObject({ ok: false, brokenAt: 4, reason: expect.stringContaining('entries 4 to 5 are missing') });
+    });
+
+    it('names the newest entry when it was replaced by a re-hashed forgery', async () => {
+      await appendN(3);
+      const last = await raw(3);
+      const forged = { ...last, after: 'forged' };
+      const { hash: _old, _etag, ...body } = forged;
+      void _old;
+      await store.replace('log', { ...body, hash: hashEntry(body) }, _etag);
+      expect(await log.verify(TENANT)).toMatchObject({ ok: false, brokenAt: 3 });
+    });
+
     it('names an entry deleted from the store', async () => {
       await appendN(5);
       await store.delete('log', TENANT, (await raw(3)).id);

@@ -13,6 +13,8 @@ import { ExportLinks } from '../services/log/export-links';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
 import { Publisher } from '../services/publisher';
+import { ActionService } from '../services/recommendations/action-service';
+import { RecommendationService } from '../services/recommendations/recommendation-service';
 import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
 import { CosmosStore } from '../services/store/cosmos-store';
@@ -22,6 +24,7 @@ import { CalendarTime } from '../services/time';
 import { buildApplication } from './app';
 import type { AppServices } from './app-services';
 import { coreFeature } from './core-feature';
+import { recommendationsFeature } from './recommendations/recommendations-feature';
 import type { Feature } from './feature';
 import { HttpServer, createHttpServer } from './server';
 import { TeamsMessenger } from './teams-messenger';
@@ -93,6 +96,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const refs = new References(store);
 
   const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs };
+  services.recommendations = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, logger);
+  services.actionItems = new ActionService(store, log, clock, time, directory, refs, reminders, services.recommendations, config.domain);
+  services.recommendationIntake = services.recommendations;
 
   if (fs.existsSync(config.directorySeedFile)) {
     const seed = JSON.parse(fs.readFileSync(config.directorySeedFile, 'utf8')) as DirectorySeed;
@@ -102,7 +108,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services)];
+  const features: Feature[] = [coreFeature(services), recommendationsFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 

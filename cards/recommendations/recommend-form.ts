@@ -6,6 +6,8 @@ export interface RecommendFormData {
   voteDays: number;
   defaultDeadline: string;
   minDeadline: string;
+  /** Unique per rendered form: a repeated Submit opens one vote. */
+  formKey: string;
 }
 
 /** The `recommend` form: title, detail, source and the voting deadline. */

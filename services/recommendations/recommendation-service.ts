@@ -42,6 +42,8 @@ export interface Recommendation {
   version: number;
   extensions: { from: string; to: string; reason: string; by: string; at: string }[];
   closed?: { at: string; by: string; how: 'deadline' | 'all-voted' | 'chair'; reason?: string; tally: Tally };
+  /** The form that submitted it, so a repeated Submit is recognised. */
+  formKey?: string;
 }
 
 /** One partner's vote: id = recommendation + voter, so a repeat click can never count twice. */
@@ -127,13 +129,24 @@ export class RecommendationService implements RecommendationIntake {
     return summary(rec);
   }
 
-  /** The `recommend` form: only people who sit on a group that may recommend. */
-  async recommend(actor: Actor, submission: RecommendationSubmission): Promise<Recommendation> {
+  /**
+   * The `recommend` form: only people who sit on a group that may recommend. `formKey` (unique per
+   * rendered form) makes a double click on Submit open one vote, not two.
+   */
+  async recommend(actor: Actor, submission: RecommendationSubmission, formKey?: string): Promise<{ rec: Recommendation; created: boolean }> {
     if (!hasRole(actor, ...SUBMITTERS)) throw forbidden(['chair', 'business', 'partner', 'member'], 'submit a recommendation');
-    return this.open(actor, submission);
+    if (formKey) {
+      const [existing] = await this.store.query<Recommendation>(CONTAINERS.recommendations.name, {
+        partitionKey: actor.tenantId,
+        where: [{ field: 'formKey', op: '=', value: formKey }],
+        limit: 1,
+      });
+      if (existing) return { rec: existing, created: false };
+    }
+    return { rec: await this.open(actor, submission, formKey), created: true };
   }
 
-  private async open(actor: Actor, input: RecommendationSubmission): Promise<Recommendation> {
+  private async open(actor: Actor, input: RecommendationSubmission, formKey?: string): Promise<Recommendation> {
     const tenantId = actor.tenantId;
     const title = typeof input?.title === 'string' ? input.title.trim() : '';
     const detail = typeof input?.detail === 'string' ? input.detail.trim() : '';
@@ -169,6 +182,7 @@ export class RecommendationService implements RecommendationIntake {
       createdAt: this.clock.now().toISOString(),
       version: 1,
       extensions: [],
+      ...(formKey ? { formKey: formKey.slice(0, 64) } : {}),
     };
     const saved = await this.store.create(CONTAINERS.recommendations.name, rec);
     await this.log.append(actor, tenantId, {

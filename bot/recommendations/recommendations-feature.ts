@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { renderNotice } from '../../cards/notice';
+import { renderActionCard } from '../../cards/recommendations/action';
+import { renderActionList } from '../../cards/recommendations/action-list';
+import { renderRecommendForm } from '../../cards/recommendations/recommend-form';
+import { REC_VERBS } from '../../cards/recommendations/verbs';
+import { renderVoteCard } from '../../cards/recommendations/vote';
+import type { AdaptiveCard } from '../../cards/render';
+import type { ChannelPurpose } from '../../services/conversations';
+import { Actor, hasRole } from '../../services/directory/roles';
+import { notFound } from '../../services/errors';
+import { DECISION_LABELS, Decision } from '../../services/recommendations/decision-rule';
+import { ACTION_OVERDUE_HANDLER, ACTION_REMIND_HANDLER, ActionItem, ActionService } from '../../services/recommendations/action-service';
+import type { RecommendationSource } from '../../services/recommendations/intake';
+import {
+  Recommendation,
+  RecommendationService,
+  SYSTEM_FOR,
+  VOTE_CLOSE_HANDLER,
+  VOTE_REMIND_HANDLER,
+} from '../../services/recommendations/recommendation-service';
+import { addDays, formatDate } from '../../services/time';
+import type { AppServices } from '../app-services';
+import type { CardAction, Feature, Turn } from '../feature';
+import { refusalText, replyCard, replyRefusal } from '../replies';
+import { actionCardData, voteCardData } from './card-data';
+
+export const recommendationKey = (id: string): string => `recommendation:${id}`;
+export const actionKey = (id: string): string => `action:${id}`;
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/**
+ * Where an outcome goes besides the Executive Board: the partnership channel(s) the source names
+ * (children / adults), and both for a review whose strand is not named.
+ */
+export function outcomeChannels(source: RecommendationSource): ChannelPurpose[] {
+  const purposes: ChannelPurpose[] = [];
+  if (/child/i.test(source.name)) purposes.push('children-partnership');
+  if (/adult/i.test(source.name)) purposes.push('adults-partnership');
+  if (purposes.length === 0 && source.kind === 'review') purposes.push('children-partnership', 'adults-partnership');
+  return purposes;
+}
+
+/** Recommend → Executive Board vote → decision → actions, with reminders until each is done. */
+export function recommendationsFeature(services: AppServices): Feature {
+  const recs: RecommendationService | undefined = services.recommendations;
+  const actionItems: ActionService | undefined = services.actionItems;
+  if (!recs || !actionItems) throw new Error('The recommendations feature needs services.recommendations and services.actionItems (built in bot/compose.ts)');
+  const { publisher, directory, time, clock, reminders, config } = services;
+  const today = () => time.dateOf(clock.now());
+
+  /** Who sees the privileged view: the chair and Business Team, at most 60 (Teams' refresh limit). */
+  const privilegedIds = async (tenantId: string): Promise<string[]> =>
+    (await directory.list(tenantId)).filter((p) => p.roles.includes('chair') || p.roles.includes('business')).map((p) => p.aadObjectId).slice(0, 60);
+
+  /** The vote card, for everyone (no viewer) or for one viewer (their roles decide the view). */
+  const voteCard = async (rec: Recommendation, viewer?: string): Promise<AdaptiveCard> => {
+    const current = (await recs.get(rec.tenantId, rec.id)) ?? rec;
+    const person = viewer ? await directory.get(rec.tenantId, viewer) : undefined;
+    const privileged = !!person && (person.roles.includes('chair') || person.roles.includes('business'));
+    const canAssign = privileged && current.status === 'approved';
+    const people = canAssign ? (await directory.list(rec.tenantId)).map((p) => ({ title: p.organisation ? `${p.name} (${p.organisation})` : p.name, value: p.aadObjectId })) : [];
+    return renderVoteCard(
+      voteCardData(await recs.view(current), {
+        privileged,
+        isChair: !!person?.roles.includes('chair'),
+        refreshUserIds: await privilegedIds(rec.tenantId),
+        people,
+        actions: await actionItems.forRecommendation(rec.tenantId, rec.id),
+        time,
+        today: today(),
+      }),
+    );
+  };
+  const actionCard = (action: ActionItem): AdaptiveCard => renderActionCard(actionCardData(action, today()));
+
+  const refreshVote = (rec: Recommendation, except?: string) => publisher.refreshAll(rec.tenantId, recommendationKey(rec.id), (viewer) => voteCard(rec, viewer), except);
+  const refreshAction = (action: ActionItem, except?: string) => publisher.refreshAll(action.tenantId, actionKey(action.id), async () => actionCard((await actionItems.get(action.tenantId, action.id)) ?? action), except);
+
+  recs.hooks.opened = async (rec) => {
+    await publisher.postToPurpose(rec.tenantId, recommendationKey(rec.id), 'executive-board', { text: `A recommendation for the Executive Board to vote on: ${rec.ref}`, card: await voteCard(rec) });
+  };
+  recs.hooks.changed = async (rec) => {
+    await refreshVote(rec);
+  };
+  recs.hooks.decided = async (rec) => {
+    await refreshVote(rec);
+    const message = { text: `Decision on ${rec.ref}: ${DECISION_LABELS[rec.status as Decision]}`, card: await voteCard(rec) };
+    for (const purpose of ['executive-board' as const, ...outcomeChannels(rec.source)])
+      await publisher.postToPurpose(rec.tenantId, recommendationKey(rec.id), purpose, message);
+  };
+
+  reminders.registerHandler(VOTE_CLOSE_HANDLER, async (timer) => {
+    await recs.closeAtDeadline(timer.tenantId, str(timer.content.kind === 'handler' ? timer.content.data.recommendationId : ''));
+    return undefined; // the decided hook posts the outcome
+  });
+  reminders.registerHandler(VOTE_REMIND_HANDLER, async (timer) => {
+    if (timer.content.kind !== 'handler' || timer.target.kind !== 'person') return undefined;
+    const rec = await recs.get(timer.tenantId, timer.content.data.recommendationId);
+    if (!rec || rec.status !== 'open') return undefined;
+    const voterId = timer.target.aadObjectId;
+    const view = await recs.view(rec);
+    if (!view.notVoted.some((v) => v.aadObjectId === voterId)) return undefined;
+    return { text: `Reminder: you have not voted on ${rec.ref} yet; voting closes ${time.formatInstant(new Date(rec.closesAt))}.`, card: await voteCard(rec) };
+  });
+  reminders.registerHandler(ACTION_REMIND_HANDLER, async (timer) => {
+    if (timer.content.kind !== 'handler') return undefined;
+    const action = await actionItems.get(timer.tenantId, timer.content.data.actionId);
+    if (!action || action.status !== 'open') return undefined;
+    return { text: `Reminder: ${action.ref} is due on ${formatDate(action.due)}.`, card: actionCard(action) };
+  });
+  reminders.registerHandler(ACTION_OVERDUE_HANDLER, async (timer) => {
+    if (timer.content.kind !== 'handler') return undefined;
+    const action = await actionItems.overdueReminder(SYSTEM_FOR(timer.tenantId), timer.tenantId, str(timer.content.data.actionId));
+    return action ? { text: `${action.ref} is overdue: it was due on ${formatDate(action.due)}. Mark it done or give it a new date.`, card: actionCard(action) } : undefined;
+  });
+
+  /** A card action that answers a refusal privately and leaves the card as it was. */
+  const guarded = (verb: string, run: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard>): CardAction => ({
+    verb,
+    run: async (turn, data) => {
+      try {
+        return await run(turn, data);
+      } catch (err) {
+        return refusalText(err);
+      }
+    },
+  });
+  const clickedId = (turn: Turn): string | undefined => turn.context.activity.replyToId ?? undefined;
+  const viewerOf = (actor: Actor): string | undefined => (hasRole(actor, 'chair', 'business') ? actor.aadObjectId : undefined);
+
+  const listRecommendations = async (tenantId: string): Promise<AdaptiveCard> => {
+    const all = await recs.list(tenantId);
+    const recent = all.filter((r) => r.status === 'open').concat(all.filter((r) => r.status !== 'open').slice(-10).reverse());
+    return renderNotice({
+      title: 'Recommendations',
+      text: all.length ? 'Open votes first, then the latest decisions. Type **recommendation REC-1** (with its reference) for its card.' : 'None yet. Type **recommend** to put one to the Executive Board.',
+      facts: recent.map((r) => ({
+        title: r.ref,
+        value: `${r.title}: ${r.status === 'open' ? `voting until ${formatDate(r.deadline)}` : DECISION_LABELS[r.status]}`,
+      })),
+    });
+  };
+
+  const actionList = (title: string, emptyText: string, list: ActionItem[]): AdaptiveCard => {
+    const groups = new Map<string, { owner: string; items: { ref: string; text: string }[] }>();
+    const now = today();
+    for (const a of list) {
+      const group = groups.get(a.owner.aadObjectId) ?? { owner: a.owner.name, items: [] };
+      group.items.push({ ref: a.ref, text: `${a.description} (${a.organisation}), due ${formatDate(a.due)}${a.due < now ? ': OVERDUE' : ''}` });
+      groups.set(a.owner.aadObjectId, group);
+    }
+    return renderActionList({ title, emptyText, groups: [...groups.values()] });
+  };
+
+  return {
+    title: 'Recommendations, votes and actions',
+    commands: [
+      {
+        name: 'recommend',
+        description: 'Put a recommendation to the Executive Board as a vote',
+        featured: true,
+        run: async (turn) => {
+          const partners = (await directory.withRole(turn.actor.tenantId, 'partner')).length;
+          await replyCard(
+            turn.context,
+            renderRecommendForm({ partners, voteDays: config.domain.voteDays, defaultDeadline: addDays(today(), config.domain.voteDays), minDeadline: addDays(today(), 1), formKey: randomUUID() }),
+          );
+        },
+      },
+      {
+        name: 'recommendations',
+        description: 'Open votes and recent decisions',
+        featured: true,
+        run: async (turn) => {
+          await replyCard(turn.context, await listRecommendations(turn.actor.tenantId));
+        },
+      },
+      {
+        name: 'recommendation',
+        usage: 'recommendation <ref>',
+        description: 'One recommendation\'s vote card (kept up to date)',
+        run: async (turn) => {
+          try {
+            const rec = await recs.find(turn.actor.tenantId, turn.args);
+            const viewer = turn.inChannel ? undefined : viewerOf(turn.actor);
+            const activityId = await replyCard(turn.context, await voteCard(rec, viewer));
+            if (activityId) await publisher.recordReply(rec.tenantId, recommendationKey(rec.id), turn.conversation.id, activityId, viewer);
+          } catch (err) {
+            await replyRefusal(turn.context, err);
+          }
+        },
+      },
+      {
+        name: 'actions',
+        description: 'Every open action, by owner',
+        featured: true,
+        run: async (turn) => {
+          await replyCard(turn.context, actionList('Open actions', 'No open actions.', await actionItems.open(turn.actor.tenantId)));
+        },
+      },
+      {
+        name: 'my actions',
+        description: 'Your open actions',
+        run: async (turn) => {
+          await replyCard(turn.context, actionList('Your open actions', 'You have no open actions.', await actionItems.mine(turn.actor.tenantId, turn.actor.aadObjectId)));
+        },
+      },
+      {
+        name: 'action',
+        usage: 'action <ref>',
+        description: 'One action\'s card: mark it done or change its due date',
+        run: async (turn) => {
+          try {
+            const action = await actionItems.find(turn.actor.tenantId, turn.args);
+            const activityId = await replyCard(turn.context, actionCard(action));
+            if (activityId) await publisher.recordReply(action.tenantId, actionKey(action.id), turn.conversation.id, activityId);
+          } catch (err) {
+            await replyRefusal(turn.context, err);
+          }
+        },
+      },
+    ],
+    actions: [
+      guarded(REC_VERBS.submit, async (turn, data) => {
+        const kind = str(data.sourceKind) as RecommendationSource['kind'];
+        const name = str(data.sourceName).trim();
+        const { rec, created } = await recs.recommend(
+          turn.actor,
+          {
+            title: str(data.title),
+            detail: str(data.detail),
+            source: { kind, id: `${kind}:${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, name },
+            ...(str(data.deadline) ? { votingDeadline: str(data.deadline) } : {}),
+          },
+          str(data.form) || undefined,
+        );
+        const clicked = clickedId(turn);
+        if (created && clicked) await publisher.recordReply(rec.tenantId, recommendationKey(rec.id), turn.conversation.id, clicked);
+        return voteCard(rec);
+      }),
+      guarded(REC_VERBS.vote, async (turn, data) => {
+        const { outcome, view } = await recs.vote(turn.actor, data.rec, data.option);
+        // A decision already refreshed every copy (the decided hook); a cast or change refreshes the others here.
+        if (outcome !== 'unchanged' && view.rec.status === 'open') await refreshVote(view.rec, clickedId(turn));
+        return voteCard(view.rec);
+      }),
+      guarded(REC_VERBS.view, async (turn, data) => {
+        const rec = await recs.get(turn.actor.tenantId, data.rec);
+        if (!rec) throw notFound('That recommendation does not exist here.');
+        return voteCard(rec, viewerOf(turn.actor));
+      }),
+      guarded(REC_VERBS.close, async (turn, data) => {
+        const rec = await recs.closeEarly(turn.actor, data.rec, data.reason, data.v);
+        return voteCard(rec, turn.actor.aadObjectId);
+      }),
+      guarded(REC_VERBS.extend, async (turn, data) => {
+        const rec = await recs.extend(turn.actor, data.rec, data.deadline, data.reason, data.v);
+        return voteCard(rec, turn.actor.aadObjectId);
+      }),
+      guarded(REC_VERBS.assign, async (turn, data) => {
+        const { action, created } = await actionItems.assign(turn.actor, data.rec, { owner: data.owner, organisation: data.organisation, due: data.due, description: data.description });
+        const rec = (await recs.get(turn.actor.tenantId, action.recommendationId))!;
+        if (created) {
+          await publisher.postToPerson(action.tenantId, actionKey(action.id), action.owner, () => actionCard(action), 'executive-board', `${turn.actor.name} assigned you ${action.ref} from ${rec.ref}.`);
+          await refreshVote(rec, clickedId(turn));
+        }
+        return voteCard(rec, turn.actor.aadObjectId);
+      }),
+      guarded(REC_VERBS.done, async (turn, data) => {
+        const action = await actionItems.complete(turn.actor, data.action, data.evidence, data.v);
+        await refreshAction(action, clickedId(turn));
+        const rec = await recs.get(action.tenantId, action.recommendationId);
+        if (rec) await refreshVote(rec);
+        return actionCard(action);
+      }),
+      guarded(REC_VERBS.changeDue, async (turn, data) => {
+        const action = await actionItems.changeDue(turn.actor, data.action, data.due, data.reason, data.v);
+        await refreshAction(action, clickedId(turn));
+        const rec = await recs.get(action.tenantId, action.recommendationId);
+        if (rec) await refreshVote(rec);
+        return actionCard(action);
+      }),
+    ],
+  };
+}
+

@@ -65,7 +65,9 @@ export function recommendationsFeature(services: AppServices): Feature {
       voteCardData(await recs.view(current), {
         privileged,
         isChair: !!person?.roles.includes('chair'),
-        refreshUserIds: await privilegedIds(rec.tenantId),
+        // The privileged view has no refresh section: Teams AI then answers only the person who
+        // asked, instead of replacing the card for everyone (which would show every choice).
+        refreshUserIds: privileged ? [] : await privilegedIds(rec.tenantId),
         people,
         actions: await actionItems.forRecommendation(rec.tenantId, rec.id),
         time,

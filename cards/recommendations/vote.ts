@@ -30,7 +30,7 @@ export interface VoteCardData {
   version: number;
   people: { title: string; value: string }[];
   today: string;
-  /** Who Teams refreshes the card for automatically (at most 60): the chair and Business Team. */
+  /** Who Teams refreshes the card for automatically (at most 60): the chair and Business Team. Empty: no refresh section. */
   refreshUserIds: string[];
 }
 

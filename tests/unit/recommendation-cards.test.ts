@@ -73,4 +73,10 @@ describe('the votes feature\'s cards', () => {
     expect(shared).not.toContain('Reject"}');
     expect(privileged).toContain('"title":"Megan Bowen","value":"Reject"');
   });
+
+  it('has a refresh section only when someone gets their own view (the privileged view has none)', () => {
+    const [open] = JSON.parse(fs.readFileSync(path.join(DIR, 'vote.sample.json'), 'utf8')) as Record<string, unknown>[];
+    expect(renderVoteCard({ ...open, refreshUserIds: ['00000000-0000-0000-0000-0000000000020'] } as never).refresh).toMatchObject({ userIds: ['00000000-0000-0000-0000-0000000000020'] });
+    expect(renderVoteCard({ ...open, refreshUserIds: [] } as never).refresh).toBeUndefined();
+  });
 });

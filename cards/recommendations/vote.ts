@@ -36,5 +36,6 @@ export interface VoteCardData {
 
 /** The vote card: one shared view with counts; the privileged view adds choices and controls. */
 export function renderVoteCard(data: VoteCardData): AdaptiveCard {
-  return expandCard(template, data);
+  const { refresh, ...card } = expandCard(template, data);
+  return (refresh ? { ...card, refresh } : card) as AdaptiveCard;
 }

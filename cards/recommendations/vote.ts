@@ -37,5 +37,5 @@ export interface VoteCardData {
 /** The vote card: one shared view with counts; the privileged view adds choices and controls. */
 export function renderVoteCard(data: VoteCardData): AdaptiveCard {
   const { refresh, ...card } = expandCard(template, data);
-  return (refresh ? { ...card, refresh } : card) as AdaptiveCard;
+  return (refresh ? { ...card, refresh } : card);
 }

@@ -13,6 +13,7 @@ import type { RecommendationIntake } from '../services/recommendations/intake';
 import type { RecommendationService } from '../services/recommendations/recommendation-service';
 import type { References } from '../services/refs';
 import type { RemindersService } from '../services/reminders/reminders-service';
+import type { Scheduler } from '../services/reminders/scheduler';
 import type { Store } from '../services/store/port';
 import type { CalendarTime } from '../services/time';
 
@@ -34,6 +35,8 @@ export interface AppServices {
   publisher: Publisher;
   /** Durable reminders (schedule, cancel, list). */
   reminders: RemindersService;
+  /** Delivers due reminders; tests call `scheduler.tick()` after stepping the clock. */
+  scheduler: Scheduler;
   /** Short human references (D-7, R-3). */
   refs: References;
   /** Where recommendations go to the Executive Board; set by the votes feature. */

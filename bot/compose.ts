@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
 import * as fs from 'node:fs';
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { TeamsAdapter } from '@microsoft/teams-ai';
@@ -17,6 +18,11 @@ import { ActionService } from '../services/recommendations/action-service';
 import { RecommendationService } from '../services/recommendations/recommendation-service';
 import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
+import { Scheduler } from '../services/reminders/scheduler';
+import { LimitedMessenger } from '../services/reminders/limited-messenger';
+import { LimiterTime, RateLimiter } from '../services/reminders/rate-limiter';
+import { renderNamedCard } from '../cards/registry';
+import { renderDigest } from '../cards/reminders/digest';
 import { CosmosStore } from '../services/store/cosmos-store';
 import { EmbeddedStore } from '../services/store/embedded-store';
 import type { Store } from '../services/store/port';
@@ -87,15 +93,21 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       : {},
   );
   if (!config.credentials) logger.warn('no MicrosoftAppId set: accepting unauthenticated requests (local playground only)');
-  const messenger = options.messenger ?? new TeamsMessenger(adapter, config.credentials?.appId ?? '');
+  // ONE rate-limited messenger for every proactive send (publisher, scheduler, features).
+  const realTime: LimiterTime = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+  const messenger = new LimitedMessenger(options.messenger ?? new TeamsMessenger(adapter, config.credentials?.appId ?? ''), new RateLimiter(realTime), realTime, logger);
   const exportSigningKey = config.exportSigningKey ?? randomBytes(32).toString('hex');
   const exportLinks = new ExportLinks(exportSigningKey, clock);
   const reminders = new RemindersService(store, log, clock, time, config.reminders);
 
   const publisher = new Publisher(messenger, conversations, cardPosts, logger);
   const refs = new References(store);
+  const scheduler = new Scheduler(
+    { store, clock, time, log, conversations, messenger, handlers: reminders.handlers, renderCard: renderNamedCard, renderDigest, logger },
+    { instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, settings: config.reminders },
+  );
 
-  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs };
+  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler };
   services.recommendations = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, logger);
   services.actionItems = new ActionService(store, log, clock, time, directory, refs, reminders, services.recommendations, config.domain);
   services.recommendationIntake = services.recommendations;
@@ -119,11 +131,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       new Promise((resolve, reject) => {
         http.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {
+          if (config.reminders.schedulerEnabled) scheduler.start();
           const address = (http.server.server as Server).address();
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });
       }),
     stop: async (timeoutMs = 10_000) => {
+      await scheduler.stop();
       http.drain();
       const deadline = Date.now() + timeoutMs;
       while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -1,6 +1,5 @@
 import { BOARD_CHANNEL, BotHarness, TENANT, USERS, cardText, personalChat } from '../support/bot-harness';
 import { ConnectorStub, ReceivedActivity } from '../support/connector-stub';
-import { deliverDueReminders } from '../support/due-reminders';
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
 
@@ -123,8 +122,7 @@ describe('an Executive Board vote, end to end', () => {
 
     bot.clock.set('2026-03-25T09:30:00Z');
     const before = bot.stub.received.length;
-    const delivered = await deliverDueReminders(bot.composed.services, TENANT);
-    expect(delivered).toContain('action-due-7d');
+    expect((await bot.composed.services.scheduler.tick()).sent).toBeGreaterThan(0);
     expect(posts(before, personalChat(USERS.megan).id).map((p) => p.activity.text)).toContain('Reminder: A-1 is due on Wed 1 Apr 2026.');
 
     const done = asCard(invoke(await bot.click(USERS.megan, 'action.done', { action: /"action":"(act-[0-9a-f]+)"/.exec(text)?.[1] ?? /act-[0-9a-f]{20}/.exec(cardText(ConnectorStub.card(toMegan)))![0], evidence: 'Protocol agreed at the APG' }, personalChat(USERS.megan), toMegan.activityId)));
@@ -144,13 +142,13 @@ describe('an Executive Board vote, end to end', () => {
     await bot.click(USERS.isaiah, 'rec.vote', { rec: 'rec-2', option: 'approve' }, BOARD_CHANNEL);
     bot.clock.set('2026-03-28T09:00:00Z');
     const reminded = bot.stub.received.length;
-    expect(await deliverDueReminders(bot.composed.services, TENANT)).toContain('vote-remind-2d');
+    await bot.composed.services.scheduler.tick();
     const reminders = posts(reminded).map((p) => p.activity.text ?? '');
     expect(reminders.some((t) => t.includes('you have not voted on REC-2'))).toBe(true);
     expect(reminders.some((t) => t.includes('Megan Bowen') || t.includes(USERS.megan.id))).toBe(false);
     bot.clock.set('2026-03-30T16:00:00Z'); // 17:00 in London (BST)
     const mark = bot.stub.received.length;
-    expect(await deliverDueReminders(bot.composed.services, TENANT)).toContain('vote-close');
+    expect((await bot.composed.services.scheduler.tick()).done).toBeGreaterThan(0);
     expect(posts(mark, BOARD_CHANNEL.id).map((o) => o.activity.text)).toContain('Decision on REC-2: No quorum');
     expect((await bot.composed.services.recommendations!.get(TENANT, 'rec-2'))?.status).toBe('no-quorum');
   });

@@ -7,6 +7,7 @@ import { REC_VERBS } from '../../cards/recommendations/verbs';
 import { renderVoteCard } from '../../cards/recommendations/vote';
 import type { AdaptiveCard } from '../../cards/render';
 import type { ChannelPurpose } from '../../services/conversations';
+import type { Person } from '../../services/directory/directory';
 import { Actor, hasRole } from '../../services/directory/roles';
 import { notFound } from '../../services/errors';
 import { DECISION_LABELS, Decision } from '../../services/recommendations/decision-rule';
@@ -15,6 +16,7 @@ import type { RecommendationSource } from '../../services/recommendations/intake
 import {
   Recommendation,
   RecommendationService,
+  VoteView,
   SYSTEM_FOR,
   VOTE_CLOSE_HANDLER,
   VOTE_REMIND_HANDLER,
@@ -50,34 +52,53 @@ export function recommendationsFeature(services: AppServices): Feature {
   const { publisher, directory, time, clock, reminders, config } = services;
   const today = () => time.dateOf(clock.now());
 
-  /** Who sees the privileged view: the chair and Business Team, at most 60 (Teams' refresh limit). */
-  const privilegedIds = async (tenantId: string): Promise<string[]> =>
-    (await directory.list(tenantId)).filter((p) => p.roles.includes('chair') || p.roles.includes('business')).map((p) => p.aadObjectId).slice(0, 60);
-
-  /** The vote card, for everyone (no viewer) or for one viewer (their roles decide the view). */
-  const voteCard = async (rec: Recommendation, viewer?: string): Promise<AdaptiveCard> => {
-    const current = (await recs.get(rec.tenantId, rec.id)) ?? rec;
-    const person = viewer ? await directory.get(rec.tenantId, viewer) : undefined;
-    const privileged = !!person && (person.roles.includes('chair') || person.roles.includes('business'));
-    const canAssign = privileged && current.status === 'approved';
-    const people = canAssign ? (await directory.list(rec.tenantId)).map((p) => ({ title: p.organisation ? `${p.name} (${p.organisation})` : p.name, value: p.aadObjectId })) : [];
-    return renderVoteCard(
-      voteCardData(await recs.view(current), {
-        privileged,
-        isChair: !!person?.roles.includes('chair'),
-        // The privileged view has no refresh section: Teams AI then answers only the person who
-        // asked, instead of replacing the card for everyone (which would show every choice).
-        refreshUserIds: privileged ? [] : await privilegedIds(rec.tenantId),
-        people,
-        actions: await actionItems.forRecommendation(rec.tenantId, rec.id),
-        time,
-        today: today(),
-      }),
-    );
+  /**
+   * Renders a recommendation's vote card for any viewer: the shared view (no viewer, or anyone
+   * but the chair and Business Team) or the privileged one. What every view needs (the current
+   * recommendation, its tally, the directory, its actions) is read once per renderer, and each
+   * kind of view is rendered once, so refreshing many copies costs one render per kind.
+   */
+  const voteCards = (rec: Recommendation, known?: VoteView): ((viewer: string | undefined) => Promise<AdaptiveCard>) => {
+    let loaded: Promise<{ view: VoteView; people: Person[]; actions: ActionItem[] }> | undefined;
+    const load = () =>
+      (loaded ??= (async () => {
+        const current = known ?? (await recs.view((await recs.get(rec.tenantId, rec.id)) ?? rec));
+        const [people, actions] = await Promise.all([directory.list(rec.tenantId), actionItems.forRecommendation(rec.tenantId, rec.id)]);
+        return { view: current, people, actions };
+      })());
+    const rendered = new Map<string, AdaptiveCard>();
+    return async (viewer) => {
+      const { view, people, actions } = await load();
+      const person = viewer ? people.find((p) => p.aadObjectId === viewer) : undefined;
+      const isChair = !!person?.roles.includes('chair');
+      const privileged = isChair || !!person?.roles.includes('business');
+      const kind = isChair ? 'chair' : privileged ? 'business' : 'shared';
+      const cached = rendered.get(kind);
+      if (cached) return cached;
+      const canAssign = privileged && view.rec.status === 'approved';
+      const card = renderVoteCard(
+        voteCardData(view, {
+          privileged,
+          isChair,
+          // Who Teams refreshes to their own view: the chair and Business Team (at most 60). The
+          // privileged view itself has no refresh section, so Teams AI answers only the person who
+          // asked instead of replacing the card for everyone (which would show every choice).
+          refreshUserIds: privileged ? [] : people.filter((p) => p.roles.includes('chair') || p.roles.includes('business')).map((p) => p.aadObjectId).slice(0, 60),
+          people: canAssign ? people.map((p) => ({ title: p.organisation ? `${p.name} (${p.organisation})` : p.name, value: p.aadObjectId })) : [],
+          actions,
+          time,
+          today: today(),
+        }),
+      );
+      rendered.set(kind, card);
+      return card;
+    };
   };
+  /** The vote card, for everyone (no viewer) or for one viewer (their roles decide the view). */
+  const voteCard = (rec: Recommendation, viewer?: string, known?: VoteView): Promise<AdaptiveCard> => voteCards(rec, known)(viewer);
   const actionCard = (action: ActionItem): AdaptiveCard => renderActionCard(actionCardData(action, today()));
 
-  const refreshVote = (rec: Recommendation, except?: string) => publisher.refreshAll(rec.tenantId, recommendationKey(rec.id), (viewer) => voteCard(rec, viewer), except);
+  const refreshVote = (rec: Recommendation, except?: string, known?: VoteView) => publisher.refreshAll(rec.tenantId, recommendationKey(rec.id), voteCards(rec, known), except);
   const refreshAction = (action: ActionItem, except?: string) => publisher.refreshAll(action.tenantId, actionKey(action.id), async () => actionCard((await actionItems.get(action.tenantId, action.id)) ?? action), except);
 
   recs.hooks.opened = async (rec) => {
@@ -245,8 +266,8 @@ export function recommendationsFeature(services: AppServices): Feature {
       guarded(REC_VERBS.vote, async (turn, data) => {
         const { outcome, view } = await recs.vote(turn.actor, data.rec, data.option);
         // A decision already refreshed every copy (the decided hook); a cast or change refreshes the others here.
-        if (outcome !== 'unchanged' && view.rec.status === 'open') await refreshVote(view.rec, clickedId(turn));
-        return voteCard(view.rec);
+        if (outcome !== 'unchanged' && view.rec.status === 'open') await refreshVote(view.rec, clickedId(turn), view);
+        return voteCard(view.rec, undefined, view);
       }),
       guarded(REC_VERBS.view, async (turn, data) => {
         const rec = await recs.get(turn.actor.tenantId, data.rec);

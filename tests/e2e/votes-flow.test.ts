@@ -134,22 +134,43 @@ describe('an Executive Board vote, end to end', () => {
     expect(log).toEqual(expect.arrayContaining(['action.assigned', 'action.done']));
   });
 
+  it('the chair extends and then closes a vote early, each with a reason; others are refused privately', async () => {
+    const services = bot.composed.services;
+    const alex = await services.directory.actorFor(TENANT, USERS.alex.aadObjectId, USERS.alex.name);
+    const { rec } = await services.recommendations!.recommend(alex, { title: 'Children first', detail: 'Put children first.', source: { kind: 'review', id: 'review-9', ref: 'R-9', name: 'Children missing education' } });
+    const deadline = rec.deadline;
+    expect(asRefusal(invoke(await bot.click(USERS.megan, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: 'More time' }, BOARD_CHANNEL)))).toMatch(/Only the Independent Chair/);
+    expect(asRefusal(invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: '' }, BOARD_CHANNEL)))).toMatch(/reason/);
+    const extended = asCard(invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: 'Police input awaited' }, BOARD_CHANNEL)));
+    expect(extended).toContain('Police input awaited');
+    expect(extended).toContain('Mon 20 Apr 2026, 17:00');
+    // the form the chair used before the extension is now out of date
+    expect(asRefusal(invoke(await bot.click(USERS.alex, 'rec.close', { rec: rec.id, v: rec.version, reason: 'Superseded' }, BOARD_CHANNEL)))).toMatch(/out of date/);
+    const mark = bot.stub.received.length;
+    const closed = asCard(invoke(await bot.click(USERS.alex, 'rec.close', { rec: rec.id, v: rec.version + 1, reason: 'Superseded by national guidance' }, BOARD_CHANNEL)));
+    expect(closed).toContain('No quorum: 0 approve, 0 reject, 0 abstain');
+    expect(closed).toContain('Superseded by national guidance');
+    expect(posts(mark, BOARD_CHANNEL.id).map((o) => o.activity.text)).toContain(`Decision on ${rec.ref}: No quorum`);
+    const log = (await services.log.recent(TENANT, 50, { entityId: rec.id })).map((e) => [e.action, e.before]);
+    expect(log).toEqual(expect.arrayContaining([['recommendation.extended', deadline], ['recommendation.decided', 'open']]));
+  });
+
   it('closes at the deadline through the reminders: 2 of 4 votes is no quorum', async () => {
     const [form] = await bot.say(USERS.alex, 'recommend');
     const formKey = /"form":"([^"]+)"/.exec(cardText(ConnectorStub.card(form)))![1];
     await bot.click(USERS.alex, 'rec.submit', { form: formKey, title: 'Annual scrutiny of transitions', detail: 'Scrutinise transitions yearly.', sourceKind: 'partnership-group', sourceName: "Adults' Partnership Group", deadline: '2026-03-30' }, personalChat(USERS.alex), form.activityId);
-    await bot.click(USERS.megan, 'rec.vote', { rec: 'rec-2', option: 'approve' }, BOARD_CHANNEL);
-    await bot.click(USERS.isaiah, 'rec.vote', { rec: 'rec-2', option: 'approve' }, BOARD_CHANNEL);
+    await bot.click(USERS.megan, 'rec.vote', { rec: 'rec-3', option: 'approve' }, BOARD_CHANNEL);
+    await bot.click(USERS.isaiah, 'rec.vote', { rec: 'rec-3', option: 'approve' }, BOARD_CHANNEL);
     bot.clock.set('2026-03-28T09:00:00Z');
     const reminded = bot.stub.received.length;
     await bot.composed.services.scheduler.tick();
     const reminders = posts(reminded).map((p) => p.activity.text ?? '');
-    expect(reminders.some((t) => t.includes('you have not voted on REC-2'))).toBe(true);
+    expect(reminders.some((t) => t.includes('you have not voted on REC-3'))).toBe(true);
     expect(reminders.some((t) => t.includes('Megan Bowen') || t.includes(USERS.megan.id))).toBe(false);
     bot.clock.set('2026-03-30T16:00:00Z'); // 17:00 in London (BST)
     const mark = bot.stub.received.length;
     expect((await bot.composed.services.scheduler.tick()).done).toBeGreaterThan(0);
-    expect(posts(mark, BOARD_CHANNEL.id).map((o) => o.activity.text)).toContain('Decision on REC-2: No quorum');
-    expect((await bot.composed.services.recommendations!.get(TENANT, 'rec-2'))?.status).toBe('no-quorum');
+    expect(posts(mark, BOARD_CHANNEL.id).map((o) => o.activity.text)).toContain('Decision on REC-3: No quorum');
+    expect((await bot.composed.services.recommendations!.get(TENANT, 'rec-3'))?.status).toBe('no-quorum');
   });
 });

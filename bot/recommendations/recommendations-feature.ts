@@ -185,6 +185,12 @@ export function recommendationsFeature(services: AppServices): Feature {
         description: 'Put a recommendation to the Executive Board as a vote',
         featured: true,
         run: async (turn) => {
+          try {
+            recs.assertCanRecommend(turn.actor);
+          } catch (err) {
+            await replyRefusal(turn.context, err);
+            return;
+          }
           const partners = (await directory.withRole(turn.actor.tenantId, 'partner')).length;
           await replyCard(
             turn.context,
@@ -195,7 +201,6 @@ export function recommendationsFeature(services: AppServices): Feature {
       {
         name: 'recommendations',
         description: 'Open votes and recent decisions',
-        featured: true,
         run: async (turn) => {
           await replyCard(turn.context, await listRecommendations(turn.actor.tenantId));
         },
@@ -218,7 +223,6 @@ export function recommendationsFeature(services: AppServices): Feature {
       {
         name: 'actions',
         description: 'Every open action, by owner',
-        featured: true,
         run: async (turn) => {
           await replyCard(turn.context, actionList('Open actions', 'No open actions.', await actionItems.open(turn.actor.tenantId)));
         },
@@ -226,6 +230,7 @@ export function recommendationsFeature(services: AppServices): Feature {
       {
         name: 'my actions',
         description: 'Your open actions',
+        featured: true,
         run: async (turn) => {
           await replyCard(turn.context, actionList('Your open actions', 'You have no open actions.', await actionItems.mine(turn.actor.tenantId, turn.actor.aadObjectId)));
         },

@@ -129,12 +129,17 @@ export class RecommendationService implements RecommendationIntake {
     return summary(rec);
   }
 
+  /** Refuses people who may not submit recommendations (before showing them the form). */
+  assertCanRecommend(actor: Actor): void {
+    if (!hasRole(actor, ...SUBMITTERS)) throw forbidden(['chair', 'business', 'partner', 'member'], 'submit a recommendation');
+  }
+
   /**
    * The `recommend` form: only people who sit on a group that may recommend. `formKey` (unique per
    * rendered form) makes a double click on Submit open one vote, not two.
    */
   async recommend(actor: Actor, submission: RecommendationSubmission, formKey?: string): Promise<{ rec: Recommendation; created: boolean }> {
-    if (!hasRole(actor, ...SUBMITTERS)) throw forbidden(['chair', 'business', 'partner', 'member'], 'submit a recommendation');
+    this.assertCanRecommend(actor);
     if (formKey) {
       const [existing] = await this.store.query<Recommendation>(CONTAINERS.recommendations.name, {
         partitionKey: actor.tenantId,
@@ -262,8 +267,10 @@ export class RecommendationService implements RecommendationIntake {
   async view(rec: Recommendation): Promise<VoteView> {
     const eligibleIds = new Set(rec.eligible.map((v) => v.aadObjectId));
     const votes = (await this.votes(rec)).filter((v) => eligibleIds.has(v.voter.aadObjectId));
-    const tally: Tally = { approve: 0, reject: 0, abstain: 0 };
+    let tally: Tally = { approve: 0, reject: 0, abstain: 0 };
     for (const v of votes) tally[v.option] += 1;
+    // A closed vote shows the tally it was decided on, so the card always agrees with the decision.
+    if (rec.closed) tally = { ...rec.closed.tally };
     const votedIds = new Set(votes.map((v) => v.voter.aadObjectId));
     return {
       rec,

@@ -31,6 +31,8 @@ describe('an Executive Board vote, end to end', () => {
   let boardCard: ReceivedActivity;
 
   it('recommend: the form becomes a vote card in the Executive Board channel, logged', async () => {
+    const [refused] = await bot.say(USERS.lynne, 'recommend');
+    expect(cardText(ConnectorStub.card(refused))).toContain('Nothing was changed');
     const [form] = await bot.say(USERS.patti, 'recommend');
     const formCard = ConnectorStub.card(form)!;
     const formKey = /"form":"([^"]+)"/.exec(cardText(formCard))![1];

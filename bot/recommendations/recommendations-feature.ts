@@ -6,7 +6,7 @@ import { renderRecommendForm } from '../../cards/recommendations/recommend-form'
 import { REC_VERBS } from '../../cards/recommendations/verbs';
 import { renderVoteCard } from '../../cards/recommendations/vote';
 import type { AdaptiveCard } from '../../cards/render';
-import type { ChannelPurpose } from '../../services/conversations';
+import type { ChannelPurpose, ConversationRecord } from '../../services/conversations';
 import type { Person } from '../../services/directory/directory';
 import { Actor, hasRole } from '../../services/directory/roles';
 import { notFound } from '../../services/errors';
@@ -44,6 +44,19 @@ export function outcomeChannels(source: RecommendationSource): ChannelPurpose[] 
   return purposes;
 }
 
+/**
+ * Teams names users in `refresh.userIds` by their Teams user id (MRI, `29:…`), which the bot
+ * learns from a person's personal chat with it; people without one are listed by Entra object id.
+ */
+export function teamsUserIds(people: Pick<Person, 'aadObjectId'>[], chats: ConversationRecord[]): string[] {
+  const mri = new Map<string, string>();
+  for (const c of chats) {
+    const user = (c.reference as { user?: { id?: unknown } }).user;
+    if (c.kind === 'personal' && c.userAadObjectId && typeof user?.id === 'string') mri.set(c.userAadObjectId, user.id);
+  }
+  return people.map((p) => mri.get(p.aadObjectId) ?? p.aadObjectId);
+}
+
 /** Recommend → Executive Board vote → decision → actions, with reminders until each is done. */
 export function recommendationsFeature(services: AppServices): Feature {
   const recs: RecommendationService | undefined = services.recommendations;
@@ -59,16 +72,16 @@ export function recommendationsFeature(services: AppServices): Feature {
    * kind of view is rendered once, so refreshing many copies costs one render per kind.
    */
   const voteCards = (rec: Recommendation, known?: VoteView): ((viewer: string | undefined) => Promise<AdaptiveCard>) => {
-    let loaded: Promise<{ view: VoteView; people: Person[]; actions: ActionItem[] }> | undefined;
+    let loaded: Promise<{ view: VoteView; people: Person[]; actions: ActionItem[]; refreshUserIds: string[] }> | undefined;
     const load = () =>
       (loaded ??= (async () => {
         const current = known ?? (await recs.view((await recs.get(rec.tenantId, rec.id)) ?? rec));
-        const [people, actions] = await Promise.all([directory.list(rec.tenantId), actionItems.forRecommendation(rec.tenantId, rec.id)]);
-        return { view: current, people, actions };
+        const [people, actions, chats] = await Promise.all([directory.list(rec.tenantId), actionItems.forRecommendation(rec.tenantId, rec.id), services.conversations.list(rec.tenantId)]);
+        return { view: current, people, actions, refreshUserIds: teamsUserIds(people.filter((p) => p.roles.includes('chair') || p.roles.includes('business')), chats).slice(0, 60) };
       })());
     const rendered = new Map<string, AdaptiveCard>();
     return async (viewer) => {
-      const { view, people, actions } = await load();
+      const { view, people, actions, refreshUserIds } = await load();
       const person = viewer ? people.find((p) => p.aadObjectId === viewer) : undefined;
       const isChair = !!person?.roles.includes('chair');
       const privileged = isChair || !!person?.roles.includes('business');
@@ -83,7 +96,7 @@ export function recommendationsFeature(services: AppServices): Feature {
           // Who Teams refreshes to their own view: the chair and Business Team (at most 60). The
           // privileged view itself has no refresh section, so Teams AI answers only the person who
           // asked instead of replacing the card for everyone (which would show every choice).
-          refreshUserIds: privileged ? [] : people.filter((p) => p.roles.includes('chair') || p.roles.includes('business')).map((p) => p.aadObjectId).slice(0, 60),
+          refreshUserIds: privileged ? [] : refreshUserIds,
           people: canAssign ? people.map((p) => ({ title: p.organisation ? `${p.name} (${p.organisation})` : p.name, value: p.aadObjectId })) : [],
           actions,
           time,
@@ -277,7 +290,12 @@ export function recommendationsFeature(services: AppServices): Feature {
       guarded(REC_VERBS.view, async (turn, data) => {
         const rec = await recs.get(turn.actor.tenantId, data.rec);
         if (!rec) throw notFound('That recommendation does not exist here.');
-        return voteCard(rec, viewerOf(turn.actor));
+        // Teams refreshes for everyone in conversations under 60 people. A refresh answer must
+        // carry no refresh section, or Teams AI would replace the card for everyone (and every
+        // viewer would set off another round of refreshes).
+        const { refresh, ...card } = await voteCard(rec, viewerOf(turn.actor));
+        void refresh;
+        return card;
       }),
       guarded(REC_VERBS.close, async (turn, data) => {
         const rec = await recs.closeEarly(turn.actor, data.rec, data.reason, data.v);

@@ -87,8 +87,15 @@ describe('an Executive Board vote, end to end', () => {
     expect(text).toContain('"title":"Megan Bowen","value":"Approve"');
     expect(text).toContain('Close early');
     expect(updates(mark)).toHaveLength(0); // not replaced for everyone
+    // the shared card asks Teams to refresh the chair and Business Team (by Teams user id where known)
     const shared = cardText(ConnectorStub.card(boardCard));
-    expect(shared).toContain('"userIds":["00000000-0000-0000-0000-0000000000020","00000000-0000-0000-0000-0000000000024"]');
+    expect(shared).toContain('"userIds":["00000000-0000-0000-0000-0000000000020","user-patti"]');
+    // a partner's client refreshing the card (Teams does so for everyone in small channels) gets the
+    // shared view, without a refresh section, so nothing is replaced for everyone
+    const partnerView = invoke(await bot.click(USERS.adele, 'rec.view', { rec: 'rec-1' }, BOARD_CHANNEL, boardCard.activityId));
+    expect(asCard(partnerView)).not.toContain('"value":"Approve"');
+    expect((partnerView.value as Record<string, unknown>).refresh).toBeUndefined();
+    expect(updates(mark)).toHaveLength(0);
   });
 
   it('closes when the last partner votes; the outcome goes to the board channel and every copy updates', async () => {

@@ -223,6 +223,10 @@ export function recommendationsFeature(services: AppServices): Feature {
         usage: 'recommendation <ref>',
         description: 'One recommendation\'s vote card (kept up to date)',
         run: async (turn) => {
+          if (!turn.args.trim()) {
+            await replyCard(turn.context, await listRecommendations(turn.actor.tenantId));
+            return;
+          }
           try {
             const rec = await recs.find(turn.actor.tenantId, turn.args);
             const viewer = turn.inChannel ? undefined : viewerOf(turn.actor);
@@ -253,6 +257,10 @@ export function recommendationsFeature(services: AppServices): Feature {
         usage: 'action <ref>',
         description: 'One action\'s card: mark it done or change its due date',
         run: async (turn) => {
+          if (!turn.args.trim()) {
+            await replyCard(turn.context, actionList('Your open actions', 'You have no open actions.', await actionItems.mine(turn.actor.tenantId, turn.actor.aadObjectId)));
+            return;
+          }
           try {
             const action = await actionItems.find(turn.actor.tenantId, turn.args);
             const activityId = await replyCard(turn.context, actionCard(action));

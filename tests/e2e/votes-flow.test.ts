@@ -120,10 +120,14 @@ describe('an Executive Board vote, end to end', () => {
   it('the chair assigns an action from the outcome card; the owner gets it, is reminded, and marks it done', async () => {
     expect(asRefusal(invoke(await bot.click(USERS.alex, 'action.assign', { rec: 'rec-1', owner: '99999999-9999-9999-9999-999999999999', due: '2026-04-01', description: 'Draft it' }, BOARD_CHANNEL)))).toMatch(/directory/);
     expect(asRefusal(invoke(await bot.click(USERS.alex, 'action.assign', { rec: 'rec-1', owner: USERS.megan.aadObjectId, due: '2026-03-01', description: 'Draft it' }, BOARD_CHANNEL)))).toMatch(/in the past/);
+    const [copy] = await bot.say(USERS.megan, 'recommendation rec1');
+    expect(cardText(ConnectorStub.card(copy))).toContain('Approved: 3 approve');
     const mark = bot.stub.received.length;
     const text = asCard(invoke(await bot.click(USERS.alex, 'action.assign', { rec: 'rec-1', owner: USERS.megan.aadObjectId, organisation: '', due: '2026-04-01', description: 'Draft the shared protocol' }, BOARD_CHANNEL, boardCard.activityId)));
     expect(text).toContain('A-1');
     const [toMegan] = posts(mark, personalChat(USERS.megan).id);
+    // the copy megan asked for is kept up to date: it now lists the action
+    expect(updates(mark).some((u) => u.activityId === copy.activityId && cardText(ConnectorStub.card(u)).includes('A-1'))).toBe(true);
     expect(cardText(ConnectorStub.card(toMegan))).toContain('A-1: Draft the shared protocol');
 
     const [mine] = await bot.say(USERS.megan, 'my actions');

@@ -7,6 +7,7 @@ import { REC_VERBS } from '../../cards/recommendations/verbs';
 import { renderVoteCard } from '../../cards/recommendations/vote';
 import type { AdaptiveCard } from '../../cards/render';
 import type { ChannelPurpose, ConversationRecord } from '../../services/conversations';
+import { CONTAINERS } from '../../services/store/containers';
 import type { Person } from '../../services/directory/directory';
 import { Actor, hasRole } from '../../services/directory/roles';
 import { notFound } from '../../services/errors';
@@ -32,16 +33,25 @@ export const actionKey = (id: string): string => `action:${id}`;
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+/** What the votes feature reads of a review (the reviews feature's document) to route an outcome. */
+interface ReviewRouting {
+  strand?: string;
+  reminderConversations?: string[];
+}
+
 /**
- * Where an outcome goes besides the Executive Board: the partnership channel(s) the source names
- * (children / adults), and both for a review whose strand is not named.
+ * Where an outcome goes besides the Executive Board: for a review, the channels its reminders go
+ * to (`conversations`) if it names any, else the partnership channel(s) of its strand; for a
+ * subgroup or partnership group, the partnership channel its name points to, if any.
  */
-export function outcomeChannels(source: RecommendationSource): ChannelPurpose[] {
+export function outcomeChannels(source: RecommendationSource, review?: ReviewRouting): { purposes: ChannelPurpose[]; conversations: string[] } {
+  if (source.kind === 'review' && review?.reminderConversations?.length) return { purposes: [], conversations: review.reminderConversations };
   const purposes: ChannelPurpose[] = [];
-  if (/child/i.test(source.name)) purposes.push('children-partnership');
-  if (/adult/i.test(source.name)) purposes.push('adults-partnership');
+  const hint = source.kind === 'review' && review?.strand ? review.strand : source.name;
+  if (/child|combined/i.test(hint)) purposes.push('children-partnership');
+  if (/adult|combined/i.test(hint)) purposes.push('adults-partnership');
   if (purposes.length === 0 && source.kind === 'review') purposes.push('children-partnership', 'adults-partnership');
-  return purposes;
+  return { purposes, conversations: [] };
 }
 
 /**
@@ -123,8 +133,14 @@ export function recommendationsFeature(services: AppServices): Feature {
   recs.hooks.decided = async (rec) => {
     await refreshVote(rec);
     const message = { text: `Decision on ${rec.ref}: ${DECISION_LABELS[rec.status as Decision]}`, card: await voteCard(rec) };
-    for (const purpose of ['executive-board' as const, ...outcomeChannels(rec.source)])
-      await publisher.postToPurpose(rec.tenantId, recommendationKey(rec.id), purpose, message);
+    const review = rec.source.kind === 'review' ? await services.store.read<ReviewRouting & { id: string }>(CONTAINERS.reviews.name, rec.tenantId, rec.source.id) : undefined;
+    const route = outcomeChannels(rec.source, review);
+    for (const purpose of ['executive-board' as const, ...route.purposes]) await publisher.postToPurpose(rec.tenantId, recommendationKey(rec.id), purpose, message);
+    const board = new Set((await services.conversations.forPurpose(rec.tenantId, 'executive-board')).map((c) => c.id));
+    for (const key of route.conversations) {
+      const conversation = board.has(key) ? undefined : await services.conversations.get(rec.tenantId, key);
+      if (conversation) await publisher.postTo(rec.tenantId, recommendationKey(rec.id), conversation, message);
+    }
   };
 
   reminders.registerHandler(VOTE_CLOSE_HANDLER, async (timer) => {

@@ -1,8 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Person } from '../../services/directory/directory';
 import { CONTAINERS } from '../../services/store/containers';
-import { CosmosStore } from '../../services/store/cosmos-store';
 import { EmbeddedStore } from '../../services/store/embedded-store';
 import type { Store } from '../../services/store/port';
 import { VOTE_OPTIONS } from '../../services/recommendations/decision-rule';
@@ -10,9 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BOARD_CHANNEL, BotHarness, TENANT, TestUser, USERS } from '../support/bot-harness';
+import { makeCosmosStore, startCosmosServer } from '../support/cosmos-server';
 
-// The well-known key of the Cosmos emulator; the local protocol server accepts any key.
-const COSMOS_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 const VOTERS = 50;
 
 const partners: TestUser[] = Array.from({ length: VOTERS }, (_, i) => ({
@@ -92,17 +88,15 @@ describe('50 partners voting at the same moment through the HTTP endpoint', () =
   });
 
   it('on Cosmos (the local protocol server): exact tally, each vote logged once, no 5xx', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const server: Server = require('@vercel/cosmosdb-server').default().listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const store = new CosmosStore({ endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, database: 'votes-test', auth: { kind: 'key', key: COSMOS_KEY }, allowSelfSigned: true });
+    const server = await startCosmosServer();
+    const store = makeCosmosStore(server.endpoint);
     await seedPartners(store);
     const bot = await new BotHarness(undefined, {}, store).start();
     try {
       await fiftySimultaneousVoters(bot);
     } finally {
       await bot.stop();
-      await new Promise((resolve) => server.close(resolve));
+      await server.stop();
     }
   });
 });

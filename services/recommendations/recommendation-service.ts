@@ -335,7 +335,9 @@ export class RecommendationService implements RecommendationIntake {
   /**
    * Closes the vote exactly once: the status moves from open to the decision with an ETag
    * replace, so concurrent closers (deadline timer, last vote, chair) cannot all win. Returns the
-   * closed recommendation, or undefined if it was not open.
+   * closed recommendation, or undefined if it was not open. The decision is frozen from the votes
+   * read just before that replace; a vote written in the milliseconds between that read and the
+   * replace is stored but not counted (the card shows the frozen tally).
    */
   async close(actor: Actor, id: string, how: 'deadline' | 'all-voted' | 'chair', reason?: string): Promise<Recommendation | undefined> {
     const tenantId = actor.tenantId;

@@ -8,7 +8,9 @@ import type { ExportLinks } from '../services/log/export-links';
 import type { Logger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
 import type { Publisher } from '../services/publisher';
+import type { ActionService } from '../services/recommendations/action-service';
 import type { RecommendationIntake } from '../services/recommendations/intake';
+import type { RecommendationService } from '../services/recommendations/recommendation-service';
 import type { References } from '../services/refs';
 import type { RemindersService } from '../services/reminders/reminders-service';
 import type { Scheduler } from '../services/reminders/scheduler';
@@ -39,4 +41,8 @@ export interface AppServices {
   refs: References;
   /** Where recommendations go to the Executive Board; set by the votes feature. */
   recommendationIntake?: RecommendationIntake;
+  /** Recommendations and the Executive Board's votes (the votes feature). */
+  recommendations?: RecommendationService;
+  /** Actions from approved recommendations (the votes feature). */
+  actionItems?: ActionService;
 }

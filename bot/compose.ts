@@ -14,6 +14,8 @@ import { ExportLinks } from '../services/log/export-links';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
 import { Publisher } from '../services/publisher';
+import { ActionService } from '../services/recommendations/action-service';
+import { RecommendationService } from '../services/recommendations/recommendation-service';
 import { PendingRecommendations } from '../services/recommendations/pending-recommendations';
 import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
@@ -29,6 +31,7 @@ import { CalendarTime } from '../services/time';
 import { buildApplication, withHelp } from './app';
 import type { AppServices } from './app-services';
 import { coreFeature } from './core-feature';
+import { recommendationsFeature } from './recommendations/recommendations-feature';
 import { disputesFeature } from './disputes/feature';
 import { reviewsFeature } from './reviews/feature';
 import type { Feature } from './feature';
@@ -120,6 +123,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   );
 
   const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler };
+  services.recommendations = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, logger);
+  services.actionItems = new ActionService(store, log, clock, time, directory, refs, reminders, services.recommendations, config.domain);
+  services.recommendationIntake = services.recommendations;
 
   services.recommendationIntake ??= new PendingRecommendations(store, log, clock, refs);
 
@@ -139,7 +145,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services)];
+  const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services), recommendationsFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 

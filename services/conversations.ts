@@ -45,6 +45,12 @@ export interface ConversationRecord {
   updatedAt: string;
 }
 
+/**
+ * A reference without what changes on every turn (the activity id, the sender): comparing these
+ * keeps a busy channel's record from being rewritten, and contended, on every click.
+ */
+const stableReference = (reference: Record<string, unknown>): string => JSON.stringify({ ...reference, activityId: undefined, user: undefined });
+
 export const conversationKey = (conversationId: string): string =>
   createHash('sha256').update(conversationId).digest('hex').slice(0, 32);
 
@@ -65,7 +71,7 @@ export class Conversations {
     const saved = await updateWithRetry<ConversationRecord>(this.store, CONTAINERS.conversations.name, tenantId, id, (current) => {
       isNew = !current;
       reactivated = !!current && !current.active;
-      if (current && current.active && JSON.stringify(current.reference) === JSON.stringify(info.reference) && current.name === info.name)
+      if (current && current.active && stableReference(current.reference) === stableReference(info.reference) && current.name === info.name)
         return undefined;
       return {
         ...(current ?? { purposes: [], installedAt: now }),

@@ -150,7 +150,10 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
   });
 
   it('sent every reminder once, on its day, to the right channel', () => {
-    const hub = delivered.filter((d) => d.conversationId === HUB.id).map((d) => `${d.day} ${d.title}`).sort();
+    // The Executive Board's decision on the stage-4 recommendation goes to the review's channel (the votes feature).
+    // (Partners' personal chats also got the vote's reminders; only the channels are checked here.)
+    expect(delivered.filter((d) => d.title.startsWith('REC-') && [HUB.id, CHILDREN.id].includes(d.conversationId)).map((d) => [d.day, d.conversationId])).toEqual([['2026-06-18', HUB.id]]);
+    const hub = delivered.filter((d) => d.conversationId === HUB.id && !d.title.startsWith('REC-')).map((d) => `${d.day} ${d.title}`).sort();
     expect(hub).toEqual([
       '2026-03-25 R-1 Neglect: 7 days left in stage 1 (Scoping)',
       '2026-04-02 R-1 Neglect: stage 2 (Audits) starts today',

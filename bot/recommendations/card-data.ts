@@ -1,0 +1,97 @@
+import type { ActionCardData } from '../../cards/recommendations/action';
+import type { VoteCardData } from '../../cards/recommendations/vote';
+import { progressBar } from '../../cards/render';
+import { DECISION_LABELS, Decision, OPTION_LABELS, VOTE_OPTIONS, describeRule, votesCast } from '../../services/recommendations/decision-rule';
+import type { ActionItem } from '../../services/recommendations/action-service';
+import type { Recommendation, VoteView } from '../../services/recommendations/recommendation-service';
+import { CalendarTime, formatDate } from '../../services/time';
+
+const SOURCE_KINDS: Record<Recommendation['source']['kind'], string> = { review: 'Hub review', subgroup: 'Subgroup', 'partnership-group': 'Partnership group' };
+
+export function describeSource(rec: Pick<Recommendation, 'source'>): string {
+  const s = rec.source;
+  const name = s.ref && !s.name.includes(s.ref) ? `${s.ref}: ${s.name}` : s.name;
+  return s.kind === 'review' && !/review/i.test(name) ? `${SOURCE_KINDS.review} ${name}` : name;
+}
+
+const STATUS_COLOR: Record<Decision, VoteCardData['statusColor']> = { approved: 'Good', rejected: 'Attention', 'no-quorum': 'Warning' };
+const ROW_COLOR = { approve: 'Good', reject: 'Attention', abstain: 'Default' } as const;
+
+export interface VoteCardOptions {
+  /** The chair's or Business Team's own view: individual choices, and assigning actions. */
+  privileged: boolean;
+  isChair: boolean;
+  refreshUserIds: string[];
+  people: { title: string; value: string }[];
+  actions: ActionItem[];
+  time: CalendarTime;
+  today: string;
+}
+
+const names = (voters: { name: string }[], none: string): string => (voters.length ? voters.map((v) => v.name).join(', ') : none);
+
+/** The vote card's data from the stored recommendation and the tally computed from its votes. */
+export function voteCardData(view: VoteView, o: VoteCardOptions): VoteCardData {
+  const { rec, tally } = view;
+  const eligible = rec.eligible.length;
+  const open = rec.status === 'open';
+  const cast = votesCast(tally);
+  const closedHow = rec.closed ? (rec.closed.how === 'deadline' ? 'at the deadline' : rec.closed.how === 'all-voted' ? 'every partner voted' : `closed early by ${rec.closed.by}`) : '';
+  const history = [
+    ...rec.extensions.map((e) => `Deadline extended from ${formatDate(e.from)} to ${formatDate(e.to)} by ${e.by}: ${e.reason}`),
+    ...(rec.closed?.reason ? [`Closed early by ${rec.closed.by}: ${rec.closed.reason}`] : []),
+  ];
+  return {
+    rec: rec.id,
+    ref: rec.ref,
+    title: rec.title,
+    detail: rec.detail,
+    source: describeSource(rec),
+    submittedBy: rec.submittedBy.name,
+    open,
+    statusText: open
+      ? `Voting open: ${cast} of ${eligible} partners have voted`
+      : `${DECISION_LABELS[rec.status as Decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain`,
+    statusColor: open ? 'Accent' : STATUS_COLOR[rec.status as Decision],
+    deadlineLabel: open ? 'Voting closes' : 'Closed',
+    deadline: rec.deadline,
+    deadlineText: open ? o.time.formatInstant(new Date(rec.closesAt)) : `${o.time.formatInstant(new Date(rec.closed!.at))} (${closedHow})`,
+    castText: `${cast} of ${eligible} partners`,
+    rows: VOTE_OPTIONS.map((opt) => ({ label: OPTION_LABELS[opt], bar: progressBar(eligible ? tally[opt] / eligible : 0), count: String(tally[opt]), color: ROW_COLOR[opt] })),
+    votedText: names(view.voted, 'nobody yet'),
+    notVotedText: names(view.notVoted, 'nobody: every partner has voted'),
+    choices: o.privileged ? [...view.votes].sort((a, b) => a.voter.name.localeCompare(b.voter.name)).map((v) => ({ name: v.voter.name, choice: OPTION_LABELS[v.option] })) : [],
+    showChoicesNote: o.privileged && view.votes.length > 0,
+    ruleText: `${describeRule(eligible, rec.quorum)} The vote closes as soon as every eligible partner has voted.`,
+    eligibleNote: `Eligible: the ${eligible} Executive Board partners when the vote opened; later role changes do not change who votes.`,
+    historyText: history.join('\n\n'),
+    actions: o.actions.map((a) => ({ ref: a.ref, text: `${a.description}: ${a.owner.name} (${a.organisation}), due ${formatDate(a.due)}${a.status === 'done' ? ', done' : ''}` })),
+    chairControls: open && o.isChair,
+    canAssign: o.privileged && rec.status === 'approved',
+    version: rec.version,
+    people: o.people,
+    today: o.today,
+    refreshUserIds: o.refreshUserIds,
+  };
+}
+
+/** The action card's data. */
+export function actionCardData(action: ActionItem, today: string): ActionCardData {
+  const overdue = action.status === 'open' && action.due < today;
+  return {
+    id: action.id,
+    ref: action.ref,
+    description: action.description,
+    statusText: action.status === 'done' ? `Done (${action.done!.by})` : overdue ? `Overdue: was due ${formatDate(action.due)}` : 'Open',
+    statusColor: action.status === 'done' ? 'Good' : overdue ? 'Attention' : 'Accent',
+    owner: action.owner.name,
+    organisation: action.organisation,
+    dueText: formatDate(action.due),
+    recommendation: `${action.recommendationRef}: ${action.recommendationTitle}`,
+    evidence: action.done?.evidence ?? '',
+    historyText: action.dueChanges.map((c) => `Due date moved from ${formatDate(c.from)} to ${formatDate(c.to)} by ${c.by}: ${c.reason}`).join('\n\n'),
+    open: action.status === 'open',
+    version: action.version,
+    today,
+  };
+}

@@ -1,0 +1,466 @@
+import type { Clock } from '../clock';
+import type { Directory } from '../directory/directory';
+import { Actor, Role, hasRole } from '../directory/roles';
+import { DomainError, forbidden, invalid, notFound } from '../errors';
+import { AuditLog, SYSTEM_ACTOR } from '../log/audit-log';
+import type { Logger } from '../logger';
+import type { References } from '../refs';
+import type { Reminders } from '../reminders/port';
+import { CONTAINERS } from '../store/containers';
+import { Store, StoreConflict, Stored } from '../store/port';
+import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
+import { DECISION_LABELS, Decision, OPTION_LABELS, Tally, VoteOption, decide, isVoteOption } from './decision-rule';
+import type { RecommendationIntake, RecommendationSource, RecommendationSubmission, SubmittedRecommendation } from './intake';
+
+export type RecommendationStatus = 'open' | Decision;
+
+/** An eligible voter, snapshotted from the directory when the vote opens. */
+export interface Voter {
+  aadObjectId: string;
+  name: string;
+  organisation?: string;
+}
+
+export interface Recommendation {
+  id: string;
+  tenantId: string;
+  ref: string;
+  title: string;
+  detail: string;
+  source: RecommendationSource;
+  status: RecommendationStatus;
+  /** Europe/London date the vote closes. */
+  deadline: string;
+  /** The UTC instant it closes (the deadline date at the close hour). */
+  closesAt: string;
+  /** The Executive Board partners when the vote opened; later role changes do not move the goalposts. */
+  eligible: Voter[];
+  quorum: number;
+  submittedBy: { aadObjectId: string; name: string };
+  createdAt: string;
+  /** Bumped on every change of the recommendation itself; chair buttons carry it to spot old cards. */
+  version: number;
+  extensions: { from: string; to: string; reason: string; by: string; at: string }[];
+  closed?: { at: string; by: string; how: 'deadline' | 'all-voted' | 'chair'; reason?: string; tally: Tally };
+  /** The form that submitted it, so a repeated Submit is recognised. */
+  formKey?: string;
+}
+
+/** One partner's vote: id = recommendation + voter, so a repeat click can never count twice. */
+export interface Vote {
+  id: string;
+  tenantId: string;
+  recommendationId: string;
+  voter: Voter;
+  option: VoteOption;
+  castAt: string;
+  changedAt?: string;
+}
+
+/** A recommendation with its tally, always computed from the vote documents. */
+export interface VoteView {
+  rec: Recommendation;
+  votes: Vote[];
+  tally: Tally;
+  voted: Voter[];
+  notVoted: Voter[];
+}
+
+export interface VoteResult {
+  outcome: 'cast' | 'changed' | 'unchanged';
+  view: VoteView;
+}
+
+/** Called by the service after a change; the bot layer posts and refreshes cards from them. */
+export interface RecommendationHooks {
+  opened?: (rec: Recommendation) => Promise<void>;
+  changed?: (rec: Recommendation) => Promise<void>;
+  decided?: (rec: Recommendation) => Promise<void>;
+}
+
+export interface VoteSettings {
+  voteDays: number;
+  voteQuorum: number;
+  voteReminderDays: number[];
+  /** Local hour the vote closes on its deadline date. */
+  closeHour?: number;
+}
+
+const SUBMITTERS: Role[] = ['chair', 'business', 'partner', 'member', 'sponsor'];
+const MAX_VOTE_DAYS = 90;
+export const VOTE_CLOSE_HANDLER = 'vote.close';
+export const VOTE_REMIND_HANDLER = 'vote.remind';
+
+const closedError = (rec: Recommendation): DomainError =>
+  new DomainError('closed', `Voting on ${rec.ref} has closed (${DECISION_LABELS[rec.status as Decision] ?? rec.status}); your click was not counted.`);
+
+/**
+ * Recommendations and the Executive Board's vote on them: submit, vote (one document per voter),
+ * close once (at the deadline, when everyone has voted, or early by the chair), extend. Every
+ * change is logged; the tally is always computed from the vote documents.
+ */
+export class RecommendationService implements RecommendationIntake {
+  /** Set by the bot layer so opening, changing and deciding a vote update the cards in Teams. */
+  readonly hooks: RecommendationHooks = {};
+  private readonly closeHour: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: AuditLog,
+    private readonly clock: Clock,
+    private readonly time: CalendarTime,
+    private readonly directory: Directory,
+    private readonly refs: References,
+    private readonly reminders: Reminders,
+    private readonly settings: VoteSettings,
+    private readonly logger: Logger,
+  ) {
+    this.closeHour = settings.closeHour ?? 17;
+  }
+
+  private today(): string {
+    return this.time.dateOf(this.clock.now());
+  }
+
+  /** The intake port: stage 4 of a review (authorised by the review feature) and the `recommend` form. */
+  async submit(actor: Actor, submission: RecommendationSubmission): Promise<SubmittedRecommendation> {
+    if (submission?.source?.kind !== 'review' && !hasRole(actor, ...SUBMITTERS)) throw forbidden(['chair', 'business', 'partner', 'member'], 'submit a recommendation');
+    const rec = await this.open(actor, submission);
+    return summary(rec);
+  }
+
+  /** Refuses people who may not submit recommendations (before showing them the form). */
+  assertCanRecommend(actor: Actor): void {
+    if (!hasRole(actor, ...SUBMITTERS)) throw forbidden(['chair', 'business', 'partner', 'member'], 'submit a recommendation');
+  }
+
+  /**
+   * The `recommend` form: only people who sit on a group that may recommend. `formKey` (unique per
+   * rendered form) makes a double click on Submit open one vote, not two.
+   */
+  async recommend(actor: Actor, submission: RecommendationSubmission, formKey?: string): Promise<{ rec: Recommendation; created: boolean }> {
+    this.assertCanRecommend(actor);
+    if (formKey) {
+      const [existing] = await this.store.query<Recommendation>(CONTAINERS.recommendations.name, {
+        partitionKey: actor.tenantId,
+        where: [{ field: 'formKey', op: '=', value: formKey }],
+        limit: 1,
+      });
+      if (existing) return { rec: existing, created: false };
+    }
+    return { rec: await this.open(actor, submission, formKey), created: true };
+  }
+
+  private async open(actor: Actor, input: RecommendationSubmission, formKey?: string): Promise<Recommendation> {
+    const tenantId = actor.tenantId;
+    const title = typeof input?.title === 'string' ? input.title.trim() : '';
+    const detail = typeof input?.detail === 'string' ? input.detail.trim() : '';
+    if (title.length < 3 || title.length > 200) throw invalid('Give the recommendation a title of 3 to 200 characters.', 'title');
+    if (!detail || detail.length > 4000) throw invalid('Say what is recommended (up to 4000 characters).', 'detail');
+    const source = input.source;
+    if (!source || !['review', 'subgroup', 'partnership-group'].includes(source.kind)) throw invalid('Say where the recommendation comes from: a review, a subgroup or a partnership group.', 'source');
+    const sourceName = typeof source.name === 'string' ? source.name.trim() : '';
+    const sourceId = typeof source.id === 'string' ? source.id.trim() : '';
+    if (!sourceName || !sourceId) throw invalid('Name the review, subgroup or partnership group the recommendation comes from.', 'source');
+    const today = this.today();
+    const deadline = input.votingDeadline === undefined || input.votingDeadline === '' ? addDays(today, this.settings.voteDays) : input.votingDeadline;
+    if (!isIsoDate(deadline)) throw invalid('The voting deadline must be a date (yyyy-mm-dd).', 'deadline');
+    if (deadline <= today) throw invalid(`The voting deadline must be after today (${formatDate(today)}).`, 'deadline');
+    if (deadline > addDays(today, MAX_VOTE_DAYS)) throw invalid(`The voting deadline can be at most ${MAX_VOTE_DAYS} days away.`, 'deadline');
+    const partners = await this.directory.withRole(tenantId, 'partner');
+    if (partners.length === 0) throw invalid('There are no Executive Board partners in the directory to vote; ask the Business Team to grant the partner role first.');
+
+    const ref = await this.refs.next(tenantId, 'REC');
+    const rec: Recommendation = {
+      id: `rec-${ref.split('-')[1]}`,
+      tenantId,
+      ref,
+      title,
+      detail,
+      source: { kind: source.kind, id: sourceId, name: sourceName, ...(source.ref ? { ref: source.ref } : {}) },
+      status: 'open',
+      deadline,
+      closesAt: this.time.instantAt(deadline, this.closeHour).toISOString(),
+      eligible: partners.map((p) => ({ aadObjectId: p.aadObjectId, name: p.name, ...(p.organisation ? { organisation: p.organisation } : {}) })),
+      quorum: this.settings.voteQuorum,
+      submittedBy: { aadObjectId: actor.aadObjectId, name: actor.name },
+      createdAt: this.clock.now().toISOString(),
+      version: 1,
+      extensions: [],
+      ...(formKey ? { formKey: formKey.slice(0, 64) } : {}),
+    };
+    const saved = await this.store.create(CONTAINERS.recommendations.name, rec);
+    await this.log.append(actor, tenantId, {
+      action: 'recommendation.submitted',
+      entity: entityOf(rec),
+      after: `"${title}" from ${rec.source.name}; vote open to ${rec.eligible.length} partners until ${formatDate(deadline)}`,
+    });
+    await this.scheduleReminders(actor, saved);
+    await this.runHook('opened', saved);
+    return saved;
+  }
+
+  private async scheduleReminders(actor: Actor, rec: Recommendation): Promise<void> {
+    const entity = entityOf(rec);
+    await this.reminders.schedule(actor, {
+      tenantId: rec.tenantId,
+      entity,
+      kind: 'vote-close',
+      date: rec.deadline,
+      hour: this.closeHour,
+      target: { kind: 'purpose', purpose: 'executive-board' },
+      content: { kind: 'handler', handler: VOTE_CLOSE_HANDLER, data: { recommendationId: rec.id } },
+    });
+    const today = this.today();
+    for (const days of this.settings.voteReminderDays) {
+      const date = addDays(rec.deadline, -days);
+      if (date <= today) continue;
+      for (const voter of rec.eligible) {
+        await this.reminders.schedule(actor, {
+          tenantId: rec.tenantId,
+          entity,
+          kind: `vote-remind-${days}d`,
+          date,
+          target: { kind: 'person', aadObjectId: voter.aadObjectId, name: voter.name, fallbackPurpose: 'executive-board' },
+          content: { kind: 'handler', handler: VOTE_REMIND_HANDLER, data: { recommendationId: rec.id, daysLeft: days } },
+        });
+      }
+    }
+  }
+
+  async get(tenantId: string, id: unknown): Promise<Stored<Recommendation> | undefined> {
+    if (typeof id !== 'string' || !/^rec-\d{1,9}$/.test(id)) return undefined;
+    return this.store.read<Recommendation>(CONTAINERS.recommendations.name, tenantId, id);
+  }
+
+  /** By id (`rec-4`) or the reference people type (`REC-4`, `rec4`, `4`). */
+  async find(tenantId: string, text: string): Promise<Stored<Recommendation>> {
+    const m = /^\s*(?:rec)?\s*-?\s*(\d{1,9})\s*$/i.exec(text ?? '');
+    const rec = m ? await this.get(tenantId, `rec-${Number(m[1])}`) : undefined;
+    if (!rec) throw notFound(`There is no recommendation "${(text ?? '').trim().slice(0, 40)}" here. Type **recommendations** to see them.`);
+    return rec;
+  }
+
+  private async require(tenantId: string, id: unknown): Promise<Stored<Recommendation>> {
+    const rec = await this.get(tenantId, id);
+    if (!rec) throw notFound('That recommendation does not exist here (the card may be from somewhere else). Type **recommendations** to see them.');
+    return rec;
+  }
+
+  async list(tenantId: string): Promise<Recommendation[]> {
+    const all = await this.store.query<Recommendation>(CONTAINERS.recommendations.name, { partitionKey: tenantId });
+    return all.sort((a, b) => Number(a.id.slice(4)) - Number(b.id.slice(4)));
+  }
+
+  async bySource(tenantId: string, sourceId: string): Promise<SubmittedRecommendation[]> {
+    return (await this.list(tenantId)).filter((r) => r.source.id === sourceId).map(summary);
+  }
+
+  async votes(rec: Recommendation): Promise<Vote[]> {
+    return this.store.query<Vote>(CONTAINERS.votes.name, {
+      partitionKey: rec.tenantId,
+      where: [{ field: 'recommendationId', op: '=', value: rec.id }],
+    });
+  }
+
+  /** The tally and who has or has not voted, from the vote documents of eligible voters. */
+  async view(rec: Recommendation): Promise<VoteView> {
+    const eligibleIds = new Set(rec.eligible.map((v) => v.aadObjectId));
+    const votes = (await this.votes(rec)).filter((v) => eligibleIds.has(v.voter.aadObjectId));
+    let tally: Tally = { approve: 0, reject: 0, abstain: 0 };
+    for (const v of votes) tally[v.option] += 1;
+    // A closed vote shows the tally it was decided on, so the card always agrees with the decision.
+    if (rec.closed) tally = { ...rec.closed.tally };
+    const votedIds = new Set(votes.map((v) => v.voter.aadObjectId));
+    return {
+      rec,
+      votes,
+      tally,
+      voted: rec.eligible.filter((v) => votedIds.has(v.aadObjectId)),
+      notVoted: rec.eligible.filter((v) => !votedIds.has(v.aadObjectId)),
+    };
+  }
+
+  /**
+   * Casts or changes the actor's vote. A repeat of the same choice (double click, redelivered
+   * activity) changes and logs nothing. Closes the vote when every eligible partner has voted.
+   */
+  async vote(actor: Actor, recommendationId: unknown, option: unknown): Promise<VoteResult> {
+    if (!isVoteOption(option)) throw invalid(`"${String(option).slice(0, 20)}" is not a vote: choose Approve, Reject or Abstain.`, 'option');
+    const rec = await this.require(actor.tenantId, recommendationId);
+    if (rec.status !== 'open') throw closedError(rec);
+    if (this.clock.now().toISOString() >= rec.closesAt) {
+      const closed = (await this.close(SYSTEM_FOR(rec.tenantId), rec.id, 'deadline')) ?? rec;
+      throw closedError(closed);
+    }
+    const voter = rec.eligible.find((v) => v.aadObjectId === actor.aadObjectId);
+    if (!voter)
+      throw new DomainError('forbidden', `Only the Executive Board partners (the ${rec.eligible.length} listed when the vote on ${rec.ref} opened) vote on it. Your click was not counted.`, { neededRoles: ['partner'] });
+
+    const id = `${rec.id}:${actor.aadObjectId}`;
+    const now = this.clock.now().toISOString();
+    let outcome: VoteResult['outcome'] | undefined;
+    let previous: VoteOption | undefined;
+    for (let attempt = 0; attempt < 20 && !outcome; attempt++) {
+      const existing = await this.store.read<Vote>(CONTAINERS.votes.name, rec.tenantId, id);
+      try {
+        if (!existing) {
+          await this.store.create<Vote>(CONTAINERS.votes.name, { id, tenantId: rec.tenantId, recommendationId: rec.id, voter, option, castAt: now });
+          outcome = 'cast';
+        } else if (existing.option === option) {
+          outcome = 'unchanged';
+        } else {
+          await this.store.replace<Vote>(CONTAINERS.votes.name, { ...stripEtag(existing), option, changedAt: now }, existing._etag);
+          previous = existing.option;
+          outcome = 'changed';
+        }
+      } catch (err) {
+        if (!(err instanceof StoreConflict)) throw err;
+      }
+    }
+    if (!outcome) throw new DomainError('conflict', 'Your vote clashed with another change; click again.');
+    if (outcome === 'cast')
+      await this.log.append(actor, rec.tenantId, { action: 'vote.cast', entity: entityOf(rec), after: OPTION_LABELS[option] });
+    if (outcome === 'changed')
+      await this.log.append(actor, rec.tenantId, { action: 'vote.changed', entity: entityOf(rec), before: OPTION_LABELS[previous!], after: OPTION_LABELS[option] });
+
+    let view = await this.view(rec);
+    if (outcome !== 'unchanged' && view.notVoted.length === 0) {
+      const closed = await this.close(SYSTEM_FOR(rec.tenantId), rec.id, 'all-voted');
+      if (closed) view = await this.view(closed);
+    }
+    return { outcome, view };
+  }
+
+  /**
+   * Closes the vote exactly once: the status moves from open to the decision with an ETag
+   * replace, so concurrent closers (deadline timer, last vote, chair) cannot all win. Returns the
+   * closed recommendation, or undefined if it was not open. The decision is frozen from the votes
+   * read just before that replace; a vote written in the milliseconds between that read and the
+   * replace is stored but not counted (the card shows the frozen tally).
+   */
+  async close(actor: Actor, id: string, how: 'deadline' | 'all-voted' | 'chair', reason?: string): Promise<Recommendation | undefined> {
+    const tenantId = actor.tenantId;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const current = await this.get(tenantId, id);
+      if (!current || current.status !== 'open') return undefined;
+      const { tally } = await this.view(current);
+      const decision = decide(current.eligible.length, tally, current.quorum);
+      const next: Recommendation = {
+        ...stripEtag(current),
+        status: decision,
+        version: current.version + 1,
+        closed: { at: this.clock.now().toISOString(), by: actor.name, how, ...(reason ? { reason } : {}), tally },
+      };
+      let saved: Stored<Recommendation>;
+      try {
+        saved = await this.store.replace(CONTAINERS.recommendations.name, next, current._etag);
+      } catch (err) {
+        if (err instanceof StoreConflict) continue;
+        throw err;
+      }
+      const why = how === 'deadline' ? 'closed at the deadline' : how === 'all-voted' ? 'every partner voted' : `closed early by the chair: ${reason}`;
+      await this.log.append(actor, tenantId, {
+        action: 'recommendation.decided',
+        entity: entityOf(saved),
+        before: 'open',
+        after: `${DECISION_LABELS[decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain of ${saved.eligible.length} eligible (${why})`,
+      });
+      await this.reminders.cancel(actor, tenantId, saved.id, how === 'deadline' ? 'vote-remind' : 'vote-');
+      await this.runHook('decided', saved);
+      return saved;
+    }
+    throw new DomainError('conflict', 'The vote was changing while it closed; try again.');
+  }
+
+  /** The deadline timer's work: closes if still open (a no-op if it already closed). */
+  async closeAtDeadline(tenantId: string, id: string): Promise<Recommendation | undefined> {
+    const rec = await this.get(tenantId, id);
+    if (!rec || rec.status !== 'open') return undefined;
+    if (this.clock.now().toISOString() < rec.closesAt) return undefined; // extended since the timer was set
+    return this.close(SYSTEM_FOR(tenantId), id, 'deadline');
+  }
+
+  /** The chair closes the vote before its deadline, with a reason. */
+  async closeEarly(actor: Actor, id: unknown, reason: unknown, version?: unknown): Promise<Recommendation> {
+    if (!hasRole(actor, 'chair')) throw forbidden(['chair'], 'close a vote early');
+    const rec = await this.require(actor.tenantId, id);
+    if (rec.status !== 'open') throw closedError(rec);
+    checkVersion(rec, version);
+    const why = typeof reason === 'string' ? reason.trim() : '';
+    if (why.length < 3) throw invalid('Give a reason for closing the vote early; it goes on the card and in the log.', 'reason');
+    const closed = await this.close(actor, rec.id, 'chair', why.slice(0, 500));
+    if (!closed) throw closedError((await this.get(actor.tenantId, rec.id)) ?? rec);
+    return closed;
+  }
+
+  /** The chair moves the deadline later, with a reason; reminders follow the new date. */
+  async extend(actor: Actor, id: unknown, deadline: unknown, reason: unknown, version?: unknown): Promise<Recommendation> {
+    if (!hasRole(actor, 'chair')) throw forbidden(['chair'], 'extend a vote');
+    const rec = await this.require(actor.tenantId, id);
+    if (rec.status !== 'open') throw closedError(rec);
+    checkVersion(rec, version);
+    if (!isIsoDate(deadline)) throw invalid('Pick the new deadline (a date).', 'deadline');
+    if (deadline <= rec.deadline) throw invalid(`The new deadline must be after the current one (${formatDate(rec.deadline)}).`, 'deadline');
+    if (deadline > addDays(this.today(), MAX_VOTE_DAYS)) throw invalid(`The deadline can be at most ${MAX_VOTE_DAYS} days away.`, 'deadline');
+    const why = typeof reason === 'string' ? reason.trim() : '';
+    if (why.length < 3) throw invalid('Give a reason for extending the vote; it goes on the card and in the log.', 'reason');
+    const next: Recommendation = {
+      ...stripEtag(rec),
+      deadline,
+      closesAt: this.time.instantAt(deadline, this.closeHour).toISOString(),
+      version: rec.version + 1,
+      extensions: [...rec.extensions, { from: rec.deadline, to: deadline, reason: why.slice(0, 500), by: actor.name, at: this.clock.now().toISOString() }],
+    };
+    let saved: Stored<Recommendation>;
+    try {
+      saved = await this.store.replace(CONTAINERS.recommendations.name, next, rec._etag);
+    } catch (err) {
+      if (err instanceof StoreConflict) throw new DomainError('conflict', 'The vote changed while you were extending it; look at the card again and retry.');
+      throw err;
+    }
+    await this.log.append(actor, actor.tenantId, { action: 'recommendation.extended', entity: entityOf(saved), before: rec.deadline, after: `${deadline} (${why.slice(0, 200)})` });
+    await this.reminders.cancel(actor, actor.tenantId, saved.id, 'vote-');
+    await this.scheduleReminders(actor, saved);
+    await this.runHook('changed', saved);
+    return saved;
+  }
+
+  /** The card's refresh after a vote: everyone else's copies. */
+  async notifyChanged(rec: Recommendation): Promise<void> {
+    await this.runHook('changed', rec);
+  }
+
+  private async runHook(name: keyof RecommendationHooks, rec: Recommendation): Promise<void> {
+    const hook = this.hooks[name];
+    if (!hook) return;
+    try {
+      await hook(rec);
+    } catch (err) {
+      // The change is stored and logged; a card that failed to post must not undo it.
+      this.logger.warn(`recommendation ${name} hook failed`, { recommendation: rec.id, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
+export const SYSTEM_FOR = (tenantId: string): Actor => ({ ...SYSTEM_ACTOR, tenantId });
+
+export function entityOf(rec: Pick<Recommendation, 'id' | 'ref'>): { type: string; id: string; ref: string } {
+  return { type: 'recommendation', id: rec.id, ref: rec.ref };
+}
+
+function summary(rec: Recommendation): SubmittedRecommendation {
+  return { id: rec.id, ref: rec.ref, title: rec.title, status: rec.status, source: rec.source };
+}
+
+function checkVersion(rec: Recommendation, version: unknown): void {
+  if (version === undefined) return;
+  if (Number(version) !== rec.version) throw new DomainError('stale', `This card for ${rec.ref} is out of date (the vote has changed since). Type **recommendation ${rec.ref}** for the current card.`);
+}
+
+export function stripEtag<T extends object>(doc: T & { _etag?: string }): T {
+  const { _etag, ...rest } = doc;
+  void _etag;
+  return rest as T;
+}
+

@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseConfig } from '../../services/config';
+import { Directory, DirectorySeed } from '../../services/directory/directory';
+import type { Actor } from '../../services/directory/roles';
+import { AuditLog } from '../../services/log/audit-log';
+import { silentLogger } from '../../services/logger';
+import { ActionService } from '../../services/recommendations/action-service';
+import { RecommendationService } from '../../services/recommendations/recommendation-service';
+import { References } from '../../services/refs';
+import { RemindersService } from '../../services/reminders/reminders-service';
+import { CONTAINERS } from '../../services/store/containers';
+import { EmbeddedStore } from '../../services/store/embedded-store';
+import { CalendarTime } from '../../services/time';
+import { TestClock } from './clock';
+
+export const TENANT = '00000000-0000-0000-0000-0000000000001';
+export const IDS = {
+  alex: '00000000-0000-0000-0000-0000000000020',
+  megan: '00000000-0000-0000-0000-0000000000021',
+  adele: '00000000-0000-0000-0000-0000000000022',
+  isaiah: '00000000-0000-0000-0000-0000000000023',
+  patti: '00000000-0000-0000-0000-0000000000024',
+  lynne: '00000000-0000-0000-0000-0000000000025',
+} as const;
+
+/** The votes services on a temporary embedded store with the playground directory and a test clock. */
+export async function votesFixture(start = '2026-03-02T10:00:00Z') {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsb-votes-'));
+  const store = new EmbeddedStore({ dataDir });
+  await store.init();
+  const config = parseConfig({ DATA_DIR: dataDir });
+  const clock = new TestClock(start);
+  const time = new CalendarTime('Europe/London');
+  const log = new AuditLog(store, clock);
+  const directory = new Directory(store, log, clock);
+  await directory.seedIfEmpty(TENANT, JSON.parse(fs.readFileSync('config/directory.playground.json', 'utf8')) as DirectorySeed);
+  const refs = new References(store);
+  const reminders = new RemindersService(store, log, clock, time, config.reminders);
+  const recs = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, silentLogger);
+  const actions = new ActionService(store, log, clock, time, directory, refs, reminders, recs, config.domain);
+  const actor = async (id: string): Promise<Actor> => directory.actorFor(TENANT, id, '');
+
+  /** Everything a refusal must leave alone: every document and the log's length. */
+  const snapshot = async () => {
+    const out: Record<string, string> = {};
+    for (const c of [CONTAINERS.recommendations, CONTAINERS.votes, CONTAINERS.actions, CONTAINERS.timers, CONTAINERS.log, CONTAINERS.counters])
+      out[c.name] = JSON.stringify((await store.query(c.name, { partitionKey: TENANT })).map((d) => ({ ...d, _etag: undefined })).sort((a, b) => a.id.localeCompare(b.id)));
+    return out;
+  };
+  const logActions = async () => (await log.recent(TENANT, 1000)).map((e) => e.action).reverse();
+
+  return {
+    store,
+    clock,
+    time,
+    log,
+    directory,
+    reminders,
+    recs,
+    actions,
+    actor,
+    snapshot,
+    logActions,
+    cleanup: async () => {
+      await store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const submission = (over: Record<string, unknown> = {}) => ({
+  title: 'A shared transitions protocol',
+  detail: 'Adopt one protocol across children and adults services.',
+  source: { kind: 'subgroup' as const, id: 'subgroup:exploitation', name: 'Exploitation subgroup' },
+  ...over,
+});

@@ -120,8 +120,8 @@ export interface MeasureOptions {
   warmupPerWorker?: number;
 }
 
-/** Posts a JSON body and resolves to the status once the answer was read. */
-export function postJson(url: string, body: unknown, agent?: http.Agent): Promise<{ status: number; body: string }> {
+/** Posts a JSON body and resolves to the status once the answer was read; rejects after `timeoutMs` without one. */
+export function postJson(url: string, body: unknown, agent?: http.Agent, timeoutMs = 30_000): Promise<{ status: number; body: string }> {
   const payload = Buffer.from(JSON.stringify(body));
   const target = new URL(url);
   return new Promise((resolve, reject) => {
@@ -134,6 +134,7 @@ export function postJson(url: string, body: unknown, agent?: http.Agent): Promis
         res.on('error', reject);
       },
     );
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(payload);
   });

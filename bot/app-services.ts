@@ -11,6 +11,7 @@ import type { Publisher } from '../services/publisher';
 import type { RecommendationIntake } from '../services/recommendations/intake';
 import type { References } from '../services/refs';
 import type { RemindersService } from '../services/reminders/reminders-service';
+import type { Scheduler } from '../services/reminders/scheduler';
 import type { Store } from '../services/store/port';
 import type { CalendarTime } from '../services/time';
 
@@ -32,6 +33,8 @@ export interface AppServices {
   publisher: Publisher;
   /** Durable reminders (schedule, cancel, list). */
   reminders: RemindersService;
+  /** Delivers due reminders; tests call `scheduler.tick()` after stepping the clock. */
+  scheduler: Scheduler;
   /** Short human references (D-7, R-3). */
   refs: References;
   /** Where recommendations go to the Executive Board; set by the votes feature. */

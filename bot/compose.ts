@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
 import * as fs from 'node:fs';
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { TeamsAdapter } from '@microsoft/teams-ai';
@@ -13,8 +14,14 @@ import { ExportLinks } from '../services/log/export-links';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
 import { Publisher } from '../services/publisher';
+import { PendingRecommendations } from '../services/recommendations/pending-recommendations';
 import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
+import { Scheduler } from '../services/reminders/scheduler';
+import { LimitedMessenger } from '../services/reminders/limited-messenger';
+import { LimiterTime, RateLimiter } from '../services/reminders/rate-limiter';
+import { renderNamedCard } from '../cards/registry';
+import { renderDigest } from '../cards/reminders/digest';
 import { CosmosStore } from '../services/store/cosmos-store';
 import { EmbeddedStore } from '../services/store/embedded-store';
 import type { Store } from '../services/store/port';
@@ -22,7 +29,10 @@ import { CalendarTime } from '../services/time';
 import { buildApplication } from './app';
 import type { AppServices } from './app-services';
 import { coreFeature } from './core-feature';
+import { disputesFeature } from './disputes/feature';
+import { reviewsFeature } from './reviews/feature';
 import type { Feature } from './feature';
+import { fromProjectRoot } from './paths';
 import { HttpServer, createHttpServer } from './server';
 import { TeamsMessenger } from './teams-messenger';
 
@@ -40,9 +50,18 @@ export interface Composed {
   http: HttpServer;
   /** Listens on config.port (0 picks a free port); resolves to the port. */
   start(): Promise<number>;
-  /** Stops taking turns, lets in-flight ones finish (bounded), closes the store. */
+  /**
+   * Stops taking turns; runs the stop hooks (the reminders scheduler finishes its sends and
+   * releases its leases there) while in-flight turns finish, both bounded; closes the server and
+   * the store.
+   */
   stop(timeoutMs?: number): Promise<void>;
+  /** Registers work to finish on shutdown, once turns are refused and before the store closes. */
+  onStop(name: string, hook: StopHook): void;
 }
+
+/** Shutdown work; given the milliseconds left of the stop budget. */
+export type StopHook = (remainingMs: number) => Promise<void> | void;
 
 export function createStore(config: Config): Store {
   if (config.store.kind === 'embedded') return new EmbeddedStore({ dataDir: config.store.dataDir });
@@ -84,25 +103,41 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       : {},
   );
   if (!config.credentials) logger.warn('no MicrosoftAppId set: accepting unauthenticated requests (local playground only)');
-  const messenger = options.messenger ?? new TeamsMessenger(adapter, config.credentials?.appId ?? '');
+  // ONE rate-limited messenger for every proactive send (publisher, scheduler, features).
+  const realTime: LimiterTime = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+  const messenger = new LimitedMessenger(options.messenger ?? new TeamsMessenger(adapter, config.credentials?.appId ?? ''), new RateLimiter(realTime), realTime, logger);
   const exportSigningKey = config.exportSigningKey ?? randomBytes(32).toString('hex');
   const exportLinks = new ExportLinks(exportSigningKey, clock);
   const reminders = new RemindersService(store, log, clock, time, config.reminders);
 
   const publisher = new Publisher(messenger, conversations, cardPosts, logger);
   const refs = new References(store);
+  const scheduler = new Scheduler(
+    { store, clock, time, log, conversations, messenger, handlers: reminders.handlers, renderCard: renderNamedCard, renderDigest, logger },
+    { instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, settings: config.reminders },
+  );
 
-  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs };
+  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler };
 
-  if (fs.existsSync(config.directorySeedFile)) {
-    const seed = JSON.parse(fs.readFileSync(config.directorySeedFile, 'utf8')) as DirectorySeed;
+  services.recommendationIntake ??= new PendingRecommendations(store, log, clock, refs);
+
+  const stopHooks: { name: string; hook: StopHook }[] = [];
+  const onStop = (name: string, hook: StopHook): void => {
+    stopHooks.push({ name, hook });
+  };
+  // First on shutdown: stop claiming timers, finish the sends in flight, release the leases held.
+  onStop('scheduler', () => scheduler.stop());
+
+  const seedFile = fromProjectRoot(config.directorySeedFile);
+  if (fs.existsSync(seedFile)) {
+    const seed = JSON.parse(fs.readFileSync(seedFile, 'utf8')) as DirectorySeed;
     const added = await directory.seedIfEmpty(config.tenantId, seed);
     if (added) logger.info('directory seeded', { people: added, file: config.directorySeedFile });
   } else {
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services)];
+  const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 
@@ -113,14 +148,37 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       new Promise((resolve, reject) => {
         http.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {
+          if (config.reminders.schedulerEnabled) scheduler.start();
           const address = (http.server.server as Server).address();
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });
       }),
+    onStop,
     stop: async (timeoutMs = 10_000) => {
       http.drain();
       const deadline = Date.now() + timeoutMs;
+      // The hooks (the scheduler first) wind down while the turns in flight finish; both bounded.
+      const hooksDone = (async () => {
+        for (const { name, hook } of stopHooks) {
+          const remainingMs = Math.max(1000, deadline - Date.now());
+          let timer: NodeJS.Timeout | undefined;
+          try {
+            await Promise.race([
+              Promise.resolve().then(() => hook(remainingMs)),
+              new Promise<void>((_, reject) => {
+                timer = setTimeout(() => reject(new Error(`did not finish within ${remainingMs} ms`)), remainingMs);
+              }),
+            ]);
+          } catch (err) {
+            logger.warn('stop hook failed', { hook: name, error: err });
+          } finally {
+            clearTimeout(timer);
+          }
+        }
+      })();
       while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (http.inFlight() > 0) logger.warn('stopping with turns still in flight', { inFlight: http.inFlight() });
+      await hooksDone;
       await new Promise<void>((resolve) => http.server.close(() => resolve()));
       await store.close();
     },

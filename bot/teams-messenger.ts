@@ -44,11 +44,24 @@ export class TeamsMessenger implements Messenger {
 
   private async run(conversation: ConversationRecord, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     try {
-      await this.adapter.continueConversationAsync(this.botAppId, conversation.reference, logic);
+      await this.adapter.continueConversationAsync(this.botAppId, conversation.reference, async (context) => {
+        withoutBuiltInRetries(context, this.adapter.ConnectorClientKey);
+        await logic(context);
+      });
     } catch (err) {
       throw toDeliveryError(err);
     }
   }
+}
+
+/**
+ * The connector client's pipeline retries 429 and 5xx up to three times by itself, unseen by our
+ * rate limiter. The LimitedMessenger (services/reminders) decides about retries, so every request
+ * to Teams passes the limiter: the built-in retry policy is removed from this turn's client.
+ */
+function withoutBuiltInRetries(context: TurnContext, key: symbol): void {
+  const client = context.turnState.get<{ client?: { pipeline?: { removePolicy(options: { name: string }): unknown } } }>(key);
+  client?.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
 }
 
 /** Maps a connector failure to its HTTP status and Retry-After. */

@@ -44,6 +44,8 @@ export interface ReminderSettings {
   digestThreshold: number;
   tickMs: number;
   leaseMs: number;
+  /** Run the delivery loop in this process (SCHEDULER_ENABLED, default true; tests tick by hand). */
+  schedulerEnabled: boolean;
 }
 
 export interface Config {
@@ -88,6 +90,12 @@ export function parseConfig(env: Env): Config {
     if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
       throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
     return Number(raw);
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = get(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false (got "${raw}")`);
+    return raw === 'true';
   };
   const intList = (name: string, fallback: number[], min: number, max: number): number[] => {
     const raw = get(name);
@@ -158,6 +166,7 @@ export function parseConfig(env: Env): Config {
     digestThreshold: int('REMINDER_DIGEST_THRESHOLD', 5, 1, 1000),
     tickMs: int('SCHEDULER_TICK_MS', 15000, 100, 3600000),
     leaseMs: int('SCHEDULER_LEASE_MS', 120000, 1000, 3600000),
+    schedulerEnabled: bool('SCHEDULER_ENABLED', true),
   };
   if (reminders.earliestHour >= reminders.latestHour)
     throw new ConfigError('REMINDER_EARLIEST_HOUR', 'must be earlier than REMINDER_LATEST_HOUR');

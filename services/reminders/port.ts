@@ -28,15 +28,43 @@ export interface ReminderSpec {
   content: ReminderContent;
 }
 
-export type TimerStatus = 'pending' | 'sent' | 'cancelled' | 'undeliverable' | 'failed';
+/**
+ * `done`: a handler ran and had nothing to send. `undeliverable`: nowhere to send it (bot removed,
+ * no channel named for the purpose). `failed`: the channel kept refusing after bounded attempts.
+ */
+export type TimerStatus = 'pending' | 'sent' | 'done' | 'cancelled' | 'undeliverable' | 'failed';
 
 /** A durable timer as stored. */
 export interface Timer extends ReminderSpec {
   id: string;
-  /** UTC instant, ISO string. */
+  /**
+   * UTC instant, ISO string: the next moment the scheduler looks at the timer. The scheduler
+   * moves it forward while it holds a lease, holds the timer (paused channel, quiet hours) or
+   * waits to retry, so the due query never reads timers that are not actually due.
+   */
   dueAt: string;
   status: TimerStatus;
   createdAt: string;
+  /** The instant it was first due, kept once the scheduler has moved `dueAt`. */
+  originalDueAt?: string;
+  /** The scheduler instance holding the timer, until `leaseUntil`; an expired lease is claimed again. */
+  leaseOwner?: string;
+  leaseUntil?: string;
+  /** Delivery attempts so far (each claim counts one). */
+  attempts?: number;
+  /** Conversation key → activity id of each copy sent, so a retry or a fan-out resumes without repeats. */
+  deliveredTo?: Record<string, string>;
+  /** Why the timer is waiting (paused channel, quiet hours, retry back-off). */
+  heldBy?: 'paused' | 'quiet' | 'retry';
+  sentAt?: string;
+  /** The first copy's activity id. */
+  activityId?: string;
+  /** Sent well after it was due (the bot was down, or it waited for the send hour). */
+  late?: boolean;
+  /** Sent as part of a digest card rather than on its own. */
+  digest?: boolean;
+  /** The last failure, for people reading the timer. */
+  lastError?: string;
 }
 
 /** Handlers run when a `handler` reminder falls due; they return what to send, if anything. */

@@ -1,0 +1,515 @@
+import type { Clock } from '../clock';
+import type { ReminderSettings } from '../config';
+import { Conversations, describe } from '../conversations';
+import type { Actor } from '../directory/roles';
+import { AuditLog, SYSTEM_ACTOR } from '../log/audit-log';
+import type { Logger } from '../logger';
+import { DeliveryError, Messenger, OutboundMessage } from '../messaging';
+import { CONTAINERS } from '../store/containers';
+import { Store, StoreConflict, Stored } from '../store/port';
+import { CalendarTime, addDays } from '../time';
+import { Destination, resolveDestinations } from './destinations';
+import type { ReminderHandler, Timer } from './port';
+import { targetKey } from './reminders-service';
+
+const TIMERS = CONTAINERS.timers.name;
+
+/** Renders a named card template (cards/registry.ts), injected so services never import the card layer. */
+export type NamedCardRenderer = (template: string, data: Record<string, unknown>) => Record<string, unknown>;
+
+/** What a digest card says: the overdue reminders for one place, rolled into one message. */
+export interface DigestData {
+  count: number;
+  /** Local date-times, formatted for people. */
+  dueFrom: string;
+  dueTo: string;
+  items: { summary: string; ref: string; due: string }[];
+}
+export type DigestRenderer = (data: DigestData) => Record<string, unknown>;
+
+export interface SchedulerDeps {
+  store: Store;
+  clock: Clock;
+  time: CalendarTime;
+  log: AuditLog;
+  conversations: Conversations;
+  /** The one (rate-limited) messenger every proactive send goes through. */
+  messenger: Messenger;
+  /** Handlers registered with `reminders.registerHandler`. */
+  handlers: ReadonlyMap<string, ReminderHandler>;
+  renderCard: NamedCardRenderer;
+  /** Renders a digest of overdue reminders; without it each overdue reminder is sent on its own. */
+  renderDigest?: DigestRenderer;
+  logger: Logger;
+}
+
+export interface SchedulerOptions {
+  /** Unique per process: the lease owner written on claimed timers. */
+  instanceId: string;
+  settings: ReminderSettings;
+  /** Due timers read per tick (the loop ticks again at once when a batch was full). */
+  batchSize?: number;
+  /** Timers delivered at once by this instance. */
+  concurrency?: number;
+  /** A reminder sent more than this after it was due is marked late. */
+  lateAfterMs?: number;
+  /** Failed deliveries before a timer is given up as `failed`. */
+  maxAttempts?: number;
+  /** How long a timer held by a paused channel waits before it is looked at again. */
+  pausedRecheckMs?: number;
+  /** Back-off before the first retry of a failed delivery; doubles each attempt, capped at an hour. */
+  retryBaseMs?: number;
+  random?: () => number;
+}
+
+/** What one tick did. */
+export interface TickResult {
+  /** Timers the due query returned. */
+  due: number;
+  /** Timers this instance won the lease on. */
+  claimed: number;
+  /** Timers marked sent (each may have gone to several conversations). */
+  sent: number;
+  /** Messages posted. */
+  copies: number;
+  /** Handler timers that had nothing to send. */
+  done: number;
+  /** Held for a paused channel or quiet hours. */
+  held: number;
+  /** Failed this time; will be retried with back-off. */
+  retrying: number;
+  failed: number;
+  undeliverable: number;
+  /** Digest cards sent (each stands for several overdue timers). */
+  digests: number;
+  /** Timers released unsent because the scheduler was stopping. */
+  released: number;
+}
+
+type Outcome = 'sent' | 'done' | 'held' | 'retrying' | 'failed' | 'undeliverable' | 'released' | 'lost';
+
+const emptyResult = (): TickResult => ({ due: 0, claimed: 0, sent: 0, copies: 0, done: 0, held: 0, retrying: 0, failed: 0, undeliverable: 0, digests: 0, released: 0 });
+
+/**
+ * Delivers due timers exactly once across any number of bot instances. Each instance claims a
+ * due timer by replacing it with IfMatch (the lease moves `dueAt` to the lease expiry, so other
+ * instances' due queries skip it and find it again only if the lease expires), sends through the
+ * messenger, then marks it sent with the activity id. A crash between send and mark repeats at
+ * most the copy in flight; nothing is lost, because an expired lease is claimed again.
+ */
+export class Scheduler {
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly lateAfterMs: number;
+  private readonly maxAttempts: number;
+  private readonly pausedRecheckMs: number;
+  private readonly retryBaseMs: number;
+  private readonly random: () => number;
+  private running = false;
+  private stopping = false;
+  private loopTimer: NodeJS.Timeout | undefined;
+  private current: Promise<unknown> | undefined;
+
+  constructor(private readonly deps: SchedulerDeps, private readonly options: SchedulerOptions) {
+    this.batchSize = options.batchSize ?? 100;
+    this.concurrency = options.concurrency ?? 8;
+    this.lateAfterMs = options.lateAfterMs ?? 30 * 60_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.pausedRecheckMs = options.pausedRecheckMs ?? 60 * 60_000;
+    this.retryBaseMs = options.retryBaseMs ?? 60_000;
+    this.random = options.random ?? Math.random;
+  }
+
+  get instanceId(): string {
+    return this.options.instanceId;
+  }
+
+  /** Starts the loop (timers unref'd, so it never keeps the process alive). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Stops the loop, lets the tick in progress finish its sends in flight and releases the leases it still holds. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.loopTimer) clearTimeout(this.loopTimer);
+    this.loopTimer = undefined;
+    this.stopping = true;
+    try {
+      await this.current;
+    } finally {
+      this.stopping = false;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    this.loopTimer = setTimeout(() => {
+      const run = this.tick().then(
+        (result) => (result.due >= this.batchSize ? 0 : this.options.settings.tickMs),
+        (err: unknown) => {
+          this.deps.logger.error('scheduler tick failed', { error: err instanceof Error ? err : String(err), instance: this.instanceId });
+          return this.options.settings.tickMs;
+        },
+      );
+      this.current = run;
+      void run.then((next) => {
+        this.current = undefined;
+        if (this.running) this.schedule(next);
+      });
+    }, delayMs);
+    this.loopTimer.unref();
+  }
+
+  /** One pass: reads due timers (soonest first, at most a batch), claims and delivers them. */
+  async tick(): Promise<TickResult> {
+    const result = emptyResult();
+    const now = this.deps.clock.now();
+    const due = await this.deps.store.query<Timer>(TIMERS, {
+      where: [
+        { field: 'status', op: '=', value: 'pending' },
+        { field: 'dueAt', op: '<=', value: now.toISOString() },
+      ],
+      orderBy: [{ field: 'dueAt', direction: 'asc' }],
+      limit: this.batchSize,
+    });
+    result.due = due.length;
+    if (!due.length) return result;
+
+    const { singles, digests } = this.groupForDigest(due, now);
+    // Instances reading the same batch start at different places, so they mostly claim different timers.
+    const queue: (() => Promise<void>)[] = [];
+    for (const group of digests) queue.push(() => this.deliverDigest(group, result));
+    for (const timer of rotate(singles, Math.floor(this.random() * singles.length))) queue.push(() => this.deliverOne(timer, result));
+    const worker = async (): Promise<void> => {
+      for (let job = queue.shift(); job; job = queue.shift()) await job();
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+    return result;
+  }
+
+  private async deliverOne(candidate: Stored<Timer>, result: TickResult): Promise<void> {
+    if (this.stopping) return;
+    const now = this.deps.clock.now();
+    const claimed = await this.claim(candidate, now);
+    if (!claimed) return;
+    result.claimed += 1;
+    const outcome = await this.deliver(claimed, now, result);
+    this.count(result, outcome);
+  }
+
+  private count(result: TickResult, outcome: Outcome): void {
+    if (outcome !== 'lost') result[outcome] += 1;
+  }
+
+  /** Takes the lease: IfMatch on the ETag the due query read, so exactly one instance wins. */
+  private async claim(timer: Stored<Timer>, now: Date): Promise<Stored<Timer> | undefined> {
+    const leaseUntil = new Date(now.getTime() + this.options.settings.leaseMs).toISOString();
+    try {
+      return await this.deps.store.replace<Timer>(
+        TIMERS,
+        { ...timer, leaseOwner: this.instanceId, leaseUntil, dueAt: leaseUntil, originalDueAt: timer.originalDueAt ?? timer.dueAt },
+        timer._etag,
+      );
+    } catch (err) {
+      if (err instanceof StoreConflict) return undefined;
+      throw err;
+    }
+  }
+
+  /** Writes under our lease; undefined when the timer changed meanwhile (cancelled, or the lease expired and was taken). */
+  private async save(timer: Stored<Timer>, next: Timer): Promise<Stored<Timer> | undefined> {
+    try {
+      return await this.deps.store.replace<Timer>(TIMERS, next, timer._etag);
+    } catch (err) {
+      if (!(err instanceof StoreConflict)) throw err;
+      this.deps.logger.warn('timer changed under the lease', { timer: timer.id, instance: this.instanceId, reason: err.reason });
+      return undefined;
+    }
+  }
+
+  private async deliver(timer: Stored<Timer>, now: Date, result: TickResult): Promise<Outcome> {
+    if (this.isQuiet(now)) {
+      const saved = await this.save(timer, { ...unleased(timer), dueAt: this.nextSendInstant(now).toISOString(), heldBy: 'quiet' });
+      return saved ? 'held' : 'lost';
+    }
+
+    let message: OutboundMessage | undefined;
+    try {
+      message = await this.buildMessage(timer);
+    } catch (err) {
+      return this.failure(timer, now, err);
+    }
+    if (!message) {
+      const saved = await this.save(timer, { ...unleased(timer), status: 'done', sentAt: now.toISOString(), heldBy: undefined });
+      return saved ? 'done' : 'lost';
+    }
+    const late = this.isLate(timer, now);
+    if (late) message = this.markLate(message, timer);
+
+    const resolution = await resolveDestinations(this.deps.conversations, timer.tenantId, timer.target);
+    if (!resolution.ok) return this.undeliverable(timer, now, resolution.reason);
+    return this.sendTo(timer, resolution.destinations, message, now, late, result);
+  }
+
+  /** Sends a message to each destination not yet delivered, recording progress so a restart resumes without repeats. */
+  private async sendTo(timer: Stored<Timer>, destinations: Destination[], message: OutboundMessage, now: Date, late: boolean, result: TickResult): Promise<Outcome> {
+    let current = timer;
+    const deliveredTo = { ...(timer.deliveredTo ?? {}) };
+    const removed: string[] = [];
+    let paused = 0;
+    const remaining = destinations.filter((d) => !deliveredTo[d.conversation.id]);
+    for (let i = 0; i < remaining.length; i++) {
+      const { conversation, mentions } = remaining[i];
+      if (conversation.paused) {
+        paused += 1;
+        continue;
+      }
+      if (this.stopping) {
+        const saved = await this.save(current, { ...unleased(current), deliveredTo, dueAt: now.toISOString() });
+        return saved ? 'released' : 'lost';
+      }
+      try {
+        const { activityId } = await this.deps.messenger.send(conversation, { ...message, ...(mentions ? { mentions: [...(message.mentions ?? []), ...mentions] } : {}) });
+        deliveredTo[conversation.id] = activityId;
+        result.copies += 1;
+      } catch (err) {
+        if (err instanceof DeliveryError && err.botRemoved) {
+          await this.deps.conversations.markInactive(this.actor(timer.tenantId), timer.tenantId, conversation.id, 'Teams answered 403: the bot is no longer in this conversation');
+          removed.push(describe(conversation));
+          continue;
+        }
+        const saved = await this.save(current, { ...current, deliveredTo });
+        if (!saved) return 'lost';
+        return this.failure(saved, now, err);
+      }
+      if (i < remaining.length - 1) {
+        // Progress (and a renewed lease) after each copy of a fan-out: a crash repeats at most one copy.
+        const leaseUntil = new Date(this.deps.clock.now().getTime() + this.options.settings.leaseMs).toISOString();
+        const saved = await this.save(current, { ...current, deliveredTo, leaseUntil, dueAt: leaseUntil });
+        if (!saved) return 'lost';
+        current = saved;
+      }
+    }
+
+    const sentAt = this.deps.clock.now().toISOString();
+    if (paused > 0) {
+      const saved = await this.save(current, { ...unleased(current), deliveredTo, heldBy: 'paused', dueAt: new Date(now.getTime() + this.pausedRecheckMs).toISOString() });
+      return saved ? 'held' : 'lost';
+    }
+    const activityIds = Object.values(deliveredTo);
+    if (!activityIds.length) return this.undeliverable(current, now, `the bot is no longer in ${removed.join(', ') || 'any of its conversations'}`);
+    const saved = await this.save(current, {
+      ...unleased(current),
+      deliveredTo,
+      status: 'sent',
+      sentAt,
+      activityId: activityIds[0],
+      late,
+      heldBy: undefined,
+      lastError: undefined,
+    });
+    if (!saved) return 'lost';
+    await this.deps.log.append(this.actor(timer.tenantId), timer.tenantId, {
+      action: 'reminder.sent',
+      entity: timer.entity,
+      before: 'pending',
+      after: `${timer.kind} sent to ${activityIds.length} conversation${activityIds.length === 1 ? '' : 's'}${late ? ' (late)' : ''}`,
+    });
+    return 'sent';
+  }
+
+  private async buildMessage(timer: Timer): Promise<OutboundMessage | undefined> {
+    const content = timer.content;
+    if (content.kind === 'card') {
+      return { card: this.deps.renderCard(content.template, content.data), ...(content.text ? { text: content.text } : {}) };
+    }
+    const handler = this.deps.handlers.get(content.handler);
+    if (!handler) throw new Error(`no reminder handler named "${content.handler}" is registered`);
+    return handler(timer);
+  }
+
+  private markLate(message: OutboundMessage, timer: Timer): OutboundMessage {
+    const due = this.deps.time.formatInstant(new Date(timer.originalDueAt ?? timer.dueAt));
+    return { ...message, text: [`Late reminder: this was due ${due}.`, message.text].filter(Boolean).join(' ') };
+  }
+
+  private async failure(timer: Stored<Timer>, now: Date, err: unknown): Promise<Outcome> {
+    const attempts = (timer.attempts ?? 0) + 1;
+    const reason = describeError(err);
+    if (attempts >= this.maxAttempts) {
+      const saved = await this.save(timer, { ...unleased(timer), status: 'failed', attempts, lastError: reason, heldBy: undefined });
+      if (!saved) return 'lost';
+      await this.deps.log.append(this.actor(timer.tenantId), timer.tenantId, {
+        action: 'reminder.failed',
+        entity: timer.entity,
+        before: 'pending',
+        after: `${timer.kind} not delivered after ${attempts} attempts: ${reason}`,
+      });
+      this.deps.logger.error('reminder failed', { timer: timer.id, attempts, reason });
+      return 'failed';
+    }
+    const backoff = Math.min(this.retryBaseMs * 2 ** (attempts - 1), 60 * 60_000) * (0.8 + 0.4 * this.random());
+    const retryAfter = err instanceof DeliveryError && err.retryAfterMs ? err.retryAfterMs : 0;
+    const dueAt = new Date(now.getTime() + Math.max(backoff, retryAfter)).toISOString();
+    const saved = await this.save(timer, { ...unleased(timer), attempts, lastError: reason, heldBy: 'retry', dueAt });
+    this.deps.logger.warn('reminder delivery failed; will retry', { timer: timer.id, attempts, reason, retryAt: dueAt });
+    return saved ? 'retrying' : 'lost';
+  }
+
+  private async undeliverable(timer: Stored<Timer>, now: Date, reason: string): Promise<Outcome> {
+    const saved = await this.save(timer, { ...unleased(timer), status: 'undeliverable', lastError: reason, sentAt: now.toISOString(), heldBy: undefined });
+    if (!saved) return 'lost';
+    await this.deps.log.append(this.actor(timer.tenantId), timer.tenantId, {
+      action: 'reminder.undeliverable',
+      entity: timer.entity,
+      before: 'pending',
+      after: `${timer.kind} could not be delivered: ${reason}`,
+    });
+    return 'undeliverable';
+  }
+
+  // ---- catch-up digests ----
+
+  /**
+   * Overdue (late) timers are grouped by tenant and target; a group larger than the digest
+   * threshold goes as one digest card. Everything else is delivered one by one.
+   */
+  private groupForDigest(due: Stored<Timer>[], now: Date): { singles: Stored<Timer>[]; digests: Stored<Timer>[][] } {
+    if (!this.deps.renderDigest) return { singles: due, digests: [] };
+    const groups = new Map<string, Stored<Timer>[]>();
+    const singles: Stored<Timer>[] = [];
+    for (const timer of due) {
+      if (!this.isLate(timer, now) || timer.content.kind !== 'card' || timer.deliveredTo) {
+        singles.push(timer);
+        continue;
+      }
+      const key = `${timer.tenantId}|${targetKey(timer.target)}`;
+      const group = groups.get(key) ?? [];
+      group.push(timer);
+      groups.set(key, group);
+    }
+    const digests: Stored<Timer>[][] = [];
+    for (const group of groups.values()) {
+      if (group.length > this.options.settings.digestThreshold) digests.push(group);
+      else singles.push(...group);
+    }
+    return { singles, digests };
+  }
+
+  private async deliverDigest(group: Stored<Timer>[], result: TickResult): Promise<void> {
+    if (this.stopping) return;
+    const now = this.deps.clock.now();
+    const claimed: Stored<Timer>[] = [];
+    for (const timer of group) {
+      const won = await this.claim(timer, now);
+      if (won) claimed.push(won);
+    }
+    result.claimed += claimed.length;
+    if (!claimed.length) return;
+    if (claimed.length <= this.options.settings.digestThreshold) {
+      for (const timer of claimed) this.count(result, await this.deliver(timer, now, result));
+      return;
+    }
+    if (this.isQuiet(now)) {
+      for (const timer of claimed) this.count(result, await this.deliver(timer, now, result));
+      return;
+    }
+    const first = claimed[0];
+    const format = (t: Timer) => this.deps.time.formatInstant(new Date(t.originalDueAt ?? t.dueAt));
+    const byDue = [...claimed].sort((a, b) => (a.originalDueAt ?? a.dueAt).localeCompare(b.originalDueAt ?? b.dueAt));
+    const card = this.deps.renderDigest!({
+      count: claimed.length,
+      dueFrom: format(byDue[0]),
+      dueTo: format(byDue[byDue.length - 1]),
+      items: byDue.map((t) => ({ summary: summaryOf(t), ref: t.entity.ref ?? t.entity.type, due: format(t) })),
+    });
+    const resolution = await resolveDestinations(this.deps.conversations, first.tenantId, first.target);
+    if (!resolution.ok) {
+      for (const timer of claimed) this.count(result, await this.undeliverable(timer, now, resolution.reason));
+      return;
+    }
+    // The digest travels on the first timer (its progress and lease); the others follow its outcome.
+    const outcome = await this.sendTo(first, resolution.destinations, { card, text: `${claimed.length} reminders fell due while the bot was unavailable.` }, now, true, result);
+    this.count(result, outcome);
+    if (outcome !== 'sent') {
+      // Not delivered as a digest: release the rest so they are looked at again on their own.
+      for (const timer of claimed.slice(1)) await this.save(timer, { ...unleased(timer), dueAt: now.toISOString() });
+      return;
+    }
+    result.digests += 1;
+    const sent = await this.deps.store.read<Timer>(TIMERS, first.tenantId, first.id);
+    if (sent) await this.save(sent, { ...sent, digest: true });
+    for (const timer of claimed.slice(1)) {
+      const saved = await this.save(timer, {
+        ...unleased(timer),
+        status: 'sent',
+        sentAt: this.deps.clock.now().toISOString(),
+        activityId: sent?.activityId,
+        deliveredTo: sent?.deliveredTo,
+        late: true,
+        digest: true,
+        heldBy: undefined,
+      });
+      if (saved) result.sent += 1;
+    }
+    await this.deps.log.append(this.actor(first.tenantId), first.tenantId, {
+      action: 'reminder.digest',
+      entity: { type: 'conversation', id: targetKey(first.target) },
+      before: `${claimed.length} overdue`,
+      after: `sent together as one digest (${claimed.map((t) => t.entity.ref ?? t.entity.id).join(', ')})`.slice(0, 500),
+    });
+  }
+
+  // ---- time ----
+
+  private isLate(timer: Timer, now: Date): boolean {
+    return now.getTime() - new Date(timer.originalDueAt ?? timer.dueAt).getTime() > this.lateAfterMs;
+  }
+
+  /** Outside [earliestHour, latestHour) local time nothing is sent. */
+  isQuiet(instant: Date): boolean {
+    const hour = this.deps.time.hourOf(instant);
+    return hour < this.options.settings.earliestHour || hour >= this.options.settings.latestHour;
+  }
+
+  /** The next local send hour after an instant (today's if it is still ahead, else tomorrow's). */
+  nextSendInstant(instant: Date): Date {
+    const today = this.deps.time.dateOf(instant);
+    const candidate = this.deps.time.instantAt(today, this.options.settings.sendHour);
+    return candidate.getTime() > instant.getTime() ? candidate : this.deps.time.instantAt(addDays(today, 1), this.options.settings.sendHour);
+  }
+
+  private actor(tenantId: string): Actor {
+    return { ...SYSTEM_ACTOR, tenantId };
+  }
+}
+
+/** A timer without its lease fields. */
+function unleased(timer: Stored<Timer>): Stored<Timer> {
+  const copy = { ...timer };
+  delete copy.leaseOwner;
+  delete copy.leaseUntil;
+  return copy;
+}
+
+function rotate<T>(items: T[], by: number): T[] {
+  if (!items.length) return items;
+  const k = ((by % items.length) + items.length) % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+function summaryOf(timer: Timer): string {
+  if (timer.content.kind === 'card') {
+    const data = timer.content.data;
+    const title = typeof data.title === 'string' ? data.title : undefined;
+    return timer.content.text ?? title ?? timer.kind;
+  }
+  return timer.kind;
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof DeliveryError) return `Teams answered ${err.status || 'nothing'}: ${err.message}`.slice(0, 300);
+  return (err instanceof Error ? err.message : String(err)).slice(0, 300);
+}

@@ -1,0 +1,91 @@
+import { RateLimiter, RateWindow, TEAMS_CONVERSATION_WINDOWS, TEAMS_TENANT_WINDOWS } from '../../../services/reminders/rate-limiter';
+import { FakeTime } from '../../support/fake-time';
+
+/** Every `limit + 1` consecutive sends must span at least the window: no window ever holds more than `limit`. */
+function expectWithin(times: number[], windows: readonly RateWindow[]): void {
+  for (const { limit, windowMs } of windows) {
+    for (let i = 0; i + limit < times.length; i++) expect(times[i + limit] - times[i]).toBeGreaterThanOrEqual(windowMs);
+  }
+}
+
+describe('RateLimiter (fake time)', () => {
+  it('keeps one conversation inside 7/1s and 8/2s, and lets the first seven go at once', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 20 });
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      await limiter.acquire('t', 'c');
+      times.push(time.now());
+    }
+    expect(times.slice(0, 7)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(times[7]).toBe(1020); // 7 per second
+    expect(times[8]).toBe(2020); // 8 per 2 seconds
+    expectWithin(times, TEAMS_CONVERSATION_WINDOWS);
+  });
+
+  it('keeps one conversation inside 60 per 30 seconds', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0 });
+    const times: number[] = [];
+    for (let i = 0; i < 130; i++) {
+      await limiter.acquire('t', 'c');
+      times.push(time.now());
+    }
+    expectWithin(times, TEAMS_CONVERSATION_WINDOWS);
+    expect(times[60] - times[0]).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('keeps one conversation inside 1800 per hour', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: [{ limit: 1800, windowMs: 3_600_000 }], tenantWindows: [] });
+    const times: number[] = [];
+    for (let i = 0; i < 1801; i++) {
+      await limiter.acquire('t', 'c');
+      times.push(time.now());
+    }
+    expect(times[1799]).toBe(0);
+    expect(times[1800]).toBe(3_600_000);
+  });
+
+  it('holds a tenant to 50 per second across conversations, at the floor the limits allow', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0 });
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      await limiter.acquire('t', `c${i}`);
+      times.push(time.now());
+    }
+    expectWithin(times, TEAMS_TENANT_WINDOWS);
+    expect(times[199]).toBe(RateLimiter.floorMs(200, TEAMS_TENANT_WINDOWS));
+    expect(RateLimiter.floorMs(200, TEAMS_TENANT_WINDOWS)).toBe(3000);
+  });
+
+  it('does not let one tenant slow another', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0 });
+    for (let i = 0; i < 50; i++) await limiter.acquire('busy', `c${i}`);
+    await limiter.acquire('quiet', 'q1');
+    expect(time.now()).toBe(0);
+  });
+
+  it('holds a conversation for Retry-After', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0 });
+    await limiter.acquire('t', 'c');
+    limiter.holdConversation('c', 5000);
+    await limiter.acquire('t', 'other');
+    expect(time.now()).toBe(0);
+    await limiter.acquire('t', 'c');
+    expect(time.now()).toBe(5000);
+  });
+
+  it('keeps limits when many callers wait at once', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0 });
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 30 }, () => limiter.acquire('t', 'c').then(() => times.push(time.now()))));
+    times.sort((a, b) => a - b);
+    expect(times).toHaveLength(30);
+    expectWithin(times, TEAMS_CONVERSATION_WINDOWS);
+  });
+});

@@ -3,7 +3,9 @@
  * `help`, and a turn that writes the store and the log; then start-up time and resident memory
  * after 10,000 turns. Prints a table and rewrites docs/PERFORMANCE.md (`--no-write` to skip).
  *
- * Options: --turns N (per row, 4000) --concurrency C (8) --rss-turns N (10000) --startups N (3).
+ * Options: --turns N (per row, 4000) --concurrency C (8) --rss-turns N (10000) --startups N (3)
+ * --node-options "<flags>" (NODE_OPTIONS for every bot process, e.g. "--max-old-space-size=128").
+ * Example: npm run bench -- --turns 2000 --no-write
  * To add a row, add a Scenario below.
  */
 import * as fs from 'node:fs';
@@ -93,8 +95,11 @@ async function verify(bot: RunningBot, connector: BenchConnector, scenario: Scen
   }
 }
 
+/** NODE_OPTIONS for the bot processes (--node-options), identical for every row so they stay comparable. */
+let botEnv: Record<string, string> = {};
+
 async function withBot<T>(script: string, run: (bot: RunningBot) => Promise<T>): Promise<T> {
-  const bot = await startChildBot({ script });
+  const bot = await startChildBot({ script, env: botEnv });
   try {
     return await run(bot);
   } finally {
@@ -108,6 +113,8 @@ async function main(): Promise<void> {
   const concurrency = option(args, 'concurrency', 8);
   const rssTurns = option(args, 'rss-turns', 10_000);
   const startupRuns = option(args, 'startups', 3);
+  const nodeOptionsAt = args.indexOf('--node-options');
+  if (nodeOptionsAt >= 0) botEnv = { NODE_OPTIONS: args[nodeOptionsAt + 1] ?? '' };
   for (const script of Object.values(SCRIPTS)) if (!fs.existsSync(script)) throw new Error(`${script} is missing: run npm run build first (npm run bench does)`);
 
   const connector = new BenchConnector();
@@ -177,7 +184,7 @@ async function main(): Promise<void> {
 
     if (!args.includes('--no-write')) {
       const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-      const command = ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' ');
+      const command = ['npm run bench', ...(args.length ? ['--', ...args.map((a) => (/\s/.test(a) ? `"${a}"` : a))] : [])].join(' ');
       const doc = `# Performance
 
 Latest figures, produced by \`${command}\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}

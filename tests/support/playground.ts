@@ -111,8 +111,12 @@ export interface PlaygroundSession {
   clickCardButton(title: string, card?: CardRef): Promise<void>;
   /** Fills an Input.Text / Input.Number / Input.Date / Input.Time, found by its label or placeholder. */
   fillCardInput(labelOrPlaceholder: string, value: string, card?: CardRef): Promise<void>;
-  /** Picks `choiceTitle` in an Input.ChoiceSet found by its label (compact drop-down or expanded radios/checkboxes). */
-  selectCardChoice(label: string, choiceTitle: string, card?: CardRef): Promise<void>;
+  /**
+   * Picks a choice (or several, for `isMultiSelect`) in an Input.ChoiceSet found by its label:
+   * compact ones render as a drop-down (options, or menu checkboxes when multi-select), expanded
+   * ones as radios or checkboxes.
+   */
+  selectCardChoice(label: string, choiceTitles: string | string[], card?: CardRef): Promise<void>;
   /**
    * Opens a conversation in the left rail: 'Personal Chat', 'Group Chat', 'My Team - General',
    * 'My Team - Announcements'. Opening a channel the first time installs the bot there (it posts its welcome).
@@ -334,17 +338,26 @@ export async function startPlaygroundSession(options: PlaygroundOptions = {}): P
         const input = (await byLabel.count()) ? byLabel : target.getByPlaceholder(labelOrPlaceholder, { exact: true }).first();
         await input.fill(value);
       },
-      async selectCardChoice(label, choiceTitle, ref) {
+      async selectCardChoice(label, choiceTitles, ref) {
+        const titles = Array.isArray(choiceTitles) ? choiceTitles : [choiceTitles];
         const target = resolveCard(ref, () => cards().filter({ has: page.locator('label').filter({ hasText: labelPattern(label) }) }).last());
         const container = inputContainer(target, label);
         const combo = container.getByRole('combobox');
         if (await combo.count()) {
-          await combo.first().click();
-          await page.getByRole('option', { name: choiceTitle, exact: true }).click();
+          const popupItem = (name: string) =>
+            page.getByRole('option', { name, exact: true }).or(page.getByRole('menuitemcheckbox', { name, exact: true })).first();
+          for (const title of titles) {
+            if (!(await popupItem(title).isVisible())) await container.locator('.fui-Combobox__expandIcon').first().click();
+            await popupItem(title).click();
+          }
+          // A multi-select list stays open after a pick; close it so it does not cover the card.
+          if (await page.getByRole('menuitemcheckbox').first().isVisible()) await page.keyboard.press('Escape');
           return;
         }
-        const choice = container.getByRole('radio', { name: choiceTitle, exact: true }).or(container.getByRole('checkbox', { name: choiceTitle, exact: true }));
-        await choice.first().check();
+        for (const title of titles) {
+          const choice = container.getByRole('radio', { name: title, exact: true }).or(container.getByRole('checkbox', { name: title, exact: true }));
+          await choice.first().check();
+        }
       },
       async openConversation(name) {
         await page.getByRole('treeitem', { name, exact: true }).click();

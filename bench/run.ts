@@ -1,0 +1,253 @@
+/**
+ * `npm run bench`: in one run, side by side, a bare echo bot on the same stack, this bot's
+ * `help`, and a turn that writes the store and the log; then start-up time and resident memory
+ * after 10,000 turns. Prints a table and rewrites docs/PERFORMANCE.md (`--no-write` to skip).
+ *
+ * Options: --turns N (per row, 4000) --concurrency C (8) --rss-turns N (10000) --startups N (3)
+ * --node-options "<flags>" (NODE_OPTIONS for every bot process, e.g. "--max-old-space-size=128").
+ * Example: npm run bench -- --turns 2000 --no-write
+ * To add a row, add a Scenario below.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BenchConnector } from './connector-stub';
+import {
+  BENCH_USERS,
+  REPO_ROOT,
+  RunningBot,
+  TableRow,
+  TargetResult,
+  TurnIndex,
+  channel,
+  formatTable,
+  formatTargets,
+  measureTurns,
+  median,
+  personal,
+  postJson,
+  rssMb,
+  startChildBot,
+  teamsActivity,
+} from './lib';
+
+const SCRIPTS = {
+  echo: path.join(REPO_ROOT, 'dist/bench/echo-bot.js'),
+  bot: path.join(REPO_ROOT, 'dist/bot/main.js'),
+};
+
+/** One row of the table: what to send, to which server, and what the first replies must say. */
+export interface Scenario {
+  name: string;
+  target: keyof typeof SCRIPTS;
+  makeActivity(turn: TurnIndex, serviceUrl: string): Record<string, unknown>;
+  /** Checked before measuring, on a worker of its own: the reply to its round i must match expectReplies[i]. */
+  expectReplies: RegExp[];
+}
+
+/** Each worker names and unnames its own channel: a conversation write plus a log entry per turn. */
+const storeWritingTurn = (turn: TurnIndex, serviceUrl: string) =>
+  teamsActivity({
+    serviceUrl,
+    user: BENCH_USERS.alex,
+    conversation: channel(`bench-${turn.worker}`),
+    text: turn.round % 2 === 0 ? 'channel set executive-board' : 'channel unset executive-board',
+  });
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'echo (bare Teams AI bot)',
+    target: 'echo',
+    makeActivity: (_turn, serviceUrl) => teamsActivity({ serviceUrl, user: BENCH_USERS.alex, conversation: personal(BENCH_USERS.alex), text: 'hello' }),
+    expectReplies: [/echo: hello/],
+  },
+  {
+    name: 'help (card, no writes)',
+    target: 'bot',
+    makeActivity: (_turn, serviceUrl) => teamsActivity({ serviceUrl, user: BENCH_USERS.alex, conversation: personal(BENCH_USERS.alex), text: 'help' }),
+    expectReplies: [/What I can do/],
+  },
+  {
+    name: 'channel set/unset (store + log write)',
+    target: 'bot',
+    makeActivity: storeWritingTurn,
+    expectReplies: [/Channel named/, /Channel name removed/],
+  },
+];
+
+const ECHO = SCENARIOS[0].name;
+const STORE_WRITING = SCENARIOS[2].name;
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(args[i + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a whole number (got "${args[i + 1]}")`);
+  return value;
+}
+
+async function verify(bot: RunningBot, connector: BenchConnector, scenario: Scenario, worker: number): Promise<void> {
+  for (let round = 0; round < scenario.expectReplies.length; round++) {
+    const res = await postJson(`${bot.url}/api/messages`, scenario.makeActivity({ index: -1, worker, round }, connector.url));
+    if (res.status >= 300) throw new Error(`${scenario.name}: the bot answered ${res.status}: ${res.body}`);
+    if (!scenario.expectReplies[round].test(connector.last))
+      throw new Error(`${scenario.name}: reply ${round + 1} does not match ${scenario.expectReplies[round]}: ${connector.last.slice(0, 300)}`);
+  }
+}
+
+/** NODE_OPTIONS for the bot processes (--node-options), identical for every row so they stay comparable. */
+let botEnv: Record<string, string> = {};
+
+async function withBot<T>(script: string, run: (bot: RunningBot) => Promise<T>): Promise<T> {
+  const bot = await startChildBot({ script, env: botEnv });
+  try {
+    return await run(bot);
+  } finally {
+    await bot.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const turns = option(args, 'turns', 4000);
+  const concurrency = option(args, 'concurrency', 8);
+  const rssTurns = option(args, 'rss-turns', 10_000);
+  const startupRuns = option(args, 'startups', 3);
+  const nodeOptionsAt = args.indexOf('--node-options');
+  if (nodeOptionsAt >= 0) botEnv = { NODE_OPTIONS: args[nodeOptionsAt + 1] ?? '' };
+  for (const script of Object.values(SCRIPTS)) if (!fs.existsSync(script)) throw new Error(`${script} is missing: run npm run build first (npm run bench does)`);
+
+  const connector = new BenchConnector();
+  await connector.start();
+  const rows: TableRow[] = [];
+  const loadBefore = os.loadavg()[0];
+  const rssAfterRows: Partial<Record<keyof typeof SCRIPTS, number>> = {};
+  try {
+    for (const target of Object.keys(SCRIPTS) as (keyof typeof SCRIPTS)[]) {
+      const scenarios = SCENARIOS.filter((s) => s.target === target);
+      if (!scenarios.length) continue;
+      await withBot(SCRIPTS[target], async (bot) => {
+        for (const scenario of scenarios) {
+          await verify(bot, connector, scenario, concurrency); // a worker id the measured run does not use
+          process.stdout.write(`measuring ${scenario.name}: ${turns} turns at concurrency ${concurrency}...\n`);
+          const stats = await measureTurns({
+            url: bot.url,
+            makeActivity: (turn) => scenario.makeActivity(turn, connector.url),
+            total: turns,
+            concurrency,
+            warmupPerWorker: 20,
+          });
+          rows.push({ scenario: scenario.name, stats, concurrency });
+        }
+        rssAfterRows[target] = rssMb(bot.pid);
+      });
+    }
+
+    process.stdout.write(`measuring start-up (${startupRuns} runs)...\n`);
+    const startups: number[] = [];
+    for (let i = 0; i < startupRuns; i++) startups.push(await withBot(SCRIPTS.bot, async (bot) => bot.startupMs));
+
+    process.stdout.write(`measuring memory after ${rssTurns} turns...\n`);
+    const memory = await withBot(SCRIPTS.bot, async (bot) => {
+      const atStart = rssMb(bot.pid);
+      const stats = await measureTurns({
+        url: bot.url,
+        total: rssTurns,
+        concurrency,
+        makeActivity: (turn) =>
+          turn.round % 3 === 0
+            ? teamsActivity({ serviceUrl: connector.url, user: BENCH_USERS.alex, conversation: personal(BENCH_USERS.alex), text: 'help' })
+            : storeWritingTurn({ ...turn, round: turn.round % 3 === 1 ? 0 : 1 }, connector.url),
+      });
+      return { atStart, after: rssMb(bot.pid), errors: stats.errors };
+    });
+
+    const echo = rows.find((r) => r.scenario === ECHO)!.stats.turnsPerSec;
+    const store = rows.find((r) => r.scenario === STORE_WRITING)!.stats.turnsPerSec;
+    const startup = median(startups);
+    const targets: TargetResult[] = [
+      { target: 'store-writing turn ≥ 0.5 × echo throughput (embedded store)', measured: `${(store / echo).toFixed(2)} × (${store.toFixed(0)} vs ${echo.toFixed(0)} turns/s)`, pass: store >= 0.5 * echo },
+      { target: 'start-up to listening < 2 s (median)', measured: `${startup.toFixed(0)} ms (runs: ${startups.map((s) => s.toFixed(0)).join(', ')} ms)`, pass: startup < 2000 },
+      { target: `resident memory < 200 MB after ${rssTurns.toLocaleString('en-GB')} turns`, measured: `${memory.after.toFixed(1)} MB (${memory.atStart.toFixed(1)} MB at start; ${memory.errors} errors)`, pass: memory.after < 200 && memory.errors === 0 },
+    ];
+
+    const loadAfter = os.loadavg()[0];
+    const table = formatTable(rows, ECHO);
+    const targetTable = formatTargets(targets);
+    const context = [
+      `- Resident memory after the rows above: echo bot ${rssAfterRows.echo?.toFixed(1) ?? '—'} MB, this bot ${rssAfterRows.bot?.toFixed(1) ?? '—'} MB.`,
+      `- Machine load (1-minute load average) at the start and end of the run: ${loadBefore.toFixed(1)} and ${loadAfter.toFixed(1)} on ${os.cpus().length} cores${
+        Math.max(loadBefore, loadAfter) > os.cpus().length ? ': the machine was busy with other work, so absolute figures are low and noisy; the ratios between rows, measured back to back, are the meaningful part' : ''
+      }.`,
+    ].join('\n');
+    process.stdout.write(`\n${table}\n\n${targetTable}\n\n${context}\n`);
+
+    if (!args.includes('--no-write')) {
+      const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+      const command = ['npm run bench', ...(args.length ? ['--', ...args.map((a) => (/\s/.test(a) ? `"${a}"` : a))] : [])].join(' ');
+      const doc = `# Performance
+
+Latest figures, produced by \`${command}\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}
+on ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node.js ${process.version}, ${os.platform()} ${os.release()}.
+Re-run the command to refresh this file; figures vary from run to run by about 10%.
+
+## Turns (side by side, in one run)
+
+${table}
+
+## Targets
+
+${targetTable}
+
+## Context
+
+${context}
+
+## How it is measured
+
+- Each bot runs as its own process (\`node dist/bot/main.js\`, \`node dist/bench/echo-bot.js\`) on a free
+  port with a fresh embedded store (\`DATA_DIR\` in a temporary folder) and the playground directory;
+  the load generator and a connector stub (answers every reply with \`{ id }\`) share the other process.
+- A turn is one Teams activity POSTed to \`/api/messages\`, timed until the bot's HTTP answer, which
+  comes after its replies reached the connector. ${concurrency} workers each send their next activity as
+  soon as the previous one is answered; ${20} warm-up turns per worker are not counted.
+- Before each row, its first replies are checked (the echo, the help card, "Channel named" /
+  "Channel name removed"), so a row cannot quietly measure refusals.
+- The store-writing turn is \`channel set executive-board\` / \`channel unset executive-board\` by the
+  Business Team in a channel of each worker's own: one conversation replace (ETag) and one hash-chained
+  log append per turn, journalled to disk before the reply.
+- Start-up is from spawning \`node dist/bot/main.js\` to the first 200 from \`/healthz\`.
+- Memory is VmRSS from \`/proc/<pid>/status\` of a fresh bot after ${rssTurns.toLocaleString('en-GB')} turns (⅓ help, ⅔ store-writing).
+
+## Where the time and memory go (investigated 2026-11-26, by hand)
+
+- Loading \`@microsoft/teams-ai\` 1.x dominates start-up and the resident memory at start: it loads
+  botbuilder-dialogs, whose \`@microsoft/recognizers-text-*\` packages build large regular expressions for
+  many languages at require time, and \`gpt-tokenizer\`. Measured on this machine while busy: about 2.7 s
+  and about 75 MB of the bot's ~165 MB at start; the bare echo bot pays the same, being on the same stack.
+- Growth under load is V8 growing its heap lazily, not a leak: with the bot in one process and
+  \`--expose-gc\`, the heap in use after a full GC went from 65 MB at start to 80 MB after 10,000 turns
+  (≈ 1.5 KB per turn: the log entries and documents the embedded store keeps in memory by design; none
+  with Cosmos DB), while the heap V8 had reserved grew to ≈ 250 MB. The extra resident memory is anonymous
+  mappings (V8 heap pages) in \`/proc/<pid>/smaps\`; the bare echo bot grows the same way.
+- Bounding the heap meets the memory target: \`npm run bench -- --turns 2000 --node-options
+  "--max-old-space-size=96 --max-semi-space-size=2"\` measured 163 MB after 10,000 turns (144 MB at
+  start), start-up 1.5 s and the store-writing turn at 0.58 × echo, with the machine at load 5 to 7.
+  Setting those flags in NODE_OPTIONS of the production start is the suggested fix (leave head-room
+  if the embedded store is used for long: its data lives in the heap).
+`;
+      fs.mkdirSync(path.join(REPO_ROOT, 'docs'), { recursive: true });
+      fs.writeFileSync(path.join(REPO_ROOT, 'docs/PERFORMANCE.md'), doc);
+      process.stdout.write('\nwrote docs/PERFORMANCE.md\n');
+    }
+  } finally {
+    await connector.stop();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

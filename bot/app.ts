@@ -1,6 +1,7 @@
 import { ActivityTypes, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { renderHelp } from '../cards/help';
+import type { AdaptiveCard } from '../cards/render';
 import { renderNotice } from '../cards/notice';
 import { CORE_VERBS } from '../cards/verbs';
 import { renderWelcome } from '../cards/welcome';
@@ -14,21 +15,28 @@ import { replyCard, replyText } from './replies';
 
 /** The help command is built from every feature's commands, so it can never leave one out. */
 export function helpCommand(features: Feature[]): Command {
+  // The commands never change while the bot runs, so each of the two variants is rendered once.
+  const rendered = new Map<boolean, AdaptiveCard>();
+  const card = (inChannel: boolean): AdaptiveCard => {
+    let help = rendered.get(inChannel);
+    if (!help) {
+      help = renderHelp({
+        inChannel,
+        groups: features.map((f) => ({
+          title: f.title,
+          commands: f.commands.map((c) => ({ usage: c.usage ?? c.name, description: c.description })),
+        })),
+      });
+      rendered.set(inChannel, help);
+    }
+    return structuredClone(help);
+  };
   return {
     name: 'help',
     description: 'Every command, with one line each',
     featured: true,
     run: async (turn) => {
-      await replyCard(
-        turn.context,
-        renderHelp({
-          inChannel: turn.inChannel,
-          groups: features.map((f) => ({
-            title: f.title,
-            commands: f.commands.map((c) => ({ usage: c.usage ?? c.name, description: c.description })),
-          })),
-        }),
-      );
+      await replyCard(turn.context, card(turn.inChannel));
     },
   };
 }

@@ -17,6 +17,8 @@ import { Publisher } from '../services/publisher';
 import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
 import { Scheduler } from '../services/reminders/scheduler';
+import { ReminderDesk } from '../services/reminders/reminder-desk';
+import { remindersFeature } from './reminders/feature';
 import { LimitedMessenger } from '../services/reminders/limited-messenger';
 import { LimiterTime, RateLimiter } from '../services/reminders/rate-limiter';
 import { renderNamedCard } from '../cards/registry';
@@ -104,7 +106,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     { instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, settings: config.reminders },
   );
 
-  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler };
+  const reminderDesk = new ReminderDesk(store, conversations, clock, time);
+
+  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler, reminderDesk };
 
   if (fs.existsSync(config.directorySeedFile)) {
     const seed = JSON.parse(fs.readFileSync(config.directorySeedFile, 'utf8')) as DirectorySeed;
@@ -114,7 +118,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services)];
+  const features: Feature[] = [coreFeature(services), remindersFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 

@@ -8,7 +8,7 @@ import { DeliveryError, Messenger, OutboundMessage } from '../messaging';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored } from '../store/port';
 import { CalendarTime, addDays } from '../time';
-import { Destination, resolveDestinations } from './destinations';
+import { Destination, Resolution, resolveDestinations } from './destinations';
 import type { ReminderHandler, Timer } from './port';
 import { targetKey } from './reminders-service';
 
@@ -84,6 +84,13 @@ export interface TickResult {
   digests: number;
   /** Timers released unsent because the scheduler was stopping. */
   released: number;
+}
+
+/** One tick's working state: its counts, destinations resolved once per target, and what was sent (logged at the end). */
+interface Pass {
+  result: TickResult;
+  resolutions: Map<string, Promise<Resolution>>;
+  sent: Map<string, string[]>;
 }
 
 type Outcome = 'sent' | 'done' | 'held' | 'retrying' | 'failed' | 'undeliverable' | 'released' | 'lost';
@@ -165,6 +172,7 @@ export class Scheduler {
   /** One pass: reads due timers (soonest first, at most a batch), claims and delivers them. */
   async tick(): Promise<TickResult> {
     const result = emptyResult();
+    const pass: Pass = { result, resolutions: new Map(), sent: new Map() };
     const now = this.deps.clock.now();
     const due = await this.deps.store.query<Timer>(TIMERS, {
       where: [
@@ -180,27 +188,28 @@ export class Scheduler {
     const { singles, digests } = this.groupForDigest(due, now);
     // Instances reading the same batch start at different places, so they mostly claim different timers.
     const queue: (() => Promise<void>)[] = [];
-    for (const group of digests) queue.push(() => this.deliverDigest(group, result));
-    for (const timer of rotate(singles, Math.floor(this.random() * singles.length))) queue.push(() => this.deliverOne(timer, result));
+    for (const group of digests) queue.push(() => this.deliverDigest(group, pass));
+    for (const timer of rotate(singles, Math.floor(this.random() * singles.length))) queue.push(() => this.deliverOne(timer, pass));
     const worker = async (): Promise<void> => {
       for (let job = queue.shift(); job; job = queue.shift()) await job();
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+    await this.logSent(pass);
     return result;
   }
 
-  private async deliverOne(candidate: Stored<Timer>, result: TickResult): Promise<void> {
+  private async deliverOne(candidate: Stored<Timer>, pass: Pass): Promise<void> {
     if (this.stopping) return;
     const now = this.deps.clock.now();
     const claimed = await this.claim(candidate, now);
     if (!claimed) return;
-    result.claimed += 1;
-    const outcome = await this.deliver(claimed, now, result);
-    this.count(result, outcome);
+    pass.result.claimed += 1;
+    const outcome = await this.deliver(claimed, now, pass);
+    this.count(pass, outcome);
   }
 
-  private count(result: TickResult, outcome: Outcome): void {
-    if (outcome !== 'lost') result[outcome] += 1;
+  private count(pass: Pass, outcome: Outcome): void {
+    if (outcome !== 'lost') pass.result[outcome] += 1;
   }
 
   /** Takes the lease: IfMatch on the ETag the due query read, so exactly one instance wins. */
@@ -229,7 +238,7 @@ export class Scheduler {
     }
   }
 
-  private async deliver(timer: Stored<Timer>, now: Date, result: TickResult): Promise<Outcome> {
+  private async deliver(timer: Stored<Timer>, now: Date, pass: Pass): Promise<Outcome> {
     if (this.isQuiet(now)) {
       const saved = await this.save(timer, { ...unleased(timer), dueAt: this.nextSendInstant(now).toISOString(), heldBy: 'quiet' });
       return saved ? 'held' : 'lost';
@@ -248,13 +257,13 @@ export class Scheduler {
     const late = this.isLate(timer, now);
     if (late) message = this.markLate(message, timer);
 
-    const resolution = await resolveDestinations(this.deps.conversations, timer.tenantId, timer.target);
+    const resolution = await this.resolve(timer, pass);
     if (!resolution.ok) return this.undeliverable(timer, now, resolution.reason);
-    return this.sendTo(timer, resolution.destinations, message, now, late, result);
+    return this.sendTo(timer, resolution.destinations, message, now, late, pass);
   }
 
   /** Sends a message to each destination not yet delivered, recording progress so a restart resumes without repeats. */
-  private async sendTo(timer: Stored<Timer>, destinations: Destination[], message: OutboundMessage, now: Date, late: boolean, result: TickResult): Promise<Outcome> {
+  private async sendTo(timer: Stored<Timer>, destinations: Destination[], message: OutboundMessage, now: Date, late: boolean, pass: Pass): Promise<Outcome> {
     let current = timer;
     const deliveredTo = { ...(timer.deliveredTo ?? {}) };
     const removed: string[] = [];
@@ -273,7 +282,7 @@ export class Scheduler {
       try {
         const { activityId } = await this.deps.messenger.send(conversation, { ...message, ...(mentions ? { mentions: [...(message.mentions ?? []), ...mentions] } : {}) });
         deliveredTo[conversation.id] = activityId;
-        result.copies += 1;
+        pass.result.copies += 1;
       } catch (err) {
         if (err instanceof DeliveryError && err.botRemoved) {
           await this.deps.conversations.markInactive(this.actor(timer.tenantId), timer.tenantId, conversation.id, 'Teams answered 403: the bot is no longer in this conversation');
@@ -311,12 +320,8 @@ export class Scheduler {
       lastError: undefined,
     });
     if (!saved) return 'lost';
-    await this.deps.log.append(this.actor(timer.tenantId), timer.tenantId, {
-      action: 'reminder.sent',
-      entity: timer.entity,
-      before: 'pending',
-      after: `${timer.kind} sent to ${activityIds.length} conversation${activityIds.length === 1 ? '' : 's'}${late ? ' (late)' : ''}`,
-    });
+    const line = `${timer.entity.ref ?? timer.entity.id} ${timer.kind} → ${activityIds.length} conversation${activityIds.length === 1 ? '' : 's'}${late ? ' (late)' : ''}`;
+    pass.sent.set(timer.tenantId, [...(pass.sent.get(timer.tenantId) ?? []), line]);
     return 'sent';
   }
 
@@ -398,7 +403,7 @@ export class Scheduler {
     return { singles, digests };
   }
 
-  private async deliverDigest(group: Stored<Timer>[], result: TickResult): Promise<void> {
+  private async deliverDigest(group: Stored<Timer>[], pass: Pass): Promise<void> {
     if (this.stopping) return;
     const now = this.deps.clock.now();
     const claimed: Stored<Timer>[] = [];
@@ -406,14 +411,14 @@ export class Scheduler {
       const won = await this.claim(timer, now);
       if (won) claimed.push(won);
     }
-    result.claimed += claimed.length;
+    pass.result.claimed += claimed.length;
     if (!claimed.length) return;
     if (claimed.length <= this.options.settings.digestThreshold) {
-      for (const timer of claimed) this.count(result, await this.deliver(timer, now, result));
+      for (const timer of claimed) this.count(pass, await this.deliver(timer, now, pass));
       return;
     }
     if (this.isQuiet(now)) {
-      for (const timer of claimed) this.count(result, await this.deliver(timer, now, result));
+      for (const timer of claimed) this.count(pass, await this.deliver(timer, now, pass));
       return;
     }
     const first = claimed[0];
@@ -425,20 +430,20 @@ export class Scheduler {
       dueTo: format(byDue[byDue.length - 1]),
       items: byDue.map((t) => ({ summary: summaryOf(t), ref: t.entity.ref ?? t.entity.type, due: format(t) })),
     });
-    const resolution = await resolveDestinations(this.deps.conversations, first.tenantId, first.target);
+    const resolution = await this.resolve(first, pass);
     if (!resolution.ok) {
-      for (const timer of claimed) this.count(result, await this.undeliverable(timer, now, resolution.reason));
+      for (const timer of claimed) this.count(pass, await this.undeliverable(timer, now, resolution.reason));
       return;
     }
     // The digest travels on the first timer (its progress and lease); the others follow its outcome.
-    const outcome = await this.sendTo(first, resolution.destinations, { card, text: `${claimed.length} reminders fell due while the bot was unavailable.` }, now, true, result);
-    this.count(result, outcome);
+    const outcome = await this.sendTo(first, resolution.destinations, { card, text: `${claimed.length} reminders fell due while the bot was unavailable.` }, now, true, pass);
+    this.count(pass, outcome);
     if (outcome !== 'sent') {
       // Not delivered as a digest: release the rest so they are looked at again on their own.
       for (const timer of claimed.slice(1)) await this.save(timer, { ...unleased(timer), dueAt: now.toISOString() });
       return;
     }
-    result.digests += 1;
+    pass.result.digests += 1;
     const sent = await this.deps.store.read<Timer>(TIMERS, first.tenantId, first.id);
     if (sent) await this.save(sent, { ...sent, digest: true });
     for (const timer of claimed.slice(1)) {
@@ -452,7 +457,7 @@ export class Scheduler {
         digest: true,
         heldBy: undefined,
       });
-      if (saved) result.sent += 1;
+      if (saved) pass.result.sent += 1;
     }
     await this.deps.log.append(this.actor(first.tenantId), first.tenantId, {
       action: 'reminder.digest',
@@ -460,6 +465,31 @@ export class Scheduler {
       before: `${claimed.length} overdue`,
       after: `sent together as one digest (${claimed.map((t) => t.entity.ref ?? t.entity.id).join(', ')})`.slice(0, 500),
     });
+  }
+
+  /** Where a target goes, resolved once per tick. */
+  private resolve(timer: Timer, pass: Pass): Promise<Resolution> {
+    const key = `${timer.tenantId}|${targetKey(timer.target)}`;
+    let resolution = pass.resolutions.get(key);
+    if (!resolution) {
+      resolution = resolveDestinations(this.deps.conversations, timer.tenantId, timer.target);
+      pass.resolutions.set(key, resolution);
+    }
+    return resolution;
+  }
+
+  /**
+   * One log entry per tenant per tick for what was sent (the timers keep each send's activity id),
+   * so delivery does not queue on the log's single chain. Failures are logged one by one.
+   */
+  private async logSent(pass: Pass): Promise<void> {
+    for (const [tenantId, lines] of pass.sent) {
+      await this.deps.log.append(this.actor(tenantId), tenantId, {
+        action: 'reminders.sent',
+        entity: { type: 'reminders', id: tenantId },
+        after: `${lines.length} sent: ${lines.join('; ')}`.slice(0, 4000),
+      });
+    }
   }
 
   // ---- time ----

@@ -77,6 +77,6 @@ describe('reminders commands through the real bot', () => {
     expect((await scheduler.tick()).due).toBe(0);
 
     const actions = (await log.recent(TENANT, 20)).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['reminders.paused', 'reminders.resumed', 'reminder.sent']));
+    expect(actions).toEqual(expect.arrayContaining(['reminders.paused', 'reminders.resumed', 'reminders.sent']));
   });
 });

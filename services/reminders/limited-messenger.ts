@@ -51,10 +51,13 @@ export class LimitedMessenger implements Messenger {
 
   private async run<T>(conversation: ConversationRecord, operation: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      await this.limiter.acquire(conversation.tenantId, conversation.id);
+      const finished = await this.limiter.acquire(conversation.tenantId, conversation.id);
       try {
-        return await operation();
+        const result = await operation();
+        finished();
+        return result;
       } catch (err) {
+        finished();
         if (!(err instanceof DeliveryError) || !err.retryable) throw err;
         if (err.status === 429) this.stats.throttled += 1;
         if (err.retryAfterMs) this.limiter.holdConversation(conversation.id, err.retryAfterMs);

@@ -51,6 +51,8 @@ export interface SchedulerOptions {
   batchSize?: number;
   /** Timers delivered at once by this instance. */
   concurrency?: number;
+  /** Copies of one fan-out (a purpose with many channels) sent at once. */
+  fanOutConcurrency?: number;
   /** A reminder sent more than this after it was due is marked late. */
   lateAfterMs?: number;
   /** Failed deliveries before a timer is given up as `failed`. */
@@ -107,6 +109,7 @@ const emptyResult = (): TickResult => ({ due: 0, claimed: 0, sent: 0, copies: 0,
 export class Scheduler {
   private readonly batchSize: number;
   private readonly concurrency: number;
+  private readonly fanOutConcurrency: number;
   private readonly lateAfterMs: number;
   private readonly maxAttempts: number;
   private readonly pausedRecheckMs: number;
@@ -120,6 +123,7 @@ export class Scheduler {
   constructor(private readonly deps: SchedulerDeps, private readonly options: SchedulerOptions) {
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = options.concurrency ?? 8;
+    this.fanOutConcurrency = options.fanOutConcurrency ?? 10;
     this.lateAfterMs = options.lateAfterMs ?? 30 * 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.pausedRecheckMs = options.pausedRecheckMs ?? 60 * 60_000;
@@ -267,34 +271,40 @@ export class Scheduler {
     let current = timer;
     const deliveredTo = { ...(timer.deliveredTo ?? {}) };
     const removed: string[] = [];
-    let paused = 0;
     const remaining = destinations.filter((d) => !deliveredTo[d.conversation.id]);
-    for (let i = 0; i < remaining.length; i++) {
-      const { conversation, mentions } = remaining[i];
-      if (conversation.paused) {
-        paused += 1;
-        continue;
-      }
+    const ready = remaining.filter((d) => !d.conversation.paused);
+    const paused = remaining.length - ready.length;
+    // A fan-out goes out a few copies at a time (the limiter paces them); progress is saved after
+    // each group, so a crash repeats at most the copies of one group.
+    for (let start = 0; start < ready.length; start += this.fanOutConcurrency) {
       if (this.stopping) {
         const saved = await this.save(current, { ...unleased(current), deliveredTo, dueAt: now.toISOString() });
         return saved ? 'released' : 'lost';
       }
-      try {
-        const { activityId } = await this.deps.messenger.send(conversation, { ...message, ...(mentions ? { mentions: [...(message.mentions ?? []), ...mentions] } : {}) });
-        deliveredTo[conversation.id] = activityId;
-        pass.result.copies += 1;
-      } catch (err) {
-        if (err instanceof DeliveryError && err.botRemoved) {
+      const group = ready.slice(start, start + this.fanOutConcurrency);
+      const outcomes = await Promise.allSettled(
+        group.map(({ conversation, mentions }) => this.deps.messenger.send(conversation, { ...message, ...(mentions ? { mentions: [...(message.mentions ?? []), ...mentions] } : {}) })),
+      );
+      let failure: unknown;
+      for (let i = 0; i < group.length; i++) {
+        const outcome = outcomes[i];
+        const { conversation } = group[i];
+        if (outcome.status === 'fulfilled') {
+          deliveredTo[conversation.id] = outcome.value.activityId;
+          pass.result.copies += 1;
+        } else if (outcome.reason instanceof DeliveryError && outcome.reason.botRemoved) {
           await this.deps.conversations.markInactive(this.actor(timer.tenantId), timer.tenantId, conversation.id, 'Teams answered 403: the bot is no longer in this conversation');
           removed.push(describe(conversation));
-          continue;
+        } else {
+          failure ??= outcome.reason;
         }
+      }
+      if (failure !== undefined) {
         const saved = await this.save(current, { ...current, deliveredTo });
         if (!saved) return 'lost';
-        return this.failure(saved, now, err);
+        return this.failure(saved, now, failure);
       }
-      if (i < remaining.length - 1) {
-        // Progress (and a renewed lease) after each copy of a fan-out: a crash repeats at most one copy.
+      if (start + this.fanOutConcurrency < ready.length) {
         const leaseUntil = new Date(this.deps.clock.now().getTime() + this.options.settings.leaseMs).toISOString();
         const saved = await this.save(current, { ...current, deliveredTo, leaseUntil, dueAt: leaseUntil });
         if (!saved) return 'lost';

@@ -10,7 +10,7 @@ import { CONTAINERS } from '../../services/store/containers';
 import { EmbeddedStore } from '../../services/store/embedded-store';
 import { TestClock } from '../support/clock';
 import { BUSINESS, TENANT } from '../support/reminders-world';
-import { TeamsLimitsStub } from '../support/teams-limits-stub';
+import { TeamsLimitsStub } from '../../bench/teams-limits-connector';
 
 jest.setTimeout(180_000);
 

@@ -7,7 +7,7 @@ import { LimitedMessenger } from '../../services/reminders/limited-messenger';
 import { LimiterTime, RateLimiter, TEAMS_TENANT_WINDOWS } from '../../services/reminders/rate-limiter';
 import { CONTAINERS } from '../../services/store/containers';
 import { BUSINESS, RemindersWorld, SYSTEM, TENANT } from '../support/reminders-world';
-import { TeamsLimitsStub } from '../support/teams-limits-stub';
+import { TeamsLimitsStub } from '../../bench/teams-limits-connector';
 
 jest.setTimeout(120_000);
 

@@ -267,7 +267,7 @@ export class Scheduler {
   }
 
   /** Sends a message to each destination not yet delivered, recording progress so a restart resumes without repeats. */
-  private async sendTo(timer: Stored<Timer>, destinations: Destination[], message: OutboundMessage, now: Date, late: boolean, pass: Pass): Promise<Outcome> {
+  private async sendTo(timer: Stored<Timer>, destinations: Destination[], message: OutboundMessage, now: Date, late: boolean, pass: Pass, fellBack = false): Promise<Outcome> {
     let current = timer;
     const deliveredTo = { ...(timer.deliveredTo ?? {}) };
     const removed: string[] = [];
@@ -318,6 +318,12 @@ export class Scheduler {
       return saved ? 'held' : 'lost';
     }
     const activityIds = Object.values(deliveredTo);
+    if (!activityIds.length && removed.length && timer.target.kind === 'person' && !fellBack) {
+      // Their personal chat is gone (now marked inactive): the fallback channel, with them named.
+      pass.resolutions.delete(`${timer.tenantId}|${targetKey(timer.target)}`);
+      const again = await this.resolve(timer, pass);
+      if (again.ok) return this.sendTo(current, again.destinations, message, now, late, pass, true);
+    }
     if (!activityIds.length) return this.undeliverable(current, now, `the bot is no longer in ${removed.join(', ') || 'any of its conversations'}`);
     const saved = await this.save(current, {
       ...unleased(current),

@@ -208,6 +208,18 @@ describe('Scheduler', () => {
       expect(world.messenger.sent[0].message.mentions).toEqual([megan]);
     });
 
+    it('falls back to the channel when their personal chat answers 403 (the bot was removed there)', async () => {
+      await world.channel('19:board@thread', 'executive-board');
+      const chat = await world.personal(megan.aadObjectId, megan.name);
+      await world.reminders.schedule(SYSTEM, world.spec({ target: { kind: 'person', ...megan, fallbackPurpose: 'executive-board' } }));
+      world.messenger.fail = (c) => (c.kind === 'personal' ? forbidden() : undefined);
+      world.clock.set('2026-03-03T09:00:00Z');
+      expect(await world.scheduler().tick()).toMatchObject({ sent: 1 });
+      expect(world.messenger.to('19:board@thread')).toHaveLength(1);
+      expect(world.messenger.sent[0].message.mentions).toEqual([megan]);
+      expect((await world.conversations.get(TENANT, chat.id))?.active).toBe(false);
+    });
+
     it('is undeliverable, and logged, when there is nowhere to send it', async () => {
       const timer = await world.reminders.schedule(SYSTEM, world.spec({ target: { kind: 'person', ...megan } }));
       world.clock.set('2026-03-03T09:00:00Z');

@@ -14,6 +14,7 @@ import { ExportLinks } from '../services/log/export-links';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
 import { Publisher } from '../services/publisher';
+import { PendingRecommendations } from '../services/recommendations/pending-recommendations';
 import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
 import { Scheduler } from '../services/reminders/scheduler';
@@ -30,7 +31,10 @@ import { CalendarTime } from '../services/time';
 import { buildApplication } from './app';
 import type { AppServices } from './app-services';
 import { coreFeature } from './core-feature';
+import { disputesFeature } from './disputes/feature';
+import { reviewsFeature } from './reviews/feature';
 import type { Feature } from './feature';
+import { fromProjectRoot } from './paths';
 import { HttpServer, createHttpServer } from './server';
 import { TeamsMessenger } from './teams-messenger';
 
@@ -48,9 +52,18 @@ export interface Composed {
   http: HttpServer;
   /** Listens on config.port (0 picks a free port); resolves to the port. */
   start(): Promise<number>;
-  /** Stops taking turns, lets in-flight ones finish (bounded), closes the store. */
+  /**
+   * Stops taking turns; runs the stop hooks (the reminders scheduler finishes its sends and
+   * releases its leases there) while in-flight turns finish, both bounded; closes the server and
+   * the store.
+   */
   stop(timeoutMs?: number): Promise<void>;
+  /** Registers work to finish on shutdown, once turns are refused and before the store closes. */
+  onStop(name: string, hook: StopHook): void;
 }
+
+/** Shutdown work; given the milliseconds left of the stop budget. */
+export type StopHook = (remainingMs: number) => Promise<void> | void;
 
 export function createStore(config: Config): Store {
   if (config.store.kind === 'embedded') return new EmbeddedStore({ dataDir: config.store.dataDir });
@@ -110,15 +123,25 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
   const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler, reminderDesk };
 
-  if (fs.existsSync(config.directorySeedFile)) {
-    const seed = JSON.parse(fs.readFileSync(config.directorySeedFile, 'utf8')) as DirectorySeed;
+  services.recommendationIntake ??= new PendingRecommendations(store, log, clock, refs);
+
+  const stopHooks: { name: string; hook: StopHook }[] = [];
+  const onStop = (name: string, hook: StopHook): void => {
+    stopHooks.push({ name, hook });
+  };
+  // First on shutdown: stop claiming timers, finish the sends in flight, release the leases held.
+  onStop('scheduler', () => scheduler.stop());
+
+  const seedFile = fromProjectRoot(config.directorySeedFile);
+  if (fs.existsSync(seedFile)) {
+    const seed = JSON.parse(fs.readFileSync(seedFile, 'utf8')) as DirectorySeed;
     const added = await directory.seedIfEmpty(config.tenantId, seed);
     if (added) logger.info('directory seeded', { people: added, file: config.directorySeedFile });
   } else {
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services), remindersFeature(services)];
+  const features: Feature[] = [coreFeature(services), remindersFeature(services), disputesFeature(services), reviewsFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 
@@ -134,11 +157,32 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });
       }),
+    onStop,
     stop: async (timeoutMs = 10_000) => {
-      await scheduler.stop();
       http.drain();
       const deadline = Date.now() + timeoutMs;
+      // The hooks (the scheduler first) wind down while the turns in flight finish; both bounded.
+      const hooksDone = (async () => {
+        for (const { name, hook } of stopHooks) {
+          const remainingMs = Math.max(1000, deadline - Date.now());
+          let timer: NodeJS.Timeout | undefined;
+          try {
+            await Promise.race([
+              Promise.resolve().then(() => hook(remainingMs)),
+              new Promise<void>((_, reject) => {
+                timer = setTimeout(() => reject(new Error(`did not finish within ${remainingMs} ms`)), remainingMs);
+              }),
+            ]);
+          } catch (err) {
+            logger.warn('stop hook failed', { hook: name, error: err });
+          } finally {
+            clearTimeout(timer);
+          }
+        }
+      })();
       while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (http.inFlight() > 0) logger.warn('stopping with turns still in flight', { inFlight: http.inFlight() });
+      await hooksDone;
       await new Promise<void>((resolve) => http.server.close(() => resolve()));
       await store.close();
     },

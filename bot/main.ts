@@ -1,6 +1,9 @@
 import { ConfigError, parseConfig } from '../services/config';
 import { compose } from './compose';
 
+/** How long in-flight turns and sends may take to finish after SIGTERM (App Service waits longer). */
+const STOP_TIMEOUT_MS = 10_000;
+
 /** Production entry: parse config (one line naming the bad variable on failure), start, stop on SIGTERM. */
 async function main(): Promise<void> {
   const started = Date.now();
@@ -26,10 +29,18 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    composed.services.logger.info('stopping', { signal });
+    composed.services.logger.info('stopping', { signal, inFlight: composed.http.inFlight() });
+    // A last resort if closing hangs (a connection that never ends): the platform would kill us anyway.
+    setTimeout(() => {
+      composed.services.logger.error('stop timed out; exiting');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS + 5_000).unref();
     composed
-      .stop()
-      .then(() => process.exit(0))
+      .stop(STOP_TIMEOUT_MS)
+      .then(() => {
+        composed.services.logger.info('stopped', { signal });
+        process.exit(0);
+      })
       .catch((err: unknown) => {
         composed.services.logger.error('stop failed', { error: err });
         process.exit(1);

@@ -64,7 +64,9 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
       return;
     }
     active += 1;
-    const correlationId = (req.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
+    // The caller's correlation id when it looks like one (never free text in the logs), else a new one.
+    const given = req.headers['x-correlation-id'];
+    const correlationId = typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     const turnLogger = logger.child({ correlationId });
     const started = process.hrtime.bigint();
     try {
@@ -72,7 +74,7 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
         context.turnState.set('logger', turnLogger);
         await app.run(context);
       });
-      turnLogger.debug('turn', {
+      turnLogger.info('turn', {
         activityType: (req.body as { type?: string }).type,
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,

@@ -13,7 +13,6 @@ export interface Logger {
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_KEYS = /(password|secret|token|key|authorization|cookie)/i;
 
 export function createLogger(
   level: LogLevel,
@@ -30,20 +29,46 @@ export function createLogger(
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(level, write, { ...base, ...fields }),
+    child: (fields) => createLogger(level, write, { ...base, ...redact(fields) }),
   };
 }
 
 /** A logger that drops everything, for tests. */
 export const silentLogger: Logger = createLogger('error', () => undefined);
 
-function redact(fields?: Record<string, unknown>): Record<string, unknown> {
+/** Field names whose values are never written: credentials of any kind. */
+const SECRET_KEYS = /(password|secret|token|key|authorization|cookie|credential|connectionstring|signature|jwt)/i;
+/** Field names that carry what people typed or were shown (case details): never written either. */
+const CONTENT_KEYS = /^(text|card|cards|attachments|activity|body)$/i;
+const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/g;
+const MAX_DEPTH = 4;
+
+/** Exported for tests: what a field set looks like once it is safe to write. */
+export function redact(fields?: Record<string, unknown>): Record<string, unknown> {
   if (!fields) return {};
+  return redactObject(fields, 0);
+}
+
+function redactObject(fields: Record<string, unknown>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
     if (SECRET_KEYS.test(k)) out[k] = '[redacted]';
-    else if (v instanceof Error) out[k] = { name: v.name, message: v.message, status: (v as { statusCode?: number }).statusCode };
-    else out[k] = v;
+    else if (CONTENT_KEYS.test(k)) out[k] = '[omitted]';
+    else out[k] = redactValue(v, depth + 1);
   }
   return out;
+}
+
+function redactValue(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return v.replace(BEARER, '$1 [redacted]');
+  if (v instanceof Error) {
+    const status = (v as { statusCode?: number }).statusCode;
+    return { name: v.name, message: v.message.replace(BEARER, '$1 [redacted]'), ...(status !== undefined ? { status } : {}) };
+  }
+  if (v === null || typeof v !== 'object') return v;
+  if (depth > MAX_DEPTH) return '[nested]';
+  if (Array.isArray(v)) return v.map((item) => redactValue(item, depth + 1));
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return v; // Date and other values JSON knows how to write
+  return redactObject(v as Record<string, unknown>, depth);
 }

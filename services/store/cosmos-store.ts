@@ -38,6 +38,22 @@ export class CosmosStore implements Store {
   }
 
   async init(): Promise<void> {
+    try {
+      await this.openContainers();
+    } catch (err) {
+      const status = statusOf(err);
+      if ((status === 401 || status === 403) && this.options.auth.kind === 'credential')
+        throw new Error(
+          `Cosmos DB refused this identity (${status}) while opening database "${this.options.database}". With COSMOS_AUTH=identity the ` +
+            'database and every container must already exist (infra/azure.bicep creates them) and the identity needs the ' +
+            '"Cosmos DB Built-in Data Contributor" role on the account; check AZURE_CLIENT_ID and the role assignment.',
+        );
+      throw err;
+    }
+  }
+
+  /** Reads each container, creating it when missing (possible with a key only; Entra identities have data-plane rights). */
+  private async openContainers(): Promise<void> {
     const { database } = await this.client.databases.createIfNotExists({ id: this.options.database });
     for (const def of this.definitions) {
       const { container } = await database.containers.createIfNotExists({

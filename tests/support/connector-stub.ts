@@ -22,6 +22,8 @@ export class ConnectorStub {
   /** Return a status (and optional headers) to fail a request, or undefined to accept it. */
   failWith?: (req: { method: string; conversationId: string; activity: Record<string, unknown> }) => { status: number; headers?: Record<string, string> } | undefined;
   url = '';
+  /** Answer each accepted request this many ms after recording it (a slow connector, for shutdown tests). */
+  delayMs = 0;
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => {
@@ -52,8 +54,12 @@ export class ConnectorStub {
     const method = req.method === 'PUT' ? 'PUT' : 'POST';
     const activityId = method === 'PUT' ? pathActivityId! : `act-${++this.counter}`;
     this.received.push({ method, conversationId, activityId, replyToId: method === 'POST' ? pathActivityId : undefined, activity, at: Date.now() });
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ id: activityId }));
+    const respond = () => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ id: activityId }));
+    };
+    if (this.delayMs > 0) setTimeout(respond, this.delayMs);
+    else respond();
   }
 
   /** Messages (not typing indicators) posted so far. */

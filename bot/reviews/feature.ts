@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { renderNotice } from '../../cards/notice';
+import type { AdaptiveCard } from '../../cards/render';
+import { renderImpactCheckForm } from '../../cards/reviews/forms';
+import { renderProgramme } from '../../cards/reviews/programme';
+import { renderReviewReminder } from '../../cards/reviews/reminder';
+import { renderReviewList } from '../../cards/reviews/review-list';
+import { renderStartForm } from '../../cards/reviews/start-form';
+import { renderTimeline } from '../../cards/reviews/timeline';
+import { REVIEW_VERBS } from '../../cards/reviews/verbs';
+import { describe } from '../../services/conversations';
+import { invalid } from '../../services/errors';
+import { STAGES } from '../../services/reviews/dates';
+import { Review, STRANDS, STRAND_LABELS } from '../../services/reviews/review';
+import { REVIEW_REMINDER_HANDLER, ReviewsService } from '../../services/reviews/reviews-service';
+import { formatDate } from '../../services/time';
+import type { AppServices } from '../app-services';
+import type { CardAction, Feature, Turn } from '../feature';
+import { refusalText, replyCard, replyRefusal } from '../replies';
+import { impactText, listView, programmeView, timelineView } from './views';
+
+export const reviewEntityKey = (reviewId: string): string => `review:${reviewId}`;
+
+/** Hub focused reviews: start, timeline, stage sign-off, learning event, impact checks, programme. */
+export function reviewsFeature(services: AppServices): Feature {
+  const { store, log, clock, time, directory, conversations, reminders, refs, publisher, config } = services;
+  if (!services.recommendationIntake) throw new Error('reviewsFeature needs services.recommendationIntake (set in bot/compose.ts)');
+  const reviews = new ReviewsService(store, log, clock, time, directory, conversations, reminders, refs, services.recommendationIntake, config.domain);
+
+  const timelineCard = async (review: Review): Promise<AdaptiveCard> => {
+    const names: string[] = [];
+    for (const key of review.reminderConversations) {
+      const c = await conversations.get(review.tenantId, key);
+      if (c) names.push(describe(c));
+    }
+    const { data, forms } = timelineView(review, { today: reviews.today(), time, channelNames: names, updatedAt: new Date(review.updatedAt) });
+    return renderTimeline(data, forms);
+  };
+
+  /** Runs a card action: the updated timeline to the clicker, every other copy updated in place. */
+  const reviewAction = (verb: string, act: (turn: Turn, data: Record<string, unknown>) => Promise<Review>): CardAction => ({
+    verb,
+    run: async (turn, data) => {
+      let review: Review;
+      try {
+        review = await act(turn, data);
+      } catch (err) {
+        return refusalText(err);
+      }
+      const card = await timelineCard(review);
+      await publisher.refreshAll(review.tenantId, reviewEntityKey(review.id), () => card, turn.context.activity.replyToId);
+      return card;
+    },
+  });
+
+  reminders.registerHandler(REVIEW_REMINDER_HANDLER, async (timer) => {
+    const message = await reviews.reminderMessage(timer);
+    if (!message) return undefined;
+    const { review } = message;
+    if (message.impactCheckMonths !== undefined)
+      return { card: renderImpactCheckForm({ reviewId: review.id, version: review.version, ...impactText(review, message.impactCheckMonths), title: message.title }) };
+    const stageNumber = timer.content.kind === 'handler' ? Number(timer.content.data.stage) : NaN;
+    const stage = Number.isInteger(stageNumber) ? review.stages[stageNumber - 1] : undefined;
+    return {
+      card: renderReviewReminder({
+        ref: review.ref,
+        title: message.title,
+        text: message.text,
+        facts: [
+          ...(stage ? [{ title: `Stage ${stage.number}`, value: `${STAGES[stage.number - 1].name}: ${formatDate(stage.start)} to ${formatDate(stage.end)}` }] : []),
+          { title: 'Lead sponsor', value: review.sponsor.name },
+          { title: 'Review', value: `${formatDate(review.startDate)} to ${formatDate(review.endDate)}` },
+        ],
+      }),
+    };
+  });
+
+  const str = (v: unknown): unknown => (typeof v === 'number' ? String(v) : v);
+
+  return {
+    title: 'Hub focused reviews',
+    commands: [
+      {
+        name: 'review start',
+        description: 'Start a hub focused review: theme, strand, lead sponsor, start date, channels (Business Team)',
+        featured: true,
+        run: async (turn) => {
+          try {
+            const { sponsors, channels } = await reviews.startOptions(turn.actor);
+            const choices = channels.map((c) => ({ title: describe(c), value: c.id }));
+            if (!choices.some((c) => c.value === turn.conversation.id)) choices.unshift({ title: `${describe(turn.conversation)} (here)`, value: turn.conversation.id });
+            await replyCard(
+              turn.context,
+              renderStartForm({
+                formId: randomUUID(),
+                strands: STRANDS.map((s) => ({ title: STRAND_LABELS[s], value: s })),
+                sponsors: sponsors.map((p) => ({ title: `${p.name}${p.organisation ? ` (${p.organisation})` : ''}`, value: p.aadObjectId })),
+                channels: choices,
+                defaultChannels: turn.conversation.id,
+                defaultStart: reviews.today(),
+              }),
+            );
+          } catch (err) {
+            await replyRefusal(turn.context, err);
+          }
+        },
+      },
+      {
+        name: 'reviews',
+        description: 'The active hub reviews with their stage and days left',
+        featured: true,
+        run: async (turn) => {
+          await replyCard(turn.context, renderReviewList(listView(await reviews.active(turn.actor.tenantId), reviews.today(), time)));
+        },
+      },
+      {
+        name: 'review',
+        usage: 'review <ref>',
+        description: 'One review\'s timeline, e.g. review R-3',
+        run: async (turn) => {
+          try {
+            if (!turn.args.trim()) throw invalid('Say which review, e.g. review R-3. Type reviews to list them.', 'ref');
+            const review = await reviews.byRef(turn.actor.tenantId, turn.args);
+            const id = await replyCard(turn.context, await timelineCard(review));
+            if (id) await publisher.recordReply(review.tenantId, reviewEntityKey(review.id), turn.conversation.id, id);
+          } catch (err) {
+            await replyRefusal(turn.context, err);
+          }
+        },
+      },
+      {
+        name: 'programme',
+        usage: 'programme <year>',
+        description: 'The year\'s reviews against 2 children + 2 adults + 1 combined, and who sponsors them',
+        run: async (turn) => {
+          try {
+            const year = turn.args.trim() ? Number(turn.args.trim()) : Number(reviews.today().slice(0, 4));
+            await replyCard(turn.context, renderProgramme(programmeView(await reviews.programme(turn.actor, year))));
+          } catch (err) {
+            await replyRefusal(turn.context, err);
+          }
+        },
+      },
+    ],
+    actions: [
+      {
+        verb: REVIEW_VERBS.start,
+        run: async (turn, data) => {
+          let review: Review;
+          try {
+            review = await reviews.start(turn.actor, {
+              formId: data.formId,
+              theme: data.theme,
+              strand: data.strand,
+              sponsorId: data.sponsor,
+              startDate: data.startDate,
+              learningEventDate: data.learningEventDate,
+              conversationKeys: data.channels,
+            });
+          } catch (err) {
+            return refusalText(err);
+          }
+          const card = await timelineCard(review);
+          let posted = 0;
+          for (const key of review.reminderConversations) {
+            const conversation = await conversations.get(review.tenantId, key);
+            if (conversation && (await publisher.postTo(review.tenantId, reviewEntityKey(review.id), conversation, { card }))) posted += 1;
+          }
+          return renderNotice({
+            title: `${review.ref} started: ${review.theme}`,
+            text: `The timeline card is posted in ${posted} channel${posted === 1 ? '' : 's'}; stage 1 runs ${formatDate(review.stages[0].start)} to ${formatDate(review.stages[0].end)}.`,
+            tone: 'good',
+          });
+        },
+      },
+      reviewAction(REVIEW_VERBS.signOff, (turn, d) =>
+        reviews.signOff(turn.actor, { reviewId: d.reviewId, version: d.version, stage: d.stage, note: d.note, noRecommendationsReason: d.noRecommendationsReason }),
+      ),
+      reviewAction(REVIEW_VERBS.learningEvent, (turn, d) =>
+        reviews.recordLearningEvent(turn.actor, { reviewId: d.reviewId, version: d.version, date: d.leDate, attendees: d.leAttendees, scrutineer: d.leScrutineer }),
+      ),
+      reviewAction(REVIEW_VERBS.recommend, (turn, d) =>
+        reviews.submitRecommendation(turn.actor, { reviewId: d.reviewId, version: d.version, title: str(d.recTitle), detail: str(d.recDetail) ?? '' }),
+      ),
+      reviewAction(REVIEW_VERBS.impact, (turn, d) => reviews.recordImpactFindings(turn.actor, { reviewId: d.reviewId, version: d.version, months: d.months, findings: d.findings })),
+      reviewAction(REVIEW_VERBS.reschedule, (turn, d) => reviews.reschedule(turn.actor, { reviewId: d.reviewId, version: d.version, startDate: d.newStartDate })),
+      reviewAction(REVIEW_VERBS.cancel, (turn, d) => reviews.cancel(turn.actor, { reviewId: d.reviewId, version: d.version, reason: d.cancelReason })),
+    ],
+  };
+}

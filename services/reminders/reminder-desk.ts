@@ -48,7 +48,8 @@ export class ReminderDesk {
   }
 
   /** Reminders that go to this conversation: addressed to it, or to a purpose it serves. */
-  async forConversation(actor: Actor, conversationId: string, limit = 15): Promise<UpcomingList> {
+  async forConversation(actor: Actor, threadOrConversationId: string, limit = 15): Promise<UpcomingList> {
+    const conversationId = await this.channelOf(actor.tenantId, threadOrConversationId);
     const conversation = await this.conversations.get(actor.tenantId, conversationKey(conversationId));
     const direct = await this.pending(actor.tenantId, [{ field: 'target.conversationKey', op: '=', value: conversationKey(conversationId) }]);
     const purposes = conversation?.purposes ?? [];
@@ -69,12 +70,12 @@ export class ReminderDesk {
 
   /** Holds this conversation's reminders (they wait; none is dropped). Logged by Conversations. */
   async pause(actor: Actor, conversationId: string): Promise<ConversationRecord> {
-    return this.conversations.setPaused(actor, conversationId, true);
+    return this.conversations.setPaused(actor, await this.channelOf(actor.tenantId, conversationId), true);
   }
 
   /** Releases this conversation's reminders; those held while paused fall due at once. */
   async resume(actor: Actor, conversationId: string): Promise<{ conversation: ConversationRecord; released: number }> {
-    const conversation = await this.conversations.setPaused(actor, conversationId, false);
+    const conversation = await this.conversations.setPaused(actor, await this.channelOf(actor.tenantId, conversationId), false);
     const held = await this.pending(actor.tenantId, [{ field: 'heldBy', op: '=', value: 'paused' }]);
     const now = this.clock.now().toISOString();
     let released = 0;
@@ -86,6 +87,16 @@ export class ReminderDesk {
       });
     }
     return { conversation, released };
+  }
+
+  /**
+   * A reply in a channel thread arrives as `<channel id>;messageid=<root post>`; reminders belong
+   * to the channel itself, when the bot knows it.
+   */
+  private async channelOf(tenantId: string, conversationId: string): Promise<string> {
+    const [channelId] = conversationId.split(';messageid=');
+    if (channelId === conversationId) return conversationId;
+    return (await this.conversations.byConversationId(tenantId, channelId)) ? channelId : conversationId;
   }
 
   private async pending(tenantId: string, where: { field: string; op: '=' | 'in'; value: unknown }[]): Promise<Stored<Timer>[]> {
@@ -115,7 +126,8 @@ function where(timer: Timer, here?: ConversationRecord): string {
   const target = timer.target;
   switch (target.kind) {
     case 'conversation':
-      return here && target.conversationKey === here.id ? 'this conversation' : 'a conversation';
+      if (here && target.conversationKey === here.id) return here.kind === 'channel' ? 'this channel' : 'this chat';
+      return 'a conversation';
     case 'purpose':
       return `the ${CHANNEL_PURPOSES[target.purpose]} channel`;
     case 'person':

@@ -3,6 +3,8 @@ const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // @microsoft/app-manifest requires the ESM-only strip-bom, which jest's CommonJS runtime cannot load.
+  moduleNameMapper: { '^strip-bom$': '<rootDir>/tests/support/strip-bom.ts' },
 };
 module.exports = {
   projects: [

@@ -33,6 +33,14 @@ export function helpCommand(features: Feature[]): Command {
   };
 }
 
+/** The features as the bot serves them: a "Getting started" group holding `help` first, then the rest. */
+export function withHelp(featureList: Feature[]): Feature[] {
+  const core: Feature = { title: 'Getting started', commands: [], actions: [] };
+  const features = [core, ...featureList];
+  core.commands.push(helpCommand(features));
+  return features;
+}
+
 export function allCommands(features: Feature[]): Command[] {
   return features.flatMap((f) => f.commands);
 }
@@ -61,9 +69,7 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
     startTypingTimer: false,
   });
 
-  const core: Feature = { title: 'Getting started', commands: [], actions: [] };
-  const features = [core, ...featureList];
-  core.commands.push(helpCommand(features));
+  const features = withHelp(featureList);
   const commands = allCommands(features);
 
   /** Resolves who is acting and where; answers and returns undefined when the activity cannot be trusted. */
@@ -161,6 +167,13 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
     const action = String(context.activity.action ?? '');
     if (action.startsWith('remove')) await uninstalled(context, 'the app was uninstalled');
     else await beginTurn(context);
+  });
+
+  // Keep this last: the first matching verb wins, so this only answers verbs nobody registered
+  // (a card from an older version of the bot), privately, instead of an HTTP 501.
+  app.adaptiveCards.actionExecute(/.*/, async (context) => {
+    logger.warn('card action with an unknown verb', { verb: (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb });
+    return 'That button is out of date, so nothing was changed. Type help to see the commands.';
   });
 
   app.error(async (context, error) => {

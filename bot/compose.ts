@@ -28,7 +28,7 @@ import { CosmosStore } from '../services/store/cosmos-store';
 import { EmbeddedStore } from '../services/store/embedded-store';
 import type { Store } from '../services/store/port';
 import { CalendarTime } from '../services/time';
-import { buildApplication } from './app';
+import { buildApplication, withHelp } from './app';
 import type { AppServices } from './app-services';
 import { coreFeature } from './core-feature';
 import { disputesFeature } from './disputes/feature';
@@ -50,6 +50,8 @@ export interface ComposeOptions {
 export interface Composed {
   services: AppServices;
   http: HttpServer;
+  /** Every feature the bot serves, `help` first (for the manifest's command lists and tests). */
+  features: Feature[];
   /** Listens on config.port (0 picks a free port); resolves to the port. */
   start(): Promise<number>;
   /**
@@ -148,6 +150,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   return {
     services,
     http,
+    features: withHelp(features),
     start: () =>
       new Promise((resolve, reject) => {
         http.server.once('error', reject);

@@ -159,7 +159,6 @@ export function coreFeature(services: AppServices): Feature {
       {
         name: 'log',
         description: 'The 10 most recent log entries (Business Team, chair, lay members)',
-        featured: true,
         run: async (turn) => {
           try {
             requireLogReader(turn.actor, 'read the log');

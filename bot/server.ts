@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as restify from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Logger } from '../services/logger';
 import type { AppServices } from './app-services';
 
 /** Why an activity was turned away before it reached the bot, or undefined when it may pass. */
@@ -16,9 +17,47 @@ export function activityProblem(body: unknown): string | undefined {
   if (!conversation || typeof conversation.id !== 'string' || !conversation.id) missing.push('conversation.id');
   const from = a.from as Record<string, unknown> | undefined;
   if (!from || typeof from.id !== 'string') missing.push('from.id');
+  const recipient = a.recipient as Record<string, unknown> | undefined;
+  if (!recipient || typeof recipient.id !== 'string') missing.push('recipient.id');
   if (missing.length) return `the activity is missing ${missing.join(', ')}`;
   if (typeof a.serviceUrl === 'string' && !/^https?:\/\//.test(a.serviceUrl)) return 'serviceUrl must be an http(s) URL';
+  if (a.text !== undefined && a.text !== null && typeof a.text !== 'string') return 'text must be a string';
+  const isObject = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x);
+  for (const field of ['entities', 'attachments', 'membersAdded', 'membersRemoved'])
+    if (a[field] !== undefined && a[field] !== null && (!Array.isArray(a[field]) || !(a[field] as unknown[]).every(isObject)))
+      return `${field} must be a list of objects`;
+  if (a.type === 'invoke' && a.name === 'adaptiveCard/action' && !isObject((a.value as Record<string, unknown> | undefined)?.action))
+    return 'an adaptiveCard/action invoke needs value.action';
   return undefined;
+}
+
+const UNAUTHORIZED = 'unauthorized: the request does not carry a valid Bot Framework token';
+
+/**
+ * The response the CloudAdapter writes to. The adapter answers its own failures (a bad token,
+ * an error escaping the turn) with the error's bare message; those become the server's one-line
+ * JSON instead, so no internal detail reaches the caller. Everything else passes through.
+ */
+function adapterResponse(res: restify.Response, turnLogger: Logger) {
+  let status = 200;
+  return {
+    socket: res.socket,
+    status: (code: number) => {
+      status = code;
+      return res.status(code);
+    },
+    header: (name: string, value: unknown) => res.header(name, value),
+    send: (body: unknown) => {
+      if (status < 400 || typeof body !== 'string') return res.send(body);
+      if (status === 401) {
+        turnLogger.warn('request with an invalid token refused', { reason: body });
+        return res.send({ error: UNAUTHORIZED });
+      }
+      turnLogger.error('the adapter failed the request', { status, reason: body });
+      return res.send({ error: status >= 500 ? 'internal error' : 'bad request' });
+    },
+    end: () => res.end(),
+  };
 }
 
 export interface HttpServer {
@@ -63,6 +102,11 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
       res.send(400, { error: problem });
       return;
     }
+    if (services.config.credentials && !req.headers.authorization) {
+      logger.warn('request without Authorization refused', { activityType: (req.body as { type?: string }).type });
+      res.send(401, { error: UNAUTHORIZED });
+      return;
+    }
     active += 1;
     // The caller's correlation id when it looks like one (never free text in the logs), else a new one.
     const given = req.headers['x-correlation-id'];
@@ -70,7 +114,7 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
     const turnLogger = logger.child({ correlationId });
     const started = process.hrtime.bigint();
     try {
-      await adapter.process(req, res as never, async (context: TurnContext) => {
+      await adapter.process(req, adapterResponse(res, turnLogger) as never, async (context: TurnContext) => {
         context.turnState.set('logger', turnLogger);
         await app.run(context);
       });

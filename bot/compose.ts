@@ -143,7 +143,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services), remindersFeature(services), disputesFeature(services), reviewsFeature(services)];
+  const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services), remindersFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 

@@ -31,7 +31,6 @@ export function remindersFeature(services: AppServices): Feature {
       {
         name: 'reminders',
         description: 'What is coming up: for you in a personal chat, for this channel in a channel',
-        featured: true,
         run: async (turn) => {
           if (turn.inChannel)
             await show(turn, `Coming up in ${describe(turn.conversation)}`, await desk.forConversation(turn.actor, turn.conversation.conversationId), 'Nothing is scheduled here.');

@@ -170,6 +170,15 @@ describe('Scheduler', () => {
       expect((await scheduler.tick()).due).toBe(0);
     });
 
+    it('a long Retry-After reschedules the timer no sooner than Teams asked', async () => {
+      const channel = await world.channel('19:a@thread');
+      const timer = await world.reminders.schedule(SYSTEM, world.spec({ target: { kind: 'conversation', conversationKey: channel.id } }));
+      world.messenger.fail = () => new DeliveryError('throttled', 429, 15 * 60_000);
+      world.clock.set('2026-03-03T09:00:00Z');
+      expect(await world.scheduler().tick()).toMatchObject({ retrying: 1 });
+      expect((await read(world, timer.id))?.dueAt).toBe('2026-03-03T09:15:00.000Z');
+    });
+
     it('a transient failure is retried and then delivered once', async () => {
       const channel = await world.channel('19:a@thread');
       const timer = await world.reminders.schedule(SYSTEM, world.spec({ target: { kind: 'conversation', conversationKey: channel.id } }));

@@ -195,7 +195,14 @@ export class Scheduler {
     for (const group of digests) queue.push(() => this.deliverDigest(group, pass));
     for (const timer of rotate(singles, Math.floor(this.random() * singles.length))) queue.push(() => this.deliverOne(timer, pass));
     const worker = async (): Promise<void> => {
-      for (let job = queue.shift(); job; job = queue.shift()) await job();
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        try {
+          await job();
+        } catch (err) {
+          // One timer's trouble (a store error) never stops the others; its lease expires and it is tried again.
+          this.deps.logger.error('reminder delivery error', { error: err instanceof Error ? err : String(err), instance: this.instanceId });
+        }
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
     await this.logSent(pass);

@@ -310,6 +310,26 @@ describe('Scheduler', () => {
       expect(world.messenger.sent).toHaveLength(1);
     });
 
+    it('a store error on one timer does not stop the others; it is tried again when its lease expires', async () => {
+      const broken = await world.channel('19:broken@thread');
+      const fine = await world.channel('19:fine@thread');
+      const a = await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'action', id: 'a' }, target: { kind: 'conversation', conversationKey: broken.id } }));
+      await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'action', id: 'b' }, target: { kind: 'conversation', conversationKey: fine.id } }));
+      const get = world.conversations.get.bind(world.conversations);
+      world.conversations.get = async (tenantId, id) => {
+        if (id === broken.id) throw new Error('store unavailable');
+        return get(tenantId, id);
+      };
+      world.clock.set('2026-03-03T09:00:00Z');
+      const scheduler = world.scheduler();
+      expect(await scheduler.tick()).toMatchObject({ claimed: 2, sent: 1 });
+      expect(await read(world, a.id)).toMatchObject({ status: 'pending', leaseOwner: 'test-1' });
+      world.conversations.get = get;
+      world.clock.advance(world.settings.leaseMs);
+      expect(await scheduler.tick()).toMatchObject({ sent: 1 });
+      expect(world.messenger.to('19:broken@thread')).toHaveLength(1);
+    });
+
     it('two schedulers ticking at once deliver each timer once', async () => {
       const channel = await world.channel('19:a@thread');
       for (let i = 0; i < 40; i++)

@@ -57,13 +57,16 @@ export class TeamsLimitsStub {
   private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const match = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
     if (!match) {
-      res.writeHead(404).end();
+      // Not chained: restify, when loaded in the same process, patches writeHead to return nothing.
+      res.writeHead(404);
+      res.end();
       return;
     }
     const conversationId = decodeURIComponent(match[1]);
     const refused = this.refuse?.(conversationId);
     if (refused) {
-      res.writeHead(refused, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'refused' } }));
+      res.writeHead(refused, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'refused' } }));
       return;
     }
     const now = Date.now();

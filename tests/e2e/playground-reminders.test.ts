@@ -8,7 +8,7 @@ describe('reminders in the Agents Playground (headless Chromium)', () => {
   let pg: PlaygroundSession;
   const clock = new TestClock('2026-03-02T10:00:00Z');
   beforeAll(async () => {
-    pg = await startPlaygroundSession({ clock });
+    pg = await startPlaygroundSession({ clock, env: { SCHEDULER_ENABLED: 'false' } }); // the test ticks by hand
   });
   afterAll(() => pg?.stop());
 

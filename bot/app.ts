@@ -95,7 +95,9 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
     const a = context.activity;
     const kind = conversationKind(context);
     const channelData = (a.channelData ?? {}) as { team?: { name?: string }; channel?: { name?: string } };
-    const reference = TurnContext.getConversationReference(a) as ConversationReference;
+    // Without the activity id: it changes every turn, and a proactive send replies to nothing.
+    const reference: Partial<ConversationReference> = { ...TurnContext.getConversationReference(a) };
+    delete reference.activityId;
     return conversations.remember(actor, {
       conversationId: a.conversation.id,
       kind,

@@ -156,7 +156,9 @@ export function parseConfig(env: Env): Config {
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     throw new ConfigError('LOG_LEVEL', `must be debug, info, warn or error (got "${logLevel}")`);
 
-  const tenantId = get('TENANT_ID') ?? credentials?.appTenantId ?? PLAYGROUND_TENANT_ID;
+  const tenantId = get('TENANT_ID') ?? (credentials ? credentials.appTenantId || undefined : PLAYGROUND_TENANT_ID);
+  if (tenantId === undefined)
+    throw new ConfigError('TENANT_ID', `is required when MicrosoftAppType=${appType}: the Entra tenant this bot serves`);
   if (!/^[0-9a-fA-F-]{20,40}$/.test(tenantId)) throw new ConfigError('TENANT_ID', `must be an Entra tenant id (got "${tenantId}")`);
 
   const reminders: ReminderSettings = {

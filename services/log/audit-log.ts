@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Actor } from '../directory/roles';
 import { CONTAINERS } from '../store/containers';
-import { Store, StoreConflict } from '../store/port';
+import { Store, StoreConflict, updateWithRetry } from '../store/port';
 
 /** One change of state. Entries are only ever created, never replaced or deleted. */
 export interface LogEntry {
@@ -29,6 +29,16 @@ export const SYSTEM_ACTOR: Actor = { tenantId: '', aadObjectId: 'system', name: 
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type VerifyResult = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
+
+/** The newest entry's position and hash, kept outside the chain (see AuditLog.advanceAnchor). */
+interface LogAnchor {
+  id: string;
+  tenantId: string;
+  seq: number;
+  hash: string;
+  at: string;
+}
+const ANCHOR_ID = 'log-anchor';
 
 const entryId = (seq: number): string => `e-${String(seq).padStart(12, '0')}`;
 
@@ -93,6 +103,7 @@ export class AuditLog {
       try {
         await this.store.create(CONTAINERS.log.name, entry);
         this.heads.set(tenantId, { seq: entry.seq, hash: entry.hash });
+        await this.advanceAnchor(tenantId, entry);
         return entry;
       } catch (err) {
         if (!(err instanceof StoreConflict) || err.reason !== 'exists') throw err;
@@ -100,6 +111,17 @@ export class AuditLog {
       }
     }
     throw new Error('The log is too busy to append; try again');
+  }
+
+  /**
+   * The anchor records the newest entry outside the chain, so removing entries from the end
+   * (which leaves a shorter chain that still links up) is caught by `verify`. It only moves
+   * forward; a crash before it moves leaves it one behind, which verify accepts.
+   */
+  private async advanceAnchor(tenantId: string, entry: LogEntry): Promise<void> {
+    await updateWithRetry<LogAnchor>(this.store, CONTAINERS.counters.name, tenantId, ANCHOR_ID, (current) =>
+      current && current.seq >= entry.seq ? undefined : { id: ANCHOR_ID, tenantId, seq: entry.seq, hash: entry.hash, at: entry.at },
+    );
   }
 
   private async readHead(tenantId: string): Promise<{ seq: number; hash: string }> {
@@ -154,6 +176,17 @@ export class AuditLog {
       prevHash = hash;
       expectedSeq += 1;
     }
+    const lastSeq = expectedSeq - 1;
+    const anchor = await this.store.read<LogAnchor>(CONTAINERS.counters.name, tenantId, ANCHOR_ID);
+    if (anchor && anchor.seq > lastSeq)
+      return {
+        ok: false,
+        entries: count,
+        brokenAt: lastSeq + 1,
+        reason: `entries ${lastSeq + 1} to ${anchor.seq} are missing from the end (the log's head record says ${anchor.seq} were written)`,
+      };
+    if (anchor && anchor.seq === lastSeq && anchor.hash !== prevHash)
+      return { ok: false, entries: count, brokenAt: lastSeq, reason: `entry ${lastSeq} does not match the log's head record` };
     return { ok: true, entries: count };
   }
 

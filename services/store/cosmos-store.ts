@@ -2,7 +2,7 @@ import * as https from 'node:https';
 import { Container, CosmosClient, CosmosClientOptions, ErrorResponse, SqlParameter } from '@azure/cosmos';
 import type { TokenCredential } from '@azure/identity';
 import { CONTAINER_LIST, ContainerDefinition } from './containers';
-import { Doc, Query, Store, StoreConflict, Stored, fieldValue } from './port';
+import { Doc, Query, Store, StoreConflict, Stored, checkFieldPath, fieldValue } from './port';
 
 export interface CosmosStoreOptions {
   endpoint: string;
@@ -13,7 +13,6 @@ export interface CosmosStoreOptions {
   containers?: ContainerDefinition[];
 }
 
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const SYSTEM_FIELDS = ['_rid', '_self', '_attachments', '_ts'];
 
 /**
@@ -88,6 +87,7 @@ export class CosmosStore implements Store {
   }
 
   async create<T extends Doc>(container: string, doc: T): Promise<Stored<T>> {
+    this.partitionKeyOf(container, doc);
     try {
       const { resource } = await this.container(container).items.create<T>(doc);
       return clean(resource!);
@@ -97,10 +97,10 @@ export class CosmosStore implements Store {
   }
 
   async replace<T extends Doc>(container: string, doc: T, etag: string): Promise<Stored<T>> {
+    const pk = this.partitionKeyOf(container, doc);
     const body = { ...doc } as Record<string, unknown>;
     delete body._etag;
     try {
-      const pk = this.partitionKeyOf(container, doc);
       const { resource } = await this.container(container)
         .item(doc.id, pk)
         .replace<T>(body as T, { accessCondition: { type: 'IfMatch', condition: etag } });
@@ -111,6 +111,7 @@ export class CosmosStore implements Store {
   }
 
   async upsert<T extends Doc>(container: string, doc: T): Promise<Stored<T>> {
+    this.partitionKeyOf(container, doc);
     const body = { ...doc } as Record<string, unknown>;
     delete body._etag;
     const { resource } = await this.container(container).items.upsert<T>(body as T);
@@ -137,6 +138,13 @@ export class CosmosStore implements Store {
       parameters.push({ name, value: cond.value as SqlParameter['value'] });
       return cond.op === 'in' ? `ARRAY_CONTAINS(${name}, ${field})` : `${field} ${cond.op} ${name}`;
     });
+    // Also filter on the partition key in SQL: the option alone scopes the request, but not every
+    // Cosmos-protocol server (the local one) honours it, and the result must not depend on that.
+    if (query.partitionKey !== undefined) {
+      parameters.push({ name: '@pk', value: query.partitionKey });
+      clauses.unshift(`${ref(this.definition(container).partitionKey.slice(1))} = @pk`);
+    }
+    for (const o of query.orderBy ?? []) clauses.push(`IS_DEFINED(${ref(o.field)})`);
     const top = query.limit !== undefined ? `TOP ${Math.max(0, Math.floor(query.limit))} ` : '';
     let sql = `SELECT ${top}* FROM c`;
     if (clauses.length) sql += ` WHERE ${clauses.join(' AND ')}`;
@@ -164,15 +172,23 @@ export class CosmosStore implements Store {
     this.client.dispose();
   }
 
+  private definition(container: string): ContainerDefinition {
+    const def = this.definitions.find((d) => d.name === container);
+    if (!def) throw new Error(`Container "${container}" is not known`);
+    return def;
+  }
+
+  /** Like the embedded store: a document without its partition key is a bug, never stored in a "none" partition. */
   private partitionKeyOf(container: string, doc: Doc): string {
-    const def = this.definitions.find((d) => d.name === container)!;
-    return String(fieldValue(doc, def.partitionKey.slice(1)));
+    const def = this.definition(container);
+    const value = fieldValue(doc, def.partitionKey.slice(1));
+    if (typeof value !== 'string' || value === '') throw new Error(`${container}/${doc.id}: partition key ${def.partitionKey} is missing`);
+    return value;
   }
 }
 
 function ref(field: string): string {
-  if (!FIELD.test(field)) throw new Error(`Field name "${field}" is not allowed in a query`);
-  return `c.${field}`;
+  return `c.${checkFieldPath(field)}`;
 }
 
 function clean<T extends object>(resource: T): T {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CONTAINER_LIST, ContainerDefinition, containerDefinition } from './containers';
-import { Condition, Doc, Query, Store, StoreConflict, Stored, fieldValue } from './port';
+import { Condition, Doc, Query, Store, StoreConflict, Stored, checkFieldPath, fieldValue } from './port';
 
 type JournalOp =
   | { c: string; op: 'put'; doc: Stored<Doc> }
@@ -60,20 +60,31 @@ export class EmbeddedStore implements Store {
     if (this.journalFd !== undefined) return;
     fs.mkdirSync(this.dir, { recursive: true });
     this.acquireLock();
-    if (fs.existsSync(this.snapshotPath)) {
-      const snapshot = JSON.parse(fs.readFileSync(this.snapshotPath, 'utf8')) as { containers: Record<string, Stored<Doc>[]> };
-      for (const [name, docs] of Object.entries(snapshot.containers)) {
-        for (const doc of docs) this.apply({ c: name, op: 'put', doc });
+    try {
+      if (fs.existsSync(this.snapshotPath)) {
+        const snapshot = JSON.parse(fs.readFileSync(this.snapshotPath, 'utf8')) as { containers: Record<string, Stored<Doc>[]> };
+        for (const [name, docs] of Object.entries(snapshot.containers)) {
+          for (const doc of docs) this.apply({ c: name, op: 'put', doc });
+        }
       }
+      this.replayJournal();
+      this.journalFd = fs.openSync(this.journalPath, 'a');
+    } catch (err) {
+      // Nothing is open: let a repaired folder be opened again without a stale lock in the way.
+      for (const def of CONTAINER_LIST) this.containers.set(def.name, emptyState(def));
+      this.journalEntries = 0;
+      this.releaseLock();
+      throw err;
     }
-    this.replayJournal();
-    this.journalFd = fs.openSync(this.journalPath, 'a');
   }
 
   private acquireLock(): void {
+    // The lock file holds a process id, so it cannot tell two stores of this process apart.
+    if (OPEN_DIRS.has(this.dir)) throw new Error(`DATA_DIR ${this.dir} is already open in this process; close the other store first`);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         fs.writeFileSync(this.lockPath, String(process.pid), { flag: 'wx' });
+        OPEN_DIRS.add(this.dir);
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -84,6 +95,11 @@ export class EmbeddedStore implements Store {
       }
     }
     throw new Error(`Could not lock DATA_DIR ${this.dir}`);
+  }
+
+  private releaseLock(): void {
+    fs.rmSync(this.lockPath, { force: true });
+    OPEN_DIRS.delete(this.dir);
   }
 
   private replayJournal(): void {
@@ -252,6 +268,8 @@ export class EmbeddedStore implements Store {
   async query<T extends Doc>(container: string, query: Query): Promise<Stored<T>[]> {
     const state = this.state(container);
     const where = query.where ?? [];
+    for (const c of where) checkFieldPath(c.field);
+    const ordered = (query.orderBy ?? []).map((o) => checkFieldPath(o.field));
     let candidates: Iterable<Stored<Doc>>;
     const indexed = where.find((c) => state.indexes.has(c.field) && c.op !== '!=' && c.op !== 'in');
     if (indexed) {
@@ -264,7 +282,7 @@ export class EmbeddedStore implements Store {
     let results: Stored<Doc>[] = [];
     for (const doc of candidates) {
       if (query.partitionKey !== undefined && this.partitionKeyOf(state.def, doc) !== query.partitionKey) continue;
-      if (where.every((c) => matches(doc, c))) results.push(doc);
+      if (where.every((c) => matches(doc, c)) && ordered.every((field) => fieldValue(doc, field) !== undefined)) results.push(doc);
     }
     if (query.orderBy?.length) results.sort((a, b) => compareBy(a, b, query.orderBy!));
     if (query.limit !== undefined) results = results.slice(0, query.limit);
@@ -298,9 +316,12 @@ export class EmbeddedStore implements Store {
     fs.fsyncSync(this.journalFd);
     fs.closeSync(this.journalFd);
     this.journalFd = undefined;
-    fs.rmSync(this.lockPath, { force: true });
+    this.releaseLock();
   }
 }
+
+/** Data folders held open by stores of this process. */
+const OPEN_DIRS = new Set<string>();
 
 function emptyState(def: ContainerDefinition): ContainerState {
   return { def, partitions: new Map(), indexes: new Map((def.orderedFields ?? []).map((f) => [f, []])) };
@@ -347,7 +368,8 @@ function matches(doc: Doc, cond: Condition): boolean {
     case '=':
       return actual === cond.value;
     case '!=':
-      return actual !== cond.value;
+      // Like Cosmos: a comparison with an absent field is undefined, so the document does not match.
+      return actual !== undefined && actual !== cond.value;
     case 'in':
       return Array.isArray(cond.value) && cond.value.includes(actual);
     default: {

@@ -24,6 +24,11 @@ export interface Query {
   /** Restricts the query to one logical partition (cheap); omit for a cross-partition query. */
   partitionKey?: string;
   where?: Condition[];
+  /**
+   * Documents without an orderBy field are left out, on every adapter: Cosmos-protocol servers
+   * differ on whether they return them, so the port makes it explicit. Order by a field every
+   * document has (or filter on it) when all documents are wanted.
+   */
   orderBy?: { field: string; direction?: 'asc' | 'desc' }[];
   limit?: number;
 }
@@ -53,6 +58,17 @@ export interface Store {
   close(): Promise<void>;
   /** Documents read so far (point reads and query results), for benchmarks. */
   readonly stats: { documentsRead: number };
+}
+
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * Refuses a field path that is not plain dotted identifiers. Both adapters check it, so a query
+ * that runs on the embedded store can never become SQL injection on Cosmos.
+ */
+export function checkFieldPath(field: string): string {
+  if (!FIELD_PATH.test(field)) throw new Error(`Field name "${field}" is not allowed in a query`);
+  return field;
 }
 
 /** Reads a dotted field path from a document. */

@@ -1,0 +1,36 @@
+/**
+ * A child process for the embedded store's durability tests, started with spawnTs (ts-child.ts).
+ *   <dataDir> write <ackFile> [compactAfter]
+ *                                   writes doc-<n> forever (n going on from what is stored),
+ *                                   appending "ack <n>" to ackFile after each write returns. A file,
+ *                                   not stdout: a pipe the parent is slow to read buffers in this
+ *                                   process, and SIGKILL would lose acks for writes that were made.
+ *   <dataDir> hold                  opens the store, prints "ready" and waits to be killed
+ */
+import * as fs from 'node:fs';
+import { EmbeddedStore } from '../../services/store/embedded-store';
+
+interface Numbered {
+  id: string;
+  tenantId: string;
+  n: number;
+  padding?: string;
+}
+
+export async function main([dataDir, mode, ackFile, compactAfter]: string[]): Promise<void> {
+  const store = new EmbeddedStore({ dataDir, ...(compactAfter ? { compactAfter: Number(compactAfter) } : {}) });
+  await store.init();
+  if (mode === 'hold') {
+    process.stdout.write('ready\n');
+    setInterval(() => undefined, 60_000);
+    return;
+  }
+  // Documents big enough that a kill often lands inside a write.
+  const padding = 'x'.repeat(2000);
+  const [last] = await store.query<Numbered>('disputes', { partitionKey: 'durability', orderBy: [{ field: 'n', direction: 'desc' }], limit: 1 });
+  const acks = fs.openSync(ackFile, 'a');
+  for (let n = (last?.n ?? 0) + 1; ; n++) {
+    await store.create<Numbered>('disputes', { id: `doc-${n}`, tenantId: 'durability', n, padding });
+    fs.writeSync(acks, `ack ${n}\n`);
+  }
+}

@@ -14,6 +14,7 @@ import type { RecommendationService } from '../services/recommendations/recommen
 import type { References } from '../services/refs';
 import type { RemindersService } from '../services/reminders/reminders-service';
 import type { Scheduler } from '../services/reminders/scheduler';
+import type { ReminderDesk } from '../services/reminders/reminder-desk';
 import type { Store } from '../services/store/port';
 import type { CalendarTime } from '../services/time';
 
@@ -37,6 +38,8 @@ export interface AppServices {
   reminders: RemindersService;
   /** Delivers due reminders; tests call `scheduler.tick()` after stepping the clock. */
   scheduler: Scheduler;
+  /** Upcoming reminders for people and channels; pause and resume. */
+  reminderDesk: ReminderDesk;
   /** Short human references (D-7, R-3). */
   refs: References;
   /** Where recommendations go to the Executive Board; set by the votes feature. */

@@ -20,6 +20,8 @@ import { PendingRecommendations } from '../services/recommendations/pending-reco
 import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
 import { Scheduler } from '../services/reminders/scheduler';
+import { ReminderDesk } from '../services/reminders/reminder-desk';
+import { remindersFeature } from './reminders/feature';
 import { LimitedMessenger } from '../services/reminders/limited-messenger';
 import { LimiterTime, RateLimiter } from '../services/reminders/rate-limiter';
 import { renderNamedCard } from '../cards/registry';
@@ -122,7 +124,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     { instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, settings: config.reminders },
   );
 
-  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler };
+  const reminderDesk = new ReminderDesk(store, conversations, clock, time);
+
+  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler, reminderDesk };
   services.recommendations = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, logger);
   services.actionItems = new ActionService(store, log, clock, time, directory, refs, reminders, services.recommendations, config.domain);
   services.recommendationIntake = services.recommendations;
@@ -145,7 +149,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services), recommendationsFeature(services)];
+  const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services), recommendationsFeature(services), remindersFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 

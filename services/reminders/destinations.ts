@@ -13,7 +13,9 @@ export type Resolution = { ok: true; destinations: Destination[] } | { ok: false
 /**
  * Resolves a person or a purpose to conversations at send time: a person's personal chat if
  * they have the bot installed, otherwise the fallback purpose channels with the person named.
- * The publisher and the scheduler share this, so a card and a reminder go to the same place.
+ * The same rule as Publisher.postToPerson (services/publisher.ts), so a card and a reminder for a
+ * person go to the same place; like the publisher, a personal chat that answers 403 falls back
+ * to the channel (the scheduler re-resolves once the chat is marked inactive).
  */
 export async function resolveDestinations(conversations: Conversations, tenantId: string, target: ReminderTarget): Promise<Resolution> {
   switch (target.kind) {

@@ -51,14 +51,19 @@ export class LimitedMessenger implements Messenger {
 
   private async run<T>(conversation: ConversationRecord, operation: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      await this.limiter.acquire(conversation.tenantId, conversation.id);
+      const finished = await this.limiter.acquire(conversation.tenantId, conversation.id);
       try {
-        return await operation();
+        const result = await operation();
+        finished();
+        return result;
       } catch (err) {
+        finished();
         if (!(err instanceof DeliveryError) || !err.retryable) throw err;
         if (err.status === 429) this.stats.throttled += 1;
         if (err.retryAfterMs) this.limiter.holdConversation(conversation.id, err.retryAfterMs);
-        if (attempt >= this.maxAttempts) {
+        // A long Retry-After is not slept through here (a caller holds a lease or an invoke is
+        // waiting): the caller gets the error and retries later, e.g. the scheduler reschedules the timer.
+        if (attempt >= this.maxAttempts || (err.retryAfterMs ?? 0) > this.maxDelayMs) {
           this.stats.gaveUp += 1;
           throw err;
         }

@@ -31,9 +31,22 @@ export interface RateLimiterOptions {
   marginMs?: number;
 }
 
-/** Send timestamps per key, trimmed to the longest window. */
+/** A send: when it finished, or `undefined` while it is still in flight. */
+interface Slot {
+  grantedAt: number;
+  doneAt?: number;
+}
+
+/** An in-flight send whose caller never reported back counts as finished this long after it began. */
+const IN_FLIGHT_CAP_MS = 60_000;
+
+/**
+ * Sends per key. A send counts from the moment it FINISHED (Teams measures arrival, which lies
+ * between the two), and while in flight it counts as happening now, so a request that is slow to
+ * leave can never let the next burst land inside the same window.
+ */
 class Ledger {
-  private readonly sent = new Map<string, number[]>();
+  private readonly slots = new Map<string, Slot[]>();
   private readonly blockedUntil = new Map<string, number>();
   private readonly longest: number;
 
@@ -44,36 +57,52 @@ class Ledger {
   /** How long until one more send to `key` stays inside every window (0 = now). */
   waitFor(key: string, now: number): number {
     let wait = Math.max(0, (this.blockedUntil.get(key) ?? 0) - now);
-    const times = this.trim(key, now);
+    const slots = this.trim(key, now);
+    if (!slots.length) return wait;
+    const times = slots.map((slot) => effectiveTime(slot, now)).sort((a, b) => a - b);
     for (const { limit, windowMs } of this.windows) {
+      if (times.length < limit) continue;
       const span = windowMs + this.marginMs;
       // The send `limit` places back must have left the window before another may go.
-      if (times.length >= limit) wait = Math.max(wait, times[times.length - limit] + span - now);
+      const blocking = times[times.length - limit];
+      if (blocking + span <= now) continue;
+      // Still in flight: look again shortly, when it has probably finished.
+      wait = Math.max(wait, blocking === now && isInFlight(slots, now) ? Math.min(span, 25) : blocking + span - now);
     }
     return wait;
   }
 
-  record(key: string, now: number): void {
-    const times = this.sent.get(key);
-    if (times) times.push(now);
-    else this.sent.set(key, [now]);
+  record(key: string, now: number): Slot {
+    const slot: Slot = { grantedAt: now };
+    const slots = this.slots.get(key);
+    if (slots) slots.push(slot);
+    else this.slots.set(key, [slot]);
+    return slot;
   }
 
   block(key: string, until: number): void {
     this.blockedUntil.set(key, Math.max(until, this.blockedUntil.get(key) ?? 0));
   }
 
-  private trim(key: string, now: number): number[] {
-    const times = this.sent.get(key);
-    if (!times) return [];
-    let drop = 0;
-    while (drop < times.length && times[drop] <= now - this.longest) drop += 1;
-    if (drop) times.splice(0, drop);
-    if (!times.length) this.sent.delete(key);
+  private trim(key: string, now: number): Slot[] {
+    const slots = this.slots.get(key);
     const blocked = this.blockedUntil.get(key);
     if (blocked !== undefined && blocked <= now) this.blockedUntil.delete(key);
-    return times;
+    if (!slots) return [];
+    const kept = slots.filter((slot) => effectiveTime(slot, now) > now - this.longest);
+    if (!kept.length) this.slots.delete(key);
+    else if (kept.length !== slots.length) this.slots.set(key, kept);
+    return kept;
   }
+}
+
+function effectiveTime(slot: Slot, now: number): number {
+  if (slot.doneAt !== undefined) return slot.doneAt;
+  return now - slot.grantedAt > IN_FLIGHT_CAP_MS ? slot.grantedAt + IN_FLIGHT_CAP_MS : now;
+}
+
+function isInFlight(slots: Slot[], now: number): boolean {
+  return slots.some((slot) => slot.doneAt === undefined && now - slot.grantedAt <= IN_FLIGHT_CAP_MS);
 }
 
 /**
@@ -93,18 +122,24 @@ export class RateLimiter {
     this.tenants = new Ledger(options.tenantWindows ?? TEAMS_TENANT_WINDOWS, margin);
   }
 
-  /** Waits until one more send to this conversation fits every limit, and takes the slot. */
-  async acquire(tenantId: string, conversationKey: string): Promise<void> {
+  /**
+   * Waits until one more send to this conversation fits every limit and takes the slot. Call the
+   * returned function when the request has finished (answered or failed): the send then counts
+   * from that moment.
+   */
+  async acquire(tenantId: string, conversationKey: string): Promise<() => void> {
     const started = this.time.now();
     for (;;) {
       const now = this.time.now();
       const wait = Math.max(this.conversations.waitFor(conversationKey, now), this.tenants.waitFor(tenantId, now));
       if (wait <= 0) {
-        this.conversations.record(conversationKey, now);
-        this.tenants.record(tenantId, now);
+        const slots = [this.conversations.record(conversationKey, now), this.tenants.record(tenantId, now)];
         this.stats.acquired += 1;
         this.stats.waitedMs += now - started;
-        return;
+        return () => {
+          const doneAt = this.time.now();
+          for (const slot of slots) slot.doneAt ??= doneAt;
+        };
       }
       await this.time.sleep(Math.ceil(wait));
     }

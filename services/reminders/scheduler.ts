@@ -8,7 +8,7 @@ import { DeliveryError, Messenger, OutboundMessage } from '../messaging';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored } from '../store/port';
 import { CalendarTime, addDays } from '../time';
-import { Destination, resolveDestinations } from './destinations';
+import { Destination, Resolution, resolveDestinations } from './destinations';
 import type { ReminderHandler, Timer } from './port';
 import { targetKey } from './reminders-service';
 
@@ -51,6 +51,8 @@ export interface SchedulerOptions {
   batchSize?: number;
   /** Timers delivered at once by this instance. */
   concurrency?: number;
+  /** Copies of one fan-out (a purpose with many channels) sent at once. */
+  fanOutConcurrency?: number;
   /** A reminder sent more than this after it was due is marked late. */
   lateAfterMs?: number;
   /** Failed deliveries before a timer is given up as `failed`. */
@@ -86,6 +88,13 @@ export interface TickResult {
   released: number;
 }
 
+/** One tick's working state: its counts, destinations resolved once per target, and what was sent (logged at the end). */
+interface Pass {
+  result: TickResult;
+  resolutions: Map<string, Promise<Resolution>>;
+  sent: Map<string, string[]>;
+}
+
 type Outcome = 'sent' | 'done' | 'held' | 'retrying' | 'failed' | 'undeliverable' | 'released' | 'lost';
 
 const emptyResult = (): TickResult => ({ due: 0, claimed: 0, sent: 0, copies: 0, done: 0, held: 0, retrying: 0, failed: 0, undeliverable: 0, digests: 0, released: 0 });
@@ -100,6 +109,7 @@ const emptyResult = (): TickResult => ({ due: 0, claimed: 0, sent: 0, copies: 0,
 export class Scheduler {
   private readonly batchSize: number;
   private readonly concurrency: number;
+  private readonly fanOutConcurrency: number;
   private readonly lateAfterMs: number;
   private readonly maxAttempts: number;
   private readonly pausedRecheckMs: number;
@@ -113,6 +123,7 @@ export class Scheduler {
   constructor(private readonly deps: SchedulerDeps, private readonly options: SchedulerOptions) {
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = options.concurrency ?? 8;
+    this.fanOutConcurrency = options.fanOutConcurrency ?? 10;
     this.lateAfterMs = options.lateAfterMs ?? 30 * 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.pausedRecheckMs = options.pausedRecheckMs ?? 60 * 60_000;
@@ -165,6 +176,7 @@ export class Scheduler {
   /** One pass: reads due timers (soonest first, at most a batch), claims and delivers them. */
   async tick(): Promise<TickResult> {
     const result = emptyResult();
+    const pass: Pass = { result, resolutions: new Map(), sent: new Map() };
     const now = this.deps.clock.now();
     const due = await this.deps.store.query<Timer>(TIMERS, {
       where: [
@@ -180,27 +192,35 @@ export class Scheduler {
     const { singles, digests } = this.groupForDigest(due, now);
     // Instances reading the same batch start at different places, so they mostly claim different timers.
     const queue: (() => Promise<void>)[] = [];
-    for (const group of digests) queue.push(() => this.deliverDigest(group, result));
-    for (const timer of rotate(singles, Math.floor(this.random() * singles.length))) queue.push(() => this.deliverOne(timer, result));
+    for (const group of digests) queue.push(() => this.deliverDigest(group, pass));
+    for (const timer of rotate(singles, Math.floor(this.random() * singles.length))) queue.push(() => this.deliverOne(timer, pass));
     const worker = async (): Promise<void> => {
-      for (let job = queue.shift(); job; job = queue.shift()) await job();
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        try {
+          await job();
+        } catch (err) {
+          // One timer's trouble (a store error) never stops the others; its lease expires and it is tried again.
+          this.deps.logger.error('reminder delivery error', { error: err instanceof Error ? err : String(err), instance: this.instanceId });
+        }
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+    await this.logSent(pass);
     return result;
   }
 
-  private async deliverOne(candidate: Stored<Timer>, result: TickResult): Promise<void> {
+  private async deliverOne(candidate: Stored<Timer>, pass: Pass): Promise<void> {
     if (this.stopping) return;
     const now = this.deps.clock.now();
     const claimed = await this.claim(candidate, now);
     if (!claimed) return;
-    result.claimed += 1;
-    const outcome = await this.deliver(claimed, now, result);
-    this.count(result, outcome);
+    pass.result.claimed += 1;
+    const outcome = await this.deliver(claimed, now, pass);
+    this.count(pass, outcome);
   }
 
-  private count(result: TickResult, outcome: Outcome): void {
-    if (outcome !== 'lost') result[outcome] += 1;
+  private count(pass: Pass, outcome: Outcome): void {
+    if (outcome !== 'lost') pass.result[outcome] += 1;
   }
 
   /** Takes the lease: IfMatch on the ETag the due query read, so exactly one instance wins. */
@@ -229,7 +249,7 @@ export class Scheduler {
     }
   }
 
-  private async deliver(timer: Stored<Timer>, now: Date, result: TickResult): Promise<Outcome> {
+  private async deliver(timer: Stored<Timer>, now: Date, pass: Pass): Promise<Outcome> {
     if (this.isQuiet(now)) {
       const saved = await this.save(timer, { ...unleased(timer), dueAt: this.nextSendInstant(now).toISOString(), heldBy: 'quiet' });
       return saved ? 'held' : 'lost';
@@ -248,44 +268,50 @@ export class Scheduler {
     const late = this.isLate(timer, now);
     if (late) message = this.markLate(message, timer);
 
-    const resolution = await resolveDestinations(this.deps.conversations, timer.tenantId, timer.target);
+    const resolution = await this.resolve(timer, pass);
     if (!resolution.ok) return this.undeliverable(timer, now, resolution.reason);
-    return this.sendTo(timer, resolution.destinations, message, now, late, result);
+    return this.sendTo(timer, resolution.destinations, message, now, late, pass);
   }
 
   /** Sends a message to each destination not yet delivered, recording progress so a restart resumes without repeats. */
-  private async sendTo(timer: Stored<Timer>, destinations: Destination[], message: OutboundMessage, now: Date, late: boolean, result: TickResult): Promise<Outcome> {
+  private async sendTo(timer: Stored<Timer>, destinations: Destination[], message: OutboundMessage, now: Date, late: boolean, pass: Pass, fellBack = false): Promise<Outcome> {
     let current = timer;
     const deliveredTo = { ...(timer.deliveredTo ?? {}) };
     const removed: string[] = [];
-    let paused = 0;
     const remaining = destinations.filter((d) => !deliveredTo[d.conversation.id]);
-    for (let i = 0; i < remaining.length; i++) {
-      const { conversation, mentions } = remaining[i];
-      if (conversation.paused) {
-        paused += 1;
-        continue;
-      }
+    const ready = remaining.filter((d) => !d.conversation.paused);
+    const paused = remaining.length - ready.length;
+    // A fan-out goes out a few copies at a time (the limiter paces them); progress is saved after
+    // each group, so a crash repeats at most the copies of one group.
+    for (let start = 0; start < ready.length; start += this.fanOutConcurrency) {
       if (this.stopping) {
         const saved = await this.save(current, { ...unleased(current), deliveredTo, dueAt: now.toISOString() });
         return saved ? 'released' : 'lost';
       }
-      try {
-        const { activityId } = await this.deps.messenger.send(conversation, { ...message, ...(mentions ? { mentions: [...(message.mentions ?? []), ...mentions] } : {}) });
-        deliveredTo[conversation.id] = activityId;
-        result.copies += 1;
-      } catch (err) {
-        if (err instanceof DeliveryError && err.botRemoved) {
+      const group = ready.slice(start, start + this.fanOutConcurrency);
+      const outcomes = await Promise.allSettled(
+        group.map(({ conversation, mentions }) => this.deps.messenger.send(conversation, { ...message, ...(mentions ? { mentions: [...(message.mentions ?? []), ...mentions] } : {}) })),
+      );
+      let failure: unknown;
+      for (let i = 0; i < group.length; i++) {
+        const outcome = outcomes[i];
+        const { conversation } = group[i];
+        if (outcome.status === 'fulfilled') {
+          deliveredTo[conversation.id] = outcome.value.activityId;
+          pass.result.copies += 1;
+        } else if (outcome.reason instanceof DeliveryError && outcome.reason.botRemoved) {
           await this.deps.conversations.markInactive(this.actor(timer.tenantId), timer.tenantId, conversation.id, 'Teams answered 403: the bot is no longer in this conversation');
           removed.push(describe(conversation));
-          continue;
+        } else {
+          failure ??= outcome.reason;
         }
+      }
+      if (failure !== undefined) {
         const saved = await this.save(current, { ...current, deliveredTo });
         if (!saved) return 'lost';
-        return this.failure(saved, now, err);
+        return this.failure(saved, now, failure);
       }
-      if (i < remaining.length - 1) {
-        // Progress (and a renewed lease) after each copy of a fan-out: a crash repeats at most one copy.
+      if (start + this.fanOutConcurrency < ready.length) {
         const leaseUntil = new Date(this.deps.clock.now().getTime() + this.options.settings.leaseMs).toISOString();
         const saved = await this.save(current, { ...current, deliveredTo, leaseUntil, dueAt: leaseUntil });
         if (!saved) return 'lost';
@@ -299,6 +325,12 @@ export class Scheduler {
       return saved ? 'held' : 'lost';
     }
     const activityIds = Object.values(deliveredTo);
+    if (!activityIds.length && removed.length && timer.target.kind === 'person' && !fellBack) {
+      // Their personal chat is gone (now marked inactive): the fallback channel, with them named.
+      pass.resolutions.delete(`${timer.tenantId}|${targetKey(timer.target)}`);
+      const again = await this.resolve(timer, pass);
+      if (again.ok) return this.sendTo(current, again.destinations, message, now, late, pass, true);
+    }
     if (!activityIds.length) return this.undeliverable(current, now, `the bot is no longer in ${removed.join(', ') || 'any of its conversations'}`);
     const saved = await this.save(current, {
       ...unleased(current),
@@ -311,12 +343,8 @@ export class Scheduler {
       lastError: undefined,
     });
     if (!saved) return 'lost';
-    await this.deps.log.append(this.actor(timer.tenantId), timer.tenantId, {
-      action: 'reminder.sent',
-      entity: timer.entity,
-      before: 'pending',
-      after: `${timer.kind} sent to ${activityIds.length} conversation${activityIds.length === 1 ? '' : 's'}${late ? ' (late)' : ''}`,
-    });
+    const line = `${timer.entity.ref ?? timer.entity.id} ${timer.kind} → ${activityIds.length} conversation${activityIds.length === 1 ? '' : 's'}${late ? ' (late)' : ''}`;
+    pass.sent.set(timer.tenantId, [...(pass.sent.get(timer.tenantId) ?? []), line]);
     return 'sent';
   }
 
@@ -398,7 +426,7 @@ export class Scheduler {
     return { singles, digests };
   }
 
-  private async deliverDigest(group: Stored<Timer>[], result: TickResult): Promise<void> {
+  private async deliverDigest(group: Stored<Timer>[], pass: Pass): Promise<void> {
     if (this.stopping) return;
     const now = this.deps.clock.now();
     const claimed: Stored<Timer>[] = [];
@@ -406,14 +434,14 @@ export class Scheduler {
       const won = await this.claim(timer, now);
       if (won) claimed.push(won);
     }
-    result.claimed += claimed.length;
+    pass.result.claimed += claimed.length;
     if (!claimed.length) return;
     if (claimed.length <= this.options.settings.digestThreshold) {
-      for (const timer of claimed) this.count(result, await this.deliver(timer, now, result));
+      for (const timer of claimed) this.count(pass, await this.deliver(timer, now, pass));
       return;
     }
     if (this.isQuiet(now)) {
-      for (const timer of claimed) this.count(result, await this.deliver(timer, now, result));
+      for (const timer of claimed) this.count(pass, await this.deliver(timer, now, pass));
       return;
     }
     const first = claimed[0];
@@ -425,20 +453,20 @@ export class Scheduler {
       dueTo: format(byDue[byDue.length - 1]),
       items: byDue.map((t) => ({ summary: summaryOf(t), ref: t.entity.ref ?? t.entity.type, due: format(t) })),
     });
-    const resolution = await resolveDestinations(this.deps.conversations, first.tenantId, first.target);
+    const resolution = await this.resolve(first, pass);
     if (!resolution.ok) {
-      for (const timer of claimed) this.count(result, await this.undeliverable(timer, now, resolution.reason));
+      for (const timer of claimed) this.count(pass, await this.undeliverable(timer, now, resolution.reason));
       return;
     }
     // The digest travels on the first timer (its progress and lease); the others follow its outcome.
-    const outcome = await this.sendTo(first, resolution.destinations, { card, text: `${claimed.length} reminders fell due while the bot was unavailable.` }, now, true, result);
-    this.count(result, outcome);
+    const outcome = await this.sendTo(first, resolution.destinations, { card, text: `${claimed.length} reminders fell due while the bot was unavailable.` }, now, true, pass);
+    this.count(pass, outcome);
     if (outcome !== 'sent') {
       // Not delivered as a digest: release the rest so they are looked at again on their own.
       for (const timer of claimed.slice(1)) await this.save(timer, { ...unleased(timer), dueAt: now.toISOString() });
       return;
     }
-    result.digests += 1;
+    pass.result.digests += 1;
     const sent = await this.deps.store.read<Timer>(TIMERS, first.tenantId, first.id);
     if (sent) await this.save(sent, { ...sent, digest: true });
     for (const timer of claimed.slice(1)) {
@@ -452,7 +480,7 @@ export class Scheduler {
         digest: true,
         heldBy: undefined,
       });
-      if (saved) result.sent += 1;
+      if (saved) pass.result.sent += 1;
     }
     await this.deps.log.append(this.actor(first.tenantId), first.tenantId, {
       action: 'reminder.digest',
@@ -460,6 +488,31 @@ export class Scheduler {
       before: `${claimed.length} overdue`,
       after: `sent together as one digest (${claimed.map((t) => t.entity.ref ?? t.entity.id).join(', ')})`.slice(0, 500),
     });
+  }
+
+  /** Where a target goes, resolved once per tick. */
+  private resolve(timer: Timer, pass: Pass): Promise<Resolution> {
+    const key = `${timer.tenantId}|${targetKey(timer.target)}`;
+    let resolution = pass.resolutions.get(key);
+    if (!resolution) {
+      resolution = resolveDestinations(this.deps.conversations, timer.tenantId, timer.target);
+      pass.resolutions.set(key, resolution);
+    }
+    return resolution;
+  }
+
+  /**
+   * One log entry per tenant per tick for what was sent (the timers keep each send's activity id),
+   * so delivery does not queue on the log's single chain. Failures are logged one by one.
+   */
+  private async logSent(pass: Pass): Promise<void> {
+    for (const [tenantId, lines] of pass.sent) {
+      await this.deps.log.append(this.actor(tenantId), tenantId, {
+        action: 'reminders.sent',
+        entity: { type: 'reminders', id: tenantId },
+        after: `${lines.length} sent: ${lines.join('; ')}`.slice(0, 4000),
+      });
+    }
   }
 
   // ---- time ----

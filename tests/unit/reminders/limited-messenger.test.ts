@@ -63,6 +63,13 @@ describe('LimitedMessenger', () => {
     expect(messenger.stats.gaveUp).toBe(1);
   });
 
+  it('hands a Retry-After longer than its longest back-off back to the caller instead of sleeping through it', async () => {
+    const { time, inner, messenger } = build([new DeliveryError('throttled', 429, 120_000)]);
+    await expect(messenger.send(conversation, { text: 'hi' })).rejects.toMatchObject({ status: 429, retryAfterMs: 120_000 });
+    expect(inner.calls).toBe(1);
+    expect(time.now()).toBe(0);
+  });
+
   it.each([403, 400, 404])('does not retry %i', async (status) => {
     const { inner, messenger } = build([new DeliveryError('no', status)]);
     await expect(messenger.send(conversation, { text: 'hi' })).rejects.toMatchObject({ status });

@@ -14,7 +14,7 @@ describe('RateLimiter (fake time)', () => {
     const limiter = new RateLimiter(time, { marginMs: 20 });
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
-      await limiter.acquire('t', 'c');
+      (await limiter.acquire('t', 'c'))();
       times.push(time.now());
     }
     expect(times.slice(0, 7)).toEqual([0, 0, 0, 0, 0, 0, 0]);
@@ -28,7 +28,7 @@ describe('RateLimiter (fake time)', () => {
     const limiter = new RateLimiter(time, { marginMs: 0 });
     const times: number[] = [];
     for (let i = 0; i < 130; i++) {
-      await limiter.acquire('t', 'c');
+      (await limiter.acquire('t', 'c'))();
       times.push(time.now());
     }
     expectWithin(times, TEAMS_CONVERSATION_WINDOWS);
@@ -40,7 +40,7 @@ describe('RateLimiter (fake time)', () => {
     const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: [{ limit: 1800, windowMs: 3_600_000 }], tenantWindows: [] });
     const times: number[] = [];
     for (let i = 0; i < 1801; i++) {
-      await limiter.acquire('t', 'c');
+      (await limiter.acquire('t', 'c'))();
       times.push(time.now());
     }
     expect(times[1799]).toBe(0);
@@ -52,7 +52,7 @@ describe('RateLimiter (fake time)', () => {
     const limiter = new RateLimiter(time, { marginMs: 0 });
     const times: number[] = [];
     for (let i = 0; i < 200; i++) {
-      await limiter.acquire('t', `c${i}`);
+      (await limiter.acquire('t', `c${i}`))();
       times.push(time.now());
     }
     expectWithin(times, TEAMS_TENANT_WINDOWS);
@@ -63,27 +63,46 @@ describe('RateLimiter (fake time)', () => {
   it('does not let one tenant slow another', async () => {
     const time = new FakeTime();
     const limiter = new RateLimiter(time, { marginMs: 0 });
-    for (let i = 0; i < 50; i++) await limiter.acquire('busy', `c${i}`);
-    await limiter.acquire('quiet', 'q1');
+    for (let i = 0; i < 50; i++) (await limiter.acquire('busy', `c${i}`))();
+    (await limiter.acquire('quiet', 'q1'))();
     expect(time.now()).toBe(0);
   });
 
   it('holds a conversation for Retry-After', async () => {
     const time = new FakeTime();
     const limiter = new RateLimiter(time, { marginMs: 0 });
-    await limiter.acquire('t', 'c');
+    (await limiter.acquire('t', 'c'))();
     limiter.holdConversation('c', 5000);
-    await limiter.acquire('t', 'other');
+    (await limiter.acquire('t', 'other'))();
     expect(time.now()).toBe(0);
-    await limiter.acquire('t', 'c');
+    (await limiter.acquire('t', 'c'))();
     expect(time.now()).toBe(5000);
+  });
+
+  it('counts a send from when it finished, so a slow request cannot squeeze the next burst into its window', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 20 });
+    const finished: (() => void)[] = [];
+    for (let i = 0; i < 7; i++) finished.push(await limiter.acquire('t', 'c'));
+    time.current = 300; // the seven took 300 ms to be answered
+    finished.forEach((done) => done());
+    (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBe(1320);
+  });
+
+  it('treats a send still in flight as happening now', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0 });
+    for (let i = 0; i < 7; i++) await limiter.acquire('t', 'c'); // never reported back
+    (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBeGreaterThanOrEqual(60_000);
   });
 
   it('keeps limits when many callers wait at once', async () => {
     const time = new FakeTime();
     const limiter = new RateLimiter(time, { marginMs: 0 });
     const times: number[] = [];
-    await Promise.all(Array.from({ length: 30 }, () => limiter.acquire('t', 'c').then(() => times.push(time.now()))));
+    await Promise.all(Array.from({ length: 30 }, () => limiter.acquire('t', 'c').then((done) => (done(), times.push(time.now())))));
     times.sort((a, b) => a - b);
     expect(times).toHaveLength(30);
     expectWithin(times, TEAMS_CONVERSATION_WINDOWS);

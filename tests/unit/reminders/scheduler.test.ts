@@ -170,6 +170,15 @@ describe('Scheduler', () => {
       expect((await scheduler.tick()).due).toBe(0);
     });
 
+    it('a long Retry-After reschedules the timer no sooner than Teams asked', async () => {
+      const channel = await world.channel('19:a@thread');
+      const timer = await world.reminders.schedule(SYSTEM, world.spec({ target: { kind: 'conversation', conversationKey: channel.id } }));
+      world.messenger.fail = () => new DeliveryError('throttled', 429, 15 * 60_000);
+      world.clock.set('2026-03-03T09:00:00Z');
+      expect(await world.scheduler().tick()).toMatchObject({ retrying: 1 });
+      expect((await read(world, timer.id))?.dueAt).toBe('2026-03-03T09:15:00.000Z');
+    });
+
     it('a transient failure is retried and then delivered once', async () => {
       const channel = await world.channel('19:a@thread');
       const timer = await world.reminders.schedule(SYSTEM, world.spec({ target: { kind: 'conversation', conversationKey: channel.id } }));
@@ -206,6 +215,18 @@ describe('Scheduler', () => {
       await world.scheduler().tick();
       expect(world.messenger.to('19:board@thread')).toHaveLength(1);
       expect(world.messenger.sent[0].message.mentions).toEqual([megan]);
+    });
+
+    it('falls back to the channel when their personal chat answers 403 (the bot was removed there)', async () => {
+      await world.channel('19:board@thread', 'executive-board');
+      const chat = await world.personal(megan.aadObjectId, megan.name);
+      await world.reminders.schedule(SYSTEM, world.spec({ target: { kind: 'person', ...megan, fallbackPurpose: 'executive-board' } }));
+      world.messenger.fail = (c) => (c.kind === 'personal' ? forbidden() : undefined);
+      world.clock.set('2026-03-03T09:00:00Z');
+      expect(await world.scheduler().tick()).toMatchObject({ sent: 1 });
+      expect(world.messenger.to('19:board@thread')).toHaveLength(1);
+      expect(world.messenger.sent[0].message.mentions).toEqual([megan]);
+      expect((await world.conversations.get(TENANT, chat.id))?.active).toBe(false);
     });
 
     it('is undeliverable, and logged, when there is nowhere to send it', async () => {
@@ -287,6 +308,26 @@ describe('Scheduler', () => {
       world.clock.advance(world.settings.leaseMs);
       expect(await scheduler.tick()).toMatchObject({ claimed: 1, sent: 1 });
       expect(world.messenger.sent).toHaveLength(1);
+    });
+
+    it('a store error on one timer does not stop the others; it is tried again when its lease expires', async () => {
+      const broken = await world.channel('19:broken@thread');
+      const fine = await world.channel('19:fine@thread');
+      const a = await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'action', id: 'a' }, target: { kind: 'conversation', conversationKey: broken.id } }));
+      await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'action', id: 'b' }, target: { kind: 'conversation', conversationKey: fine.id } }));
+      const get = world.conversations.get.bind(world.conversations);
+      world.conversations.get = async (tenantId, id) => {
+        if (id === broken.id) throw new Error('store unavailable');
+        return get(tenantId, id);
+      };
+      world.clock.set('2026-03-03T09:00:00Z');
+      const scheduler = world.scheduler();
+      expect(await scheduler.tick()).toMatchObject({ claimed: 2, sent: 1 });
+      expect(await read(world, a.id)).toMatchObject({ status: 'pending', leaseOwner: 'test-1' });
+      world.conversations.get = get;
+      world.clock.advance(world.settings.leaseMs);
+      expect(await scheduler.tick()).toMatchObject({ sent: 1 });
+      expect(world.messenger.to('19:broken@thread')).toHaveLength(1);
     });
 
     it('two schedulers ticking at once deliver each timer once', async () => {

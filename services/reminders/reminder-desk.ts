@@ -1,0 +1,136 @@
+import type { Clock } from '../clock';
+import { CHANNEL_PURPOSES, ConversationRecord, Conversations, conversationKey } from '../conversations';
+import { Actor, hasRole } from '../directory/roles';
+import { forbidden } from '../errors';
+import { CONTAINERS } from '../store/containers';
+import { Store, Stored, updateWithRetry } from '../store/port';
+import type { CalendarTime } from '../time';
+import type { Timer } from './port';
+
+/** One upcoming reminder as people see it. */
+export interface UpcomingReminder {
+  id: string;
+  /** Local date-time it goes out. */
+  when: string;
+  /** The kind, in words ("deadline 7d"). */
+  what: string;
+  /** The entity's short reference ("D-4"). */
+  about: string;
+  /** Where it goes ("this channel", "Megan Bowen", "the Executive Board channel"). */
+  where: string;
+}
+
+export interface UpcomingList {
+  items: UpcomingReminder[];
+  /** How many more are pending beyond `items`. */
+  more: number;
+}
+
+/**
+ * What people ask of the reminders engine: what is coming up (for me, for this channel, or
+ * everything for the Business Team), and pausing or resuming a conversation's reminders.
+ */
+export class ReminderDesk {
+  constructor(
+    private readonly store: Store,
+    private readonly conversations: Conversations,
+    private readonly clock: Clock,
+    private readonly time: CalendarTime,
+  ) {}
+
+  /** Reminders for the person asking (sent to them personally or with them named). */
+  async forPerson(actor: Actor, limit = 15): Promise<UpcomingList> {
+    const timers = await this.pending(actor.tenantId, [
+      { field: 'target.kind', op: '=', value: 'person' },
+      { field: 'target.aadObjectId', op: '=', value: actor.aadObjectId },
+    ]);
+    return this.present(timers, limit);
+  }
+
+  /** Reminders that go to this conversation: addressed to it, or to a purpose it serves. */
+  async forConversation(actor: Actor, threadOrConversationId: string, limit = 15): Promise<UpcomingList> {
+    const conversationId = await this.channelOf(actor.tenantId, threadOrConversationId);
+    const conversation = await this.conversations.get(actor.tenantId, conversationKey(conversationId));
+    const direct = await this.pending(actor.tenantId, [{ field: 'target.conversationKey', op: '=', value: conversationKey(conversationId) }]);
+    const purposes = conversation?.purposes ?? [];
+    const byPurpose = purposes.length
+      ? await this.pending(actor.tenantId, [
+          { field: 'target.kind', op: '=', value: 'purpose' },
+          { field: 'target.purpose', op: 'in', value: purposes },
+        ])
+      : [];
+    return this.present([...direct, ...byPurpose], limit, conversation);
+  }
+
+  /** Every pending reminder: the Business Team only. */
+  async all(actor: Actor, limit = 25): Promise<UpcomingList> {
+    if (!hasRole(actor, 'business')) throw forbidden(['business'], 'list every reminder');
+    return this.present(await this.pending(actor.tenantId, []), limit);
+  }
+
+  /** Holds this conversation's reminders (they wait; none is dropped). Logged by Conversations. */
+  async pause(actor: Actor, conversationId: string): Promise<ConversationRecord> {
+    return this.conversations.setPaused(actor, await this.channelOf(actor.tenantId, conversationId), true);
+  }
+
+  /** Releases this conversation's reminders; those held while paused fall due at once. */
+  async resume(actor: Actor, conversationId: string): Promise<{ conversation: ConversationRecord; released: number }> {
+    const conversation = await this.conversations.setPaused(actor, await this.channelOf(actor.tenantId, conversationId), false);
+    const held = await this.pending(actor.tenantId, [{ field: 'heldBy', op: '=', value: 'paused' }]);
+    const now = this.clock.now().toISOString();
+    let released = 0;
+    for (const timer of held) {
+      await updateWithRetry<Timer>(this.store, CONTAINERS.timers.name, actor.tenantId, timer.id, (current) => {
+        if (!current || current.status !== 'pending' || current.heldBy !== 'paused' || current.leaseOwner) return undefined;
+        released += 1;
+        return { ...current, dueAt: now, heldBy: undefined };
+      });
+    }
+    return { conversation, released };
+  }
+
+  /**
+   * A reply in a channel thread arrives as `<channel id>;messageid=<root post>`; reminders belong
+   * to the channel itself, when the bot knows it.
+   */
+  private async channelOf(tenantId: string, conversationId: string): Promise<string> {
+    const [channelId] = conversationId.split(';messageid=');
+    if (channelId === conversationId) return conversationId;
+    return (await this.conversations.byConversationId(tenantId, channelId)) ? channelId : conversationId;
+  }
+
+  private async pending(tenantId: string, where: { field: string; op: '=' | 'in'; value: unknown }[]): Promise<Stored<Timer>[]> {
+    return this.store.query<Timer>(CONTAINERS.timers.name, {
+      partitionKey: tenantId,
+      where: [{ field: 'status', op: '=', value: 'pending' }, ...where],
+      orderBy: [{ field: 'dueAt', direction: 'asc' }],
+    });
+  }
+
+  private present(timers: Timer[], limit: number, here?: ConversationRecord): UpcomingList {
+    const unique = [...new Map(timers.map((t) => [t.id, t])).values()].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    return {
+      items: unique.slice(0, limit).map((t) => ({
+        id: t.id,
+        when: this.time.formatInstant(new Date(t.dueAt)),
+        what: t.kind.replace(/[-_.]+/g, ' '),
+        about: t.entity.ref ?? `${t.entity.type} ${t.entity.id}`,
+        where: where(t, here),
+      })),
+      more: Math.max(0, unique.length - limit),
+    };
+  }
+}
+
+function where(timer: Timer, here?: ConversationRecord): string {
+  const target = timer.target;
+  switch (target.kind) {
+    case 'conversation':
+      if (here && target.conversationKey === here.id) return here.kind === 'channel' ? 'this channel' : 'this chat';
+      return 'a conversation';
+    case 'purpose':
+      return `the ${CHANNEL_PURPOSES[target.purpose]} channel`;
+    case 'person':
+      return target.name;
+  }
+}

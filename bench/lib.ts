@@ -306,19 +306,21 @@ export interface TableRow {
   scenario: string;
   stats: TurnStats;
   concurrency: number;
+  /** The row to divide by in the "× echo" column, instead of the table's baseline (e.g. echo at the same concurrency). */
+  baseline?: string;
 }
 
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
-/** A Markdown table of rows, with each row's throughput as a multiple of `baseline`'s. */
+/** A Markdown table of rows, with each row's throughput as a multiple of its own `baseline` row's, else of `baseline`'s. */
 export function formatTable(rows: TableRow[], baseline?: string): string {
-  const base = rows.find((r) => r.scenario === baseline)?.stats.turnsPerSec;
+  const baseOf = (r: TableRow) => rows.find((b) => b.scenario === (r.baseline ?? baseline))?.stats.turnsPerSec;
   const lines = [
     '| scenario | turns | concurrency | turns/s | p50 ms | p99 ms | errors | × echo |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.scenario} | ${r.stats.turns} | ${r.concurrency} | ${fmt(r.stats.turnsPerSec, 0)} | ${fmt(r.stats.p50)} | ${fmt(r.stats.p99)} | ${r.stats.errors} | ${base ? fmt(r.stats.turnsPerSec / base, 2) : '—'} |`,
+        `| ${r.scenario} | ${r.stats.turns} | ${r.concurrency} | ${fmt(r.stats.turnsPerSec, 0)} | ${fmt(r.stats.p50)} | ${fmt(r.stats.p99)} | ${r.stats.errors} | ${baseOf(r) ? fmt(r.stats.turnsPerSec / baseOf(r)!, 2) : '—'} |`,
     ),
   ];
   return lines.join('\n');

@@ -14,11 +14,13 @@ import * as path from 'node:path';
 import { BenchConnector } from './connector-stub';
 import {
   BENCH_USERS,
+  BenchUser,
   REPO_ROOT,
   RunningBot,
   TableRow,
   TargetResult,
   TurnIndex,
+  cardClick,
   channel,
   formatTable,
   formatTargets,
@@ -40,9 +42,94 @@ const SCRIPTS = {
 export interface Scenario {
   name: string;
   target: keyof typeof SCRIPTS;
+  /** Workers sending at once (default: --concurrency). */
+  concurrency?: number;
+  /** Measured turns (default: --turns) and unmeasured warm-up turns per worker (default 20), for slow rows. */
+  turns?: number;
+  warmupPerWorker?: number;
+  /** The row whose throughput the "× echo" column divides by (default: the echo row at the default concurrency). */
+  baseline?: string;
+  /**
+   * Runs against the fresh bot before the row is checked and measured (not timed), for state the
+   * turns need; `workers` is the row's concurrency, and the check uses worker id `workers`.
+   */
+  setup?(bot: RunningBot, connector: BenchConnector, workers: number): Promise<void>;
   makeActivity(turn: TurnIndex, serviceUrl: string): Record<string, unknown>;
   /** Checked before measuring, on a worker of its own: the reply to its round i must match expectReplies[i]. */
   expectReplies: RegExp[];
+  /** Where the reply is: what the bot posted to the connector (messages, default) or its HTTP answer (card clicks). */
+  replyIn?: 'connector' | 'answer';
+}
+
+/** Sends one activity during a setup and checks what came back (connector or HTTP answer); returns that text. */
+async function setupTurn(bot: RunningBot, connector: BenchConnector, activity: Record<string, unknown>, expect: RegExp, replyIn: 'connector' | 'answer' = 'connector'): Promise<string> {
+  const res = await postJson(`${bot.url}/api/messages`, activity);
+  const reply = replyIn === 'answer' ? res.body : connector.last;
+  if (res.status >= 300 || !expect.test(reply)) throw new Error(`bench setup: "${typeof activity.text === 'string' ? activity.text : 'card click'}" answered ${res.status}, reply not matching ${expect}: ${reply.slice(0, 300)}`);
+  return reply;
+}
+
+/** Bench voter i: a Teams user unknown to the seed directory (registers by messaging the bot). */
+const benchVoter = (i: number): BenchUser => {
+  const n = String(i + 1).padStart(2, '0');
+  return { id: `user-bench-voter-${n}`, aadObjectId: `20000000-0000-0000-0000-0000000000${n}`, name: `Bench Voter ${n}` };
+};
+const BOARD = channel('bench-executive-board');
+
+/**
+ * Vote clicks at 20 concurrent voters. Setup: each voter says hello (so the directory knows
+ * them), alex (chair and Business Team) grants each the partner role with an organisation, names
+ * the board channel and submits the recommend form there; the recommendation id is read from the
+ * vote card the click returns. Each worker is then one voter alternating Approve and Reject, so
+ * every turn writes the vote, appends to the log, recomputes the tally and updates the board's
+ * copy of the card. The seed partners never vote, so the vote stays open.
+ */
+function voteScenario(concurrency: number, baseline: string): Scenario {
+  let recId = '';
+  return {
+    name: `vote click, ${concurrency} voters at once (store + log write, card update)`,
+    target: 'bot',
+    concurrency,
+    baseline,
+    // Every click updates the board's copy of the card in the same channel, which the rate limiter
+    // holds to Teams' per-conversation limits (60 per 30 s sustained): a short row keeps the run short.
+    turns: 200,
+    warmupPerWorker: 1,
+    replyIn: 'answer',
+    setup: async (bot, connector, workers) => {
+      const to = connector.url;
+      for (let i = 0; i <= workers; i++) {
+        const voter = benchVoter(i);
+        await setupTurn(bot, connector, teamsActivity({ serviceUrl: to, user: voter, conversation: personal(voter), text: 'help' }), /What I can do/);
+        await setupTurn(
+          bot,
+          connector,
+          teamsActivity({ serviceUrl: to, user: BENCH_USERS.alex, conversation: personal(BENCH_USERS.alex), text: `grant partner ${voter.name} as Bench Organisation ${i + 1}` }),
+          /roles updated/,
+        );
+      }
+      await setupTurn(bot, connector, teamsActivity({ serviceUrl: to, user: BENCH_USERS.alex, conversation: BOARD, text: 'channel set executive-board' }), /Channel named/);
+      const card = await setupTurn(
+        bot,
+        connector,
+        cardClick({
+          serviceUrl: to,
+          user: BENCH_USERS.alex,
+          conversation: BOARD,
+          verb: 'rec.submit',
+          data: { form: `bench-${Date.now()}`, title: 'Benchmark recommendation', detail: 'Measured vote clicks.', sourceKind: 'subgroup', sourceName: 'Bench subgroup' },
+        }),
+        /"rec\.vote"/,
+        'answer',
+      );
+      recId = /"rec":"([^"]+)"/.exec(card)?.[1] ?? '';
+      if (!recId) throw new Error(`bench setup: no recommendation id in the vote card: ${card.slice(0, 300)}`);
+    },
+    makeActivity: (turn, serviceUrl) =>
+      cardClick({ serviceUrl, user: benchVoter(turn.worker), conversation: BOARD, verb: 'rec.vote', data: { rec: recId, option: turn.round % 2 === 0 ? 'approve' : 'reject' } }),
+    // The returned card names the checking voter among those who voted; a refusal would be a plain string.
+    expectReplies: [new RegExp(`Voted:\\*\\*[^"]*${benchVoter(concurrency).name}`), new RegExp(`Voted:\\*\\*[^"]*${benchVoter(concurrency).name}`)],
+  };
 }
 
 /** Each worker names and unnames its own channel: a conversation write plus a log entry per turn. */
@@ -54,13 +141,20 @@ const storeWritingTurn = (turn: TurnIndex, serviceUrl: string) =>
     text: turn.round % 2 === 0 ? 'channel set executive-board' : 'channel unset executive-board',
   });
 
+const echoScenario = (concurrency?: number): Scenario => ({
+  name: concurrency ? `echo (bare Teams AI bot), ${concurrency} at once` : 'echo (bare Teams AI bot)',
+  target: 'echo',
+  ...(concurrency ? { concurrency } : {}),
+  makeActivity: (_turn, serviceUrl) => teamsActivity({ serviceUrl, user: BENCH_USERS.alex, conversation: personal(BENCH_USERS.alex), text: 'hello' }),
+  expectReplies: [/echo: hello/],
+});
+
+/** Issue 6 compares vote clicks with the echo bot at 20 concurrent turns. */
+const VOTE_CONCURRENCY = 20;
+
 export const SCENARIOS: Scenario[] = [
-  {
-    name: 'echo (bare Teams AI bot)',
-    target: 'echo',
-    makeActivity: (_turn, serviceUrl) => teamsActivity({ serviceUrl, user: BENCH_USERS.alex, conversation: personal(BENCH_USERS.alex), text: 'hello' }),
-    expectReplies: [/echo: hello/],
-  },
+  echoScenario(),
+  echoScenario(VOTE_CONCURRENCY),
   {
     name: 'help (card, no writes)',
     target: 'bot',
@@ -74,9 +168,11 @@ export const SCENARIOS: Scenario[] = [
     expectReplies: [/Channel named/, /Channel name removed/],
   },
 ];
-
 const ECHO = SCENARIOS[0].name;
-const STORE_WRITING = SCENARIOS[2].name;
+const ECHO_AT_VOTE_CONCURRENCY = SCENARIOS[1].name;
+const STORE_WRITING = SCENARIOS[3].name;
+const VOTE = voteScenario(VOTE_CONCURRENCY, ECHO_AT_VOTE_CONCURRENCY);
+SCENARIOS.push(VOTE);
 
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -90,8 +186,9 @@ async function verify(bot: RunningBot, connector: BenchConnector, scenario: Scen
   for (let round = 0; round < scenario.expectReplies.length; round++) {
     const res = await postJson(`${bot.url}/api/messages`, scenario.makeActivity({ index: -1, worker, round }, connector.url));
     if (res.status >= 300) throw new Error(`${scenario.name}: the bot answered ${res.status}: ${res.body}`);
-    if (!scenario.expectReplies[round].test(connector.last))
-      throw new Error(`${scenario.name}: reply ${round + 1} does not match ${scenario.expectReplies[round]}: ${connector.last.slice(0, 300)}`);
+    const reply = scenario.replyIn === 'answer' ? res.body : connector.last;
+    if (!scenario.expectReplies[round].test(reply))
+      throw new Error(`${scenario.name}: reply ${round + 1} does not match ${scenario.expectReplies[round]}: ${reply.slice(0, 300)}`);
   }
 }
 
@@ -128,16 +225,19 @@ async function main(): Promise<void> {
       if (!scenarios.length) continue;
       await withBot(SCRIPTS[target], async (bot) => {
         for (const scenario of scenarios) {
-          await verify(bot, connector, scenario, concurrency); // a worker id the measured run does not use
-          process.stdout.write(`measuring ${scenario.name}: ${turns} turns at concurrency ${concurrency}...\n`);
+          const workers = scenario.concurrency ?? concurrency;
+          if (scenario.setup) await scenario.setup(bot, connector, workers);
+          await verify(bot, connector, scenario, workers); // a worker id the measured run does not use
+          const total = Math.min(turns, scenario.turns ?? turns);
+          process.stdout.write(`measuring ${scenario.name}: ${total} turns at concurrency ${workers}...\n`);
           const stats = await measureTurns({
             url: bot.url,
             makeActivity: (turn) => scenario.makeActivity(turn, connector.url),
-            total: turns,
-            concurrency,
-            warmupPerWorker: 20,
+            total,
+            concurrency: workers,
+            warmupPerWorker: scenario.warmupPerWorker ?? 20,
           });
-          rows.push({ scenario: scenario.name, stats, concurrency });
+          rows.push({ scenario: scenario.name, stats, concurrency: workers, ...(scenario.baseline ? { baseline: scenario.baseline } : {}) });
         }
         rssAfterRows[target] = rssMb(bot.pid);
       });
@@ -164,9 +264,13 @@ async function main(): Promise<void> {
 
     const echo = rows.find((r) => r.scenario === ECHO)!.stats.turnsPerSec;
     const store = rows.find((r) => r.scenario === STORE_WRITING)!.stats.turnsPerSec;
+    const echo20 = rows.find((r) => r.scenario === ECHO_AT_VOTE_CONCURRENCY)!.stats.turnsPerSec;
+    const vote = rows.find((r) => r.scenario === VOTE.name)!.stats;
     const startup = median(startups);
     const targets: TargetResult[] = [
       { target: 'store-writing turn ≥ 0.5 × echo throughput (embedded store)', measured: `${(store / echo).toFixed(2)} × (${store.toFixed(0)} vs ${echo.toFixed(0)} turns/s)`, pass: store >= 0.5 * echo },
+      { target: `vote clicks ≥ 0.4 × echo throughput, both at ${VOTE_CONCURRENCY} at once (embedded store)`, measured: `${(vote.turnsPerSec / echo20).toFixed(2)} × (${vote.turnsPerSec.toFixed(0)} vs ${echo20.toFixed(0)} turns/s)`, pass: vote.turnsPerSec >= 0.4 * echo20 && vote.errors === 0 },
+      { target: `vote click p99 < 200 ms at ${VOTE_CONCURRENCY} at once`, measured: `${vote.p99.toFixed(1)} ms (p50 ${vote.p50.toFixed(1)} ms)`, pass: vote.p99 < 200 },
       { target: 'start-up to listening < 2 s (median)', measured: `${startup.toFixed(0)} ms (runs: ${startups.map((s) => s.toFixed(0)).join(', ')} ms)`, pass: startup < 2000 },
       { target: `resident memory < 200 MB after ${rssTurns.toLocaleString('en-GB')} turns`, measured: `${memory.after.toFixed(1)} MB (${memory.atStart.toFixed(1)} MB at start; ${memory.errors} errors)`, pass: memory.after < 200 && memory.errors === 0 },
     ];

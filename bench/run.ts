@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BenchConnector } from './connector-stub';
+import { formatReminderBench, runReminderBench } from './reminders';
 import {
   BENCH_USERS,
   BenchUser,
@@ -262,6 +263,9 @@ async function main(): Promise<void> {
       return { atStart, after: rssMb(bot.pid), errors: stats.errors };
     });
 
+    process.stdout.write('measuring the reminders engine (ticks over 1,000 and 100,000 timers; fan-out to 200 channels)...\n');
+    const reminderTable = formatReminderBench(await runReminderBench());
+
     const echo = rows.find((r) => r.scenario === ECHO)!.stats.turnsPerSec;
     const store = rows.find((r) => r.scenario === STORE_WRITING)!.stats.turnsPerSec;
     const echo20 = rows.find((r) => r.scenario === ECHO_AT_VOTE_CONCURRENCY)!.stats.turnsPerSec;
@@ -284,7 +288,7 @@ async function main(): Promise<void> {
         Math.max(loadBefore, loadAfter) > os.cpus().length ? ': the machine was busy with other work, so absolute figures are low and noisy; the ratios between rows, measured back to back, are the meaningful part' : ''
       }.`,
     ].join('\n');
-    process.stdout.write(`\n${table}\n\n${targetTable}\n\n${context}\n`);
+    process.stdout.write(`\n${table}\n\n${targetTable}\n\n${reminderTable}\n\n${context}\n`);
 
     if (!args.includes('--no-write')) {
       const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -302,6 +306,10 @@ ${table}
 ## Targets
 
 ${targetTable}
+
+## Reminders engine (issue 3; \`npm run bench:reminders\` runs these alone)
+
+${reminderTable}
 
 ## Context
 
@@ -322,6 +330,14 @@ ${context}
   log append per turn, journalled to disk before the reply.
 - Start-up is from spawning \`node dist/bot/main.js\` to the first 200 from \`/healthz\`.
 - Memory is VmRSS from \`/proc/<pid>/status\` of a fresh bot after ${rssTurns.toLocaleString('en-GB')} turns (⅓ help, ⅔ store-writing).
+- The vote row: ${VOTE_CONCURRENCY} bench voters register by messaging the bot, the chair grants each the partner
+  role with an organisation, names the board channel and submits the recommend form there; each worker is then
+  one voter alternating Approve and Reject (every click writes the vote and a log entry, recomputes the tally and
+  updates the board's copy of the card through the rate limiter). Its throughput is divided by the echo bot's
+  at the same concurrency, measured in the same run.
+- Reminders rows run in this process against the embedded store: a tick's median time and the documents it
+  read (the store's own counter) with 10 due among 1,000 and 100,000 future timers; one reminder to 200
+  channels through the rate limiter and the Teams messenger, against a connector enforcing Teams' limits.
 
 ## Where the time and memory go (investigated 2026-11-26, by hand)
 

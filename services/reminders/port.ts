@@ -44,6 +44,12 @@ export interface Timer extends ReminderSpec {
    */
   dueAt: string;
   status: TimerStatus;
+  /**
+   * `dueAt` while the timer is pending, absent otherwise: the due query's index, so timers
+   * already sent, cancelled or failed drop out of it instead of being scanned on every tick.
+   * Set by `indexedTimer()` on every write.
+   */
+  pendingDueAt?: string;
   createdAt: string;
   /** The instant it was first due, kept once the scheduler has moved `dueAt`. */
   originalDueAt?: string;
@@ -79,4 +85,14 @@ export interface Reminders {
   /** Pending reminders for an entity, soonest first. */
   pendingFor(tenantId: string, entityId: string): Promise<Timer[]>;
   registerHandler(name: string, handler: ReminderHandler): void;
+}
+
+/**
+ * The timer as it must be written: `pendingDueAt` follows `dueAt` while pending and is removed
+ * when the status moves on. Every write of a timer (create, replace, update) goes through this.
+ */
+export function indexedTimer<T extends Timer>(timer: T): T {
+  const { pendingDueAt, ...rest } = timer;
+  void pendingDueAt;
+  return (timer.status === 'pending' ? { ...rest, pendingDueAt: timer.dueAt } : rest) as T;
 }

@@ -5,7 +5,7 @@ import { forbidden } from '../errors';
 import { CONTAINERS } from '../store/containers';
 import { Store, Stored, updateWithRetry } from '../store/port';
 import type { CalendarTime } from '../time';
-import type { Timer } from './port';
+import { indexedTimer, Timer } from './port';
 
 /** One upcoming reminder as people see it. */
 export interface UpcomingReminder {
@@ -83,7 +83,7 @@ export class ReminderDesk {
       await updateWithRetry<Timer>(this.store, CONTAINERS.timers.name, actor.tenantId, timer.id, (current) => {
         if (!current || current.status !== 'pending' || current.heldBy !== 'paused' || current.leaseOwner) return undefined;
         released += 1;
-        return { ...current, dueAt: now, heldBy: undefined };
+        return indexedTimer({ ...current, dueAt: now, heldBy: undefined });
       });
     }
     return { conversation, released };

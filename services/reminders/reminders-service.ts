@@ -6,7 +6,7 @@ import { AuditLog } from '../log/audit-log';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored, updateWithRetry } from '../store/port';
 import type { CalendarTime } from '../time';
-import type { ReminderHandler, ReminderSpec, ReminderTarget, Reminders, Timer } from './port';
+import { indexedTimer, ReminderHandler, ReminderSpec, ReminderTarget, Reminders, Timer } from './port';
 
 export function targetKey(target: ReminderTarget): string {
   switch (target.kind) {
@@ -50,13 +50,13 @@ export class RemindersService implements Reminders {
     const id = timerId(spec);
     const existing = await this.store.read<Timer>(CONTAINERS.timers.name, spec.tenantId, id);
     if (existing && existing.status === 'pending') return existing;
-    const timer: Timer = {
+    const timer: Timer = indexedTimer({
       ...spec,
       id,
       dueAt: this.dueAt(spec.date, spec.hour).toISOString(),
       status: 'pending',
       createdAt: this.clock.now().toISOString(),
-    };
+    });
     let saved: Stored<Timer>;
     if (existing) {
       // A cancelled timer brought back (e.g. a meeting moved back to an earlier date).
@@ -86,7 +86,7 @@ export class RemindersService implements Reminders {
       await updateWithRetry<Timer>(this.store, CONTAINERS.timers.name, tenantId, timer.id, (current) => {
         if (!current || current.status !== 'pending') return undefined;
         changed = true;
-        return { ...current, status: 'cancelled' };
+        return indexedTimer({ ...current, status: 'cancelled' });
       });
       if (changed) cancelled += 1;
     }

@@ -9,7 +9,7 @@ import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored } from '../store/port';
 import { CalendarTime, addDays } from '../time';
 import { Destination, Resolution, resolveDestinations } from './destinations';
-import type { ReminderHandler, Timer } from './port';
+import { indexedTimer, ReminderHandler, Timer } from './port';
 import { targetKey } from './reminders-service';
 
 const TIMERS = CONTAINERS.timers.name;
@@ -180,10 +180,11 @@ export class Scheduler {
     const now = this.deps.clock.now();
     const due = await this.deps.store.query<Timer>(TIMERS, {
       where: [
+        // pendingDueAt (= dueAt while pending, absent once sent): the index holds only pending timers.
+        { field: 'pendingDueAt', op: '<=', value: now.toISOString() },
         { field: 'status', op: '=', value: 'pending' },
-        { field: 'dueAt', op: '<=', value: now.toISOString() },
       ],
-      orderBy: [{ field: 'dueAt', direction: 'asc' }],
+      orderBy: [{ field: 'pendingDueAt', direction: 'asc' }],
       limit: this.batchSize,
     });
     result.due = due.length;
@@ -229,7 +230,7 @@ export class Scheduler {
     try {
       return await this.deps.store.replace<Timer>(
         TIMERS,
-        { ...timer, leaseOwner: this.instanceId, leaseUntil, dueAt: leaseUntil, originalDueAt: timer.originalDueAt ?? timer.dueAt },
+        indexedTimer({ ...timer, leaseOwner: this.instanceId, leaseUntil, dueAt: leaseUntil, originalDueAt: timer.originalDueAt ?? timer.dueAt }),
         timer._etag,
       );
     } catch (err) {
@@ -241,7 +242,7 @@ export class Scheduler {
   /** Writes under our lease; undefined when the timer changed meanwhile (cancelled, or the lease expired and was taken). */
   private async save(timer: Stored<Timer>, next: Timer): Promise<Stored<Timer> | undefined> {
     try {
-      return await this.deps.store.replace<Timer>(TIMERS, next, timer._etag);
+      return await this.deps.store.replace<Timer>(TIMERS, indexedTimer(next), timer._etag);
     } catch (err) {
       if (!(err instanceof StoreConflict)) throw err;
       this.deps.logger.warn('timer changed under the lease', { timer: timer.id, instance: this.instanceId, reason: err.reason });

@@ -28,7 +28,7 @@ export const CONTAINERS = {
   /** Counters for short human references (D-7, R-3) and other small shared state. */
   counters: { name: 'counters', partitionKey: '/tenantId' },
   /** Durable reminders; the scheduler reads due ones across tenants by `dueAt`. */
-  timers: { name: 'timers', partitionKey: '/tenantId', orderedFields: ['dueAt'] },
+  timers: { name: 'timers', partitionKey: '/tenantId', orderedFields: ['dueAt', 'pendingDueAt'] },
   disputes: { name: 'disputes', partitionKey: '/tenantId' },
   reviews: { name: 'reviews', partitionKey: '/tenantId' },
   recommendations: { name: 'recommendations', partitionKey: '/tenantId' },

@@ -31,7 +31,8 @@ export interface EmbeddedStoreOptions {
  */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
-  readonly stats = { documentsRead: 0 };
+  /** documentsRead: documents returned by reads and queries; documentsScanned: documents a query examined to find them. */
+  readonly stats = { documentsRead: 0, documentsScanned: 0 };
   private readonly containers = new Map<string, ContainerState>();
   private journalFd: number | undefined;
   private journalEntries = 0;
@@ -281,6 +282,7 @@ export class EmbeddedStore implements Store {
     }
     let results: Stored<Doc>[] = [];
     for (const doc of candidates) {
+      this.stats.documentsScanned += 1;
       if (query.partitionKey !== undefined && this.partitionKeyOf(state.def, doc) !== query.partitionKey) continue;
       if (where.every((c) => matches(doc, c)) && ordered.every((field) => fieldValue(doc, field) !== undefined)) results.push(doc);
     }

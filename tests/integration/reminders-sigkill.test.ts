@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConversationRecord, Conversations } from '../../services/conversations';
 import { AuditLog } from '../../services/log/audit-log';
-import type { Timer } from '../../services/reminders/port';
+import { indexedTimer, Timer } from '../../services/reminders/port';
 import { timerId } from '../../services/reminders/reminders-service';
 import { CONTAINERS } from '../../services/store/containers';
 import { EmbeddedStore } from '../../services/store/embedded-store';
@@ -106,7 +106,7 @@ describe('a scheduler process killed with SIGKILL mid-delivery', () => {
         target: { kind: 'conversation' as const, conversationKey: channels[i % CONVERSATIONS].id },
         content: { kind: 'card' as const, template: 'notice', data: { title: `reminder #${i}#`, text: 'due' } },
       };
-      await seedStore.create<Timer>(CONTAINERS.timers.name, { ...spec, id: timerId(spec), dueAt: new Date(clock.now().getTime() - 60_000).toISOString(), status: 'pending', createdAt: clock.now().toISOString() });
+      await seedStore.create<Timer>(CONTAINERS.timers.name, indexedTimer({ ...spec, id: timerId(spec), dueAt: new Date(clock.now().getTime() - 60_000).toISOString(), status: 'pending', createdAt: clock.now().toISOString() }));
     }
     await seedStore.close();
 

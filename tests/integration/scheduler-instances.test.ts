@@ -5,7 +5,7 @@ import { renderNamedCard } from '../../cards/registry';
 import { Conversations } from '../../services/conversations';
 import { AuditLog } from '../../services/log/audit-log';
 import { silentLogger } from '../../services/logger';
-import type { Timer } from '../../services/reminders/port';
+import { indexedTimer, Timer } from '../../services/reminders/port';
 import { timerId } from '../../services/reminders/reminders-service';
 import { Scheduler, TickResult } from '../../services/reminders/scheduler';
 import { CONTAINERS } from '../../services/store/containers';
@@ -32,7 +32,7 @@ async function threeInstancesDeliverEachOnce(world: RemindersWorld): Promise<voi
       content: { kind: 'card', template: 'notice', data: { title: `timer #${i}#`, text: 'due' } },
     });
     // Due within the last ten minutes: on time, so each goes on its own rather than in a digest.
-    docs.push({ ...spec, id: timerId(spec), dueAt: new Date(now - (i % 600) * 1000).toISOString(), status: 'pending', createdAt: new Date(now).toISOString() });
+    docs.push(indexedTimer({ ...spec, id: timerId(spec), dueAt: new Date(now - (i % 600) * 1000).toISOString(), status: 'pending', createdAt: new Date(now).toISOString() }));
   }
   for (let i = 0; i < docs.length; i += 50) await Promise.all(docs.slice(i, i + 50).map((d) => world.store.create(CONTAINERS.timers.name, d)));
 

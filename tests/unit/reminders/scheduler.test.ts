@@ -1,5 +1,5 @@
 import { DeliveryError } from '../../../services/messaging';
-import type { Timer } from '../../../services/reminders/port';
+import { indexedTimer, Timer } from '../../../services/reminders/port';
 import { CONTAINERS } from '../../../services/store/containers';
 import { SYSTEM, TENANT, RemindersWorld, forbidden } from '../../support/reminders-world';
 
@@ -59,6 +59,28 @@ describe('Scheduler', () => {
     world.clock.set('2026-03-04T09:00:00Z');
     expect(await world.scheduler().tick()).toMatchObject({ due: 0, sent: 0 });
     expect(world.messenger.sent).toHaveLength(0);
+  });
+
+  it('takes sent and cancelled timers out of the due index, so a tick does not scan them again', async () => {
+    const channel = await world.channel('19:a@thread');
+    const target = { kind: 'conversation' as const, conversationKey: channel.id };
+    for (let i = 0; i < 5; i++) await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'dispute', id: `d-${i}`, ref: `D-${i}` }, target }));
+    const cancelled = await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'dispute', id: 'd-x', ref: 'D-X' }, target }));
+    expect(cancelled.pendingDueAt).toBe(cancelled.dueAt);
+    await world.reminders.cancel(SYSTEM, TENANT, 'd-x');
+    expect((await read(world, cancelled.id))?.pendingDueAt).toBeUndefined();
+    world.clock.set('2026-03-04T09:00:00Z');
+    const scheduler = world.scheduler();
+    expect(await scheduler.tick()).toMatchObject({ due: 5, sent: 5 });
+    const sent = await world.store.query<Timer>(CONTAINERS.timers.name, { partitionKey: TENANT, where: [{ field: 'status', op: '=', value: 'sent' }] });
+    expect(sent).toHaveLength(5);
+    expect(sent.every((t) => t.pendingDueAt === undefined)).toBe(true);
+
+    const stats = (world.store as unknown as { stats: { documentsScanned: number } }).stats;
+    const before = stats.documentsScanned;
+    world.clock.set('2026-03-05T09:00:00Z');
+    expect(await scheduler.tick()).toMatchObject({ due: 0, sent: 0 });
+    expect(stats.documentsScanned - before).toBe(0);
   });
 
   describe('quiet hours and catch-up', () => {
@@ -301,7 +323,7 @@ describe('Scheduler', () => {
       world.clock.set('2026-03-03T09:00:00Z');
       const leaseUntil = new Date(world.clock.now().getTime() + world.settings.leaseMs).toISOString();
       const stored = (await read(world, timer.id))!;
-      await world.store.replace<Timer>(CONTAINERS.timers.name, { ...stored, leaseOwner: 'dead-instance', leaseUntil, dueAt: leaseUntil, originalDueAt: stored.dueAt }, stored._etag);
+      await world.store.replace<Timer>(CONTAINERS.timers.name, indexedTimer({ ...stored, leaseOwner: 'dead-instance', leaseUntil, dueAt: leaseUntil, originalDueAt: stored.dueAt }), stored._etag);
 
       const scheduler = world.scheduler();
       expect((await scheduler.tick()).due).toBe(0);

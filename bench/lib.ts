@@ -217,6 +217,19 @@ export function rssMb(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
+/**
+ * The node arguments of `npm run start:prod` (package.json), e.g. V8 heap flags and
+ * dist/bot/main.js: the bench starts the bot exactly as production does (infra/azure.bicep's
+ * appCommandLine is the same command; tests/unit/infra-containers.test.ts checks).
+ */
+export function productionNodeArgs(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (pkg.scripts?.['start:prod'] ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node' || words.length < 2 || words.some((w) => /[$"'`;&|<>]/.test(w)))
+    throw new Error(`package.json start:prod must be a plain "node [flags] <script>" command (got "${words.join(' ')}")`);
+  return words.slice(1);
+}
+
 export interface RunningBot {
   url: string;
   /** The child's pid (child bots) or this process's (in-process bots). */
@@ -227,16 +240,16 @@ export interface RunningBot {
 }
 
 /**
- * Spawns `node <script>` (e.g. dist/bot/main.js) on a free port with a fresh DATA_DIR and the
- * playground directory, and resolves when GET /healthz answers 200.
+ * Spawns `node <nodeArgs> <script>` (e.g. dist/bot/main.js) on a free port with a fresh DATA_DIR
+ * and the playground directory, and resolves when GET /healthz answers 200.
  */
-export async function startChildBot(options: { script: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunningBot> {
+export async function startChildBot(options: { script: string; nodeArgs?: string[]; env?: Record<string, string>; timeoutMs?: number }): Promise<RunningBot> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsb-bench-'));
   let stderr = '';
   const t0 = process.hrtime.bigint();
-  const child: ChildProcess = spawn(process.execPath, [options.script], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {

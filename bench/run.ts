@@ -29,6 +29,7 @@ import {
   median,
   personal,
   postJson,
+  productionNodeArgs,
   rssMb,
   startChildBot,
   teamsActivity,
@@ -38,6 +39,17 @@ const SCRIPTS = {
   echo: path.join(REPO_ROOT, 'dist/bench/echo-bot.js'),
   bot: path.join(REPO_ROOT, 'dist/bot/main.js'),
 };
+
+/**
+ * How each bot is started: this bot exactly as `npm run start:prod` (and App Service) starts it;
+ * the echo bot with the same node flags, so the rows differ only in the bot's own work.
+ */
+function commandFor(target: keyof typeof SCRIPTS): { script: string; nodeArgs: string[] } {
+  const production = productionNodeArgs();
+  const script = path.resolve(REPO_ROOT, production[production.length - 1]);
+  if (script !== SCRIPTS.bot) throw new Error(`npm run start:prod runs ${script}, not ${SCRIPTS.bot}`);
+  return { script: SCRIPTS[target], nodeArgs: production.slice(0, -1) };
+}
 
 /** One row of the table: what to send, to which server, and what the first replies must say. */
 export interface Scenario {
@@ -196,8 +208,8 @@ async function verify(bot: RunningBot, connector: BenchConnector, scenario: Scen
 /** NODE_OPTIONS for the bot processes (--node-options), identical for every row so they stay comparable. */
 let botEnv: Record<string, string> = {};
 
-async function withBot<T>(script: string, run: (bot: RunningBot) => Promise<T>): Promise<T> {
-  const bot = await startChildBot({ script, env: botEnv });
+async function withBot<T>(target: keyof typeof SCRIPTS, run: (bot: RunningBot) => Promise<T>): Promise<T> {
+  const bot = await startChildBot({ ...commandFor(target), env: botEnv });
   try {
     return await run(bot);
   } finally {
@@ -224,7 +236,7 @@ async function main(): Promise<void> {
     for (const target of Object.keys(SCRIPTS) as (keyof typeof SCRIPTS)[]) {
       const scenarios = SCENARIOS.filter((s) => s.target === target);
       if (!scenarios.length) continue;
-      await withBot(SCRIPTS[target], async (bot) => {
+      await withBot(target, async (bot) => {
         for (const scenario of scenarios) {
           const workers = scenario.concurrency ?? concurrency;
           if (scenario.setup) await scenario.setup(bot, connector, workers);
@@ -246,10 +258,10 @@ async function main(): Promise<void> {
 
     process.stdout.write(`measuring start-up (${startupRuns} runs)...\n`);
     const startups: number[] = [];
-    for (let i = 0; i < startupRuns; i++) startups.push(await withBot(SCRIPTS.bot, async (bot) => bot.startupMs));
+    for (let i = 0; i < startupRuns; i++) startups.push(await withBot('bot', async (bot) => bot.startupMs));
 
     process.stdout.write(`measuring memory after ${rssTurns} turns...\n`);
-    const memory = await withBot(SCRIPTS.bot, async (bot) => {
+    const memory = await withBot('bot', async (bot) => {
       const atStart = rssMb(bot.pid);
       const stats = await measureTurns({
         url: bot.url,
@@ -317,8 +329,10 @@ ${context}
 
 ## How it is measured
 
-- Each bot runs as its own process (\`node dist/bot/main.js\`, \`node dist/bench/echo-bot.js\`) on a free
-  port with a fresh embedded store (\`DATA_DIR\` in a temporary folder) and the playground directory;
+- Each bot runs as its own process on a free port: this bot exactly as production starts it
+  (\`${['node', ...productionNodeArgs()].join(' ')}\`, package.json \`start:prod\`, the same command as
+  App Service's in infra/azure.bicep), the echo bot as \`node ${commandFor('echo').nodeArgs.join(' ')} dist/bench/echo-bot.js\`
+  (the same flags)${botEnv.NODE_OPTIONS ? `, both with NODE_OPTIONS="${botEnv.NODE_OPTIONS}"` : ''}, each with a fresh embedded store (\`DATA_DIR\` in a temporary folder) and the playground directory;
   the load generator and a connector stub (answers every reply with \`{ id }\`) share the other process.
 - A turn is one Teams activity POSTed to \`/api/messages\`, timed until the bot's HTTP answer, which
   comes after its replies reached the connector. ${concurrency} workers each send their next activity as
@@ -350,11 +364,21 @@ ${context}
   (≈ 1.5 KB per turn: the log entries and documents the embedded store keeps in memory by design; none
   with Cosmos DB), while the heap V8 had reserved grew to ≈ 250 MB. The extra resident memory is anonymous
   mappings (V8 heap pages) in \`/proc/<pid>/smaps\`; the bare echo bot grows the same way.
-- Bounding the heap meets the memory target: \`npm run bench -- --turns 2000 --node-options
-  "--max-old-space-size=96 --max-semi-space-size=2"\` measured 163 MB after 10,000 turns (144 MB at
-  start), start-up 1.5 s and the store-writing turn at 0.58 × echo, with the machine at load 5 to 7.
-  Setting those flags in NODE_OPTIONS of the production start is the suggested fix (leave head-room
-  if the embedded store is used for long: its data lives in the heap).
+- Bounding the heap meets the memory target, so the production command does (investigated 2026-11-26 by hand:
+  10,000 turns as in the memory row, one fresh bot per setting, machine at load about 2): no flags 383 MB;
+  \`--max-semi-space-size=2\` alone 391 to 396 MB; with it, \`--max-old-space-size\` 128, 160, 192, 224, 256, 320
+  and 512 gave 186, 187, 184, 189, 191, 186 and 192 MB; \`--max-old-space-size=160\` alone 211 MB. Any explicit
+  old-space limit up to 512 MB makes V8 grow the heap sparingly; the semi-space cap saves about 25 MB more.
+  Chosen: \`--max-semi-space-size=2 --max-old-space-size=256\`, the mildest limit with a margin under 200 MB
+  while leaving about three times the ≈ 80 MB heap in use after 10,000 turns on the embedded store (its data
+  lives in the heap; with Cosmos DB nothing accumulates). A bot that outgrows it stops with "heap out of
+  memory": raise the limit (docs/DEPLOY.md).
+- The vote row is held to about two clicks a second by Teams' per-conversation limits, not by the store: every
+  click updates the board's copy of the card in the same channel (publisher.refreshAll, awaited in the click's
+  turn), and the rate limiter spaces sends and updates per conversation (7 / 1 s, 8 / 2 s, 60 / 30 s), so
+  concurrent clicks queue behind each other's updates. Fix (not done here): coalesce a recommendation's card
+  refreshes (the latest tally wins, at most one update in flight per copy) and run them after the click is
+  answered, so a click's latency is its own store and log work.
 `;
       fs.mkdirSync(path.join(REPO_ROOT, 'docs'), { recursive: true });
       fs.writeFileSync(path.join(REPO_ROOT, 'docs/PERFORMANCE.md'), doc);

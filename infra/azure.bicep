@@ -634,8 +634,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
       // restify 11 reads process.binding('http_parser') (DEP0111): silence that one warning so
-      // every console line stays JSON.
-      appCommandLine: 'node --disable-warning=DEP0111 dist/bot/main.js'
+      // every console line stays JSON. V8 heap flags: see docs/PERFORMANCE.md (memory); the same
+      // command as npm run start:prod, which the bench measures.
+      appCommandLine: 'node --disable-warning=DEP0111 --max-semi-space-size=2 --max-old-space-size=256 dist/bot/main.js'
       alwaysOn: true
       healthCheckPath: '/healthz'
       minTlsVersion: '1.2'

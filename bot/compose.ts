@@ -112,7 +112,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   if (!config.credentials) logger.warn('no MicrosoftAppId set: accepting unauthenticated requests (local playground only)');
   // ONE rate-limited messenger for every proactive send (publisher, scheduler, features).
   const realTime: LimiterTime = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
-  const messenger = new LimitedMessenger(options.messenger ?? new TeamsMessenger(adapter, config.credentials?.appId ?? ''), new RateLimiter(realTime), realTime, logger);
+  const messenger = new LimitedMessenger(options.messenger ?? new TeamsMessenger(adapter, config.credentials?.appId ?? ''), new RateLimiter(realTime, { tenantWindows: [{ limit: config.reminders.tenantRatePerSecond, windowMs: 1000 }] }), realTime, logger);
   const exportSigningKey = config.exportSigningKey ?? randomBytes(32).toString('hex');
   const exportLinks = new ExportLinks(exportSigningKey, clock);
   const reminders = new RemindersService(store, log, clock, time, config.reminders);

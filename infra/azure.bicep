@@ -709,6 +709,11 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
           value: 'Europe/London'
         }
         {
+          // Teams allows about 50 proactive sends per second per app per tenant, shared by every instance.
+          name: 'OUTBOUND_TENANT_RATE'
+          value: string(max(1, 50 / instanceCount))
+        }
+        {
           name: 'LOG_LEVEL'
           value: 'info'
         }

@@ -44,6 +44,11 @@ export interface ReminderSettings {
   digestThreshold: number;
   tickMs: number;
   leaseMs: number;
+  /**
+   * Proactive sends per second this instance may make to one tenant. Teams allows about 50 per
+   * app per tenant in all, so with N instances give each 50 / N (OUTBOUND_TENANT_RATE).
+   */
+  tenantRatePerSecond: number;
   /** Run the delivery loop in this process (SCHEDULER_ENABLED, default true; tests tick by hand). */
   schedulerEnabled: boolean;
 }
@@ -168,6 +173,7 @@ export function parseConfig(env: Env): Config {
     digestThreshold: int('REMINDER_DIGEST_THRESHOLD', 5, 1, 1000),
     tickMs: int('SCHEDULER_TICK_MS', 15000, 100, 3600000),
     leaseMs: int('SCHEDULER_LEASE_MS', 120000, 1000, 3600000),
+    tenantRatePerSecond: int('OUTBOUND_TENANT_RATE', 50, 1, 50),
     schedulerEnabled: bool('SCHEDULER_ENABLED', true),
   };
   if (reminders.earliestHour >= reminders.latestHour)

@@ -26,7 +26,7 @@ describe('parseConfig', () => {
       tenantId: PLAYGROUND_TENANT_ID,
       directorySeedFile: 'config/directory.playground.json',
       logLevel: 'info',
-      reminders: { sendHour: 9, earliestHour: 8, latestHour: 20, digestThreshold: 5, tickMs: 15000, leaseMs: 120000 },
+      reminders: { sendHour: 9, earliestHour: 8, latestHour: 20, digestThreshold: 5, tickMs: 15000, leaseMs: 120000, tenantRatePerSecond: 50 },
       domain: {
         disputeMeetingDays: 28,
         disputeReminderDays: [21, 14, 7, 3, 1],
@@ -121,6 +121,7 @@ describe('parseConfig', () => {
     ['REMINDER_DIGEST_THRESHOLD zero', 'REMINDER_DIGEST_THRESHOLD', { REMINDER_DIGEST_THRESHOLD: '0' }],
     ['SCHEDULER_TICK_MS too small', 'SCHEDULER_TICK_MS', { SCHEDULER_TICK_MS: '5' }],
     ['SCHEDULER_LEASE_MS not a number', 'SCHEDULER_LEASE_MS', { SCHEDULER_LEASE_MS: '2m' }],
+    ['OUTBOUND_TENANT_RATE above what Teams allows', 'OUTBOUND_TENANT_RATE', { OUTBOUND_TENANT_RATE: '60' }],
     ['DISPUTE_MEETING_DAYS zero', 'DISPUTE_MEETING_DAYS', { DISPUTE_MEETING_DAYS: '0' }],
     ['DISPUTE_REMINDER_DAYS with a word in it', 'DISPUTE_REMINDER_DAYS', { DISPUTE_REMINDER_DAYS: '21,fortnight,7' }],
     ['DISPUTE_REMINDER_DAYS with an empty item', 'DISPUTE_REMINDER_DAYS', { DISPUTE_REMINDER_DAYS: '21,,7' }],

@@ -201,6 +201,8 @@ describe('infra/azure.bicep runs the bot as the production checklist says', () =
         cosmosDatabaseName: 'safeguarding',
         directorySeedFile: 'config/directory.json',
         'appInsights.properties.ConnectionString': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
+        // With the default instanceCount of 2, each instance gets half of Teams' 50/s per tenant.
+        'string(max(1, 50 / instanceCount))': '25',
       };
       const env: Record<string, string> = {};
       for (const [name, raw] of settings) {
@@ -221,6 +223,7 @@ describe('infra/azure.bicep runs the bot as the production checklist says', () =
       expect(config.credentials).toMatchObject({ appType: 'SingleTenant', appTenantId: '5b3f2c1e-0000-4000-8000-000000000003' });
       expect(config.tenantId).toBe('5b3f2c1e-0000-4000-8000-000000000003');
       expect(config.publicUrl).toBe('https://wsb-app.azurewebsites.net');
+      expect(config.reminders.tenantRatePerSecond).toBe(25);
     });
   });
 

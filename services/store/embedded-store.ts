@@ -13,7 +13,7 @@ interface ContainerState {
   /** partition key value -> id -> document */
   partitions: Map<string, Map<string, Stored<Doc>>>;
   /** field -> entries sorted by value, for range queries without a full scan */
-  indexes: Map<string, { value: string | number; pk: string; id: string }[]>;
+  indexes: Map<string, SortedIndex>;
 }
 
 export interface EmbeddedStoreOptions {
@@ -170,8 +170,7 @@ export class EmbeddedStore implements Store {
     for (const [field, entries] of state.indexes) {
       const value = fieldValue(doc, field);
       if (typeof value !== 'string' && typeof value !== 'number') continue;
-      const at = lowerBound(entries, value);
-      entries.splice(at, 0, { value, pk, id: doc.id });
+      entries.insert({ value, pk, id: doc.id });
     }
   }
 
@@ -179,12 +178,7 @@ export class EmbeddedStore implements Store {
     for (const [field, entries] of state.indexes) {
       const value = fieldValue(doc, field);
       if (typeof value !== 'string' && typeof value !== 'number') continue;
-      for (let i = lowerBound(entries, value); i < entries.length && entries[i].value === value; i++) {
-        if (entries[i].id === doc.id && entries[i].pk === pk) {
-          entries.splice(i, 1);
-          break;
-        }
-      }
+      entries.remove(value, pk, doc.id);
     }
   }
 
@@ -295,14 +289,9 @@ export class EmbeddedStore implements Store {
   private *indexCandidates(state: ContainerState, cond: Condition, pk: string | undefined): Iterable<Stored<Doc>> {
     const entries = state.indexes.get(cond.field)!;
     const value = cond.value as string | number;
-    let start = 0;
-    let end = entries.length;
-    if (cond.op === '=' || cond.op === '>=') start = lowerBound(entries, value);
-    if (cond.op === '>') start = upperBound(entries, value);
-    if (cond.op === '=' || cond.op === '<=') end = upperBound(entries, value);
-    if (cond.op === '<') end = lowerBound(entries, value);
-    for (let i = start; i < end; i++) {
-      const e = entries[i];
+    const from = cond.op === '=' || cond.op === '>=' ? { value, after: false } : cond.op === '>' ? { value, after: true } : undefined;
+    const to = cond.op === '=' || cond.op === '<=' ? { value, inclusive: true } : cond.op === '<' ? { value, inclusive: false } : undefined;
+    for (const e of entries.range(from, to)) {
       if (pk !== undefined && e.pk !== pk) continue;
       const doc = state.partitions.get(e.pk)?.get(e.id);
       if (doc) yield doc;
@@ -326,7 +315,7 @@ export class EmbeddedStore implements Store {
 const OPEN_DIRS = new Set<string>();
 
 function emptyState(def: ContainerDefinition): ContainerState {
-  return { def, partitions: new Map(), indexes: new Map((def.orderedFields ?? []).map((f) => [f, []])) };
+  return { def, partitions: new Map(), indexes: new Map((def.orderedFields ?? []).map((f) => [f, new SortedIndex()])) };
 }
 
 function isAlive(pid: number): boolean {
@@ -338,26 +327,87 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function lowerBound(entries: { value: string | number }[], value: string | number): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid].value < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+type IndexEntry = { value: string | number; pk: string; id: string };
 
-function upperBound(entries: { value: string | number }[], value: string | number): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid].value <= value) lo = mid + 1;
-    else hi = mid;
+/**
+ * An ordered index: entries sorted by value in blocks of at most 1,024 (split in halves), so an insert or a removal
+ * moves at most one block rather than the whole index (with 100,000 timers, a splice into one
+ * sorted array cost more than the rest of a scheduler tick).
+ */
+class SortedIndex {
+  private static readonly BLOCK = 512;
+  private blocks: IndexEntry[][] = [];
+
+  /** The position (block, offset) of the first entry with a value ≥ `value` (> `value` when `after`). */
+  private find(value: string | number, after: boolean): [number, number] {
+    const before = (e: IndexEntry) => (after ? e.value <= value : e.value < value);
+    let lo = 0;
+    let hi = this.blocks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const block = this.blocks[mid];
+      if (before(block[block.length - 1])) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === this.blocks.length) return [lo, 0];
+    const block = this.blocks[lo];
+    let l = 0;
+    let h = block.length;
+    while (l < h) {
+      const m = (l + h) >>> 1;
+      if (before(block[m])) l = m + 1;
+      else h = m;
+    }
+    return [lo, l];
   }
-  return lo;
+
+  insert(entry: IndexEntry): void {
+    if (!this.blocks.length) {
+      this.blocks.push([entry]);
+      return;
+    }
+    let [b, i] = this.find(entry.value, false);
+    if (b === this.blocks.length) {
+      b -= 1;
+      i = this.blocks[b].length;
+    }
+    const block = this.blocks[b];
+    block.splice(i, 0, entry);
+    if (block.length > 2 * SortedIndex.BLOCK) this.blocks.splice(b, 1, block.slice(0, SortedIndex.BLOCK), block.slice(SortedIndex.BLOCK));
+  }
+
+  remove(value: string | number, pk: string, id: string): void {
+    let [b, i] = this.find(value, false);
+    while (b < this.blocks.length) {
+      const block = this.blocks[b];
+      if (i >= block.length) {
+        b += 1;
+        i = 0;
+        continue;
+      }
+      const e = block[i];
+      if (e.value !== value) return;
+      if (e.pk === pk && e.id === id) {
+        block.splice(i, 1);
+        if (!block.length) this.blocks.splice(b, 1);
+        return;
+      }
+      i += 1;
+    }
+  }
+
+  /** Entries in order from the first ≥ `from.value` (> when `after`) while ≤ `to.value` (< unless `inclusive`). */
+  *range(from?: { value: string | number; after: boolean }, to?: { value: string | number; inclusive: boolean }): Iterable<IndexEntry> {
+    let [b, i] = from ? this.find(from.value, from.after) : [0, 0];
+    for (; b < this.blocks.length; b++, i = 0) {
+      const block = this.blocks[b];
+      for (; i < block.length; i++) {
+        const e = block[i];
+        if (to && (to.inclusive ? e.value > to.value : e.value >= to.value)) return;
+        yield e;
+      }
+    }
+  }
 }
 
 function comparable(v: unknown): string | number | boolean | null {

@@ -335,14 +335,15 @@ ${context}
   (the same flags)${botEnv.NODE_OPTIONS ? `, both with NODE_OPTIONS="${botEnv.NODE_OPTIONS}"` : ''}, each with a fresh embedded store (\`DATA_DIR\` in a temporary folder) and the playground directory;
   the load generator and a connector stub (answers every reply with \`{ id }\`) share the other process.
 - A turn is one Teams activity POSTed to \`/api/messages\`, timed until the bot's HTTP answer, which
-  comes after its replies reached the connector. ${concurrency} workers each send their next activity as
-  soon as the previous one is answered; ${20} warm-up turns per worker are not counted.
+  comes after its replies reached the connector. ${concurrency} workers (${VOTE_CONCURRENCY} for the vote row and the
+  echo row beside it) each send their next activity as soon as the previous one is answered; 20 warm-up turns
+  per worker are not counted (1 for the vote row, which also measures only ${VOTE.turns} turns: see below).
 - Before each row, its first replies are checked (the echo, the help card, "Channel named" /
-  "Channel name removed"), so a row cannot quietly measure refusals.
+  "Channel name removed", the vote card naming the voter among those who voted), so a row cannot quietly measure refusals.
 - The store-writing turn is \`channel set executive-board\` / \`channel unset executive-board\` by the
   Business Team in a channel of each worker's own: one conversation replace (ETag) and one hash-chained
   log append per turn, journalled to disk before the reply.
-- Start-up is from spawning \`node dist/bot/main.js\` to the first 200 from \`/healthz\`.
+- Start-up is from spawning the production command to the first 200 from \`/healthz\`.
 - Memory is VmRSS from \`/proc/<pid>/status\` of a fresh bot after ${rssTurns.toLocaleString('en-GB')} turns (⅓ help, ⅔ store-writing).
 - The vote row: ${VOTE_CONCURRENCY} bench voters register by messaging the bot, the chair grants each the partner
   role with an organisation, names the board channel and submits the recommend form there; each worker is then
@@ -350,7 +351,8 @@ ${context}
   updates the board's copy of the card through the rate limiter). Its throughput is divided by the echo bot's
   at the same concurrency, measured in the same run.
 - Reminders rows run in this process against the embedded store: a tick's median time and the documents it
-  read (the store's own counter) with 10 due among 1,000 and 100,000 future timers; one reminder to 200
+  read and scanned (the store's own counters) with 10 due among 1,000 and 100,000 future timers, and among 1,000
+  future and 100,000 already sent; one reminder to 200
   channels through the rate limiter and the Teams messenger, against a connector enforcing Teams' limits.
 
 ## Where the time and memory go (investigated 2026-11-26, by hand)
@@ -373,6 +375,10 @@ ${context}
   while leaving about three times the ≈ 80 MB heap in use after 10,000 turns on the embedded store (its data
   lives in the heap; with Cosmos DB nothing accumulates). A bot that outgrows it stops with "heap out of
   memory": raise the limit (docs/DEPLOY.md).
+- Reminders: the due query used the \`dueAt\` index with \`status = 'pending'\` as a filter, so every timer ever
+  sent stayed in its range and was scanned on each tick; it now reads \`pendingDueAt\`, present only while a timer
+  is pending. A tick over 100,000 pending timers also cost about 6 × one over 1,000 because each write spliced
+  the embedded store's sorted index array (100,000 entries moved per insert); the index is now kept in blocks.
 - The vote row is held to about two clicks a second by Teams' per-conversation limits, not by the store: every
   click updates the board's copy of the card in the same channel (publisher.refreshAll, awaited in the click's
   turn), and the rate limiter spaces sends and updates per conversation (7 / 1 s, 8 / 2 s, 60 / 30 s), so

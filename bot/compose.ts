@@ -139,6 +139,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   };
   // First on shutdown: stop claiming timers, finish the sends in flight, release the leases held.
   onStop('scheduler', () => scheduler.stop());
+  // Then the card updates still queued after the last turns (publisher.refreshSoon).
+  onStop('card refreshes', () => publisher.idle());
 
   const seedFile = fromProjectRoot(config.directorySeedFile);
   if (fs.existsSync(seedFile)) {

@@ -14,6 +14,9 @@ export type CardRenderer = (viewerAadObjectId: string | undefined) => Record<str
  * Built only on ports (Messenger, Conversations, CardPosts): no Teams here.
  */
 export class Publisher {
+  private readonly pendingRefresh = new Map<string, { load: () => Promise<CardRenderer | undefined>; except?: string }>();
+  private readonly runningRefresh = new Map<string, Promise<void>>();
+
   constructor(
     private readonly messenger: Messenger,
     private readonly conversations: Conversations,
@@ -87,6 +90,42 @@ export class Publisher {
       }
     }
     return updated;
+  }
+
+  /**
+   * Updates every other copy of an entity's card after the turn has answered, so a click never
+   * waits for the rate-limited updates (Teams gives an invoke 10-15 s). Refreshes coalesce: at
+   * most one round runs per entity, and a click that comes in meanwhile makes one more round,
+   * which loads the state afresh (`load`) and updates every copy, the clicked one included, so
+   * no copy is left showing an older tally. Failures are logged; `idle()` waits for all rounds.
+   */
+  refreshSoon(tenantId: string, entityKey: string, load: () => Promise<CardRenderer | undefined>, exceptActivityId?: string): void {
+    const key = `${tenantId}|${entityKey}`;
+    const coalesced = this.pendingRefresh.has(key) || this.runningRefresh.has(key);
+    this.pendingRefresh.set(key, { load, except: coalesced ? undefined : exceptActivityId });
+    if (!this.runningRefresh.has(key)) this.runningRefresh.set(key, this.drainRefreshes(tenantId, entityKey, key));
+  }
+
+  /** Resolves when no card refresh is queued or running (tests; graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.runningRefresh.size) await Promise.all([...this.runningRefresh.values()]);
+  }
+
+  private async drainRefreshes(tenantId: string, entityKey: string, key: string): Promise<void> {
+    await Promise.resolve();
+    try {
+      for (let next = this.pendingRefresh.get(key); next; next = this.pendingRefresh.get(key)) {
+        this.pendingRefresh.delete(key);
+        try {
+          const render = await next.load();
+          if (render) await this.refreshAll(tenantId, entityKey, render, next.except);
+        } catch (err) {
+          this.logger.warn('card refresh failed', { entity: entityKey, error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+    } finally {
+      this.runningRefresh.delete(key);
+    }
   }
 
   private async handleFailure(tenantId: string, conversation: ConversationRecord, err: unknown): Promise<void> {

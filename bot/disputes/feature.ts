@@ -71,7 +71,10 @@ export function disputesFeature(services: AppServices): Feature {
   const refreshOthers = async (turn: Turn, d: Dispute): Promise<void> => {
     // In a channel the clicked message is updated too, so everyone there sees the change.
     const except = turn.inChannel ? undefined : turn.context.activity.replyToId;
-    await publisher.refreshAll(d.tenantId, entityKey(d.id), renderCopy(d), except);
+    publisher.refreshSoon(d.tenantId, entityKey(d.id), async () => {
+      const current = await disputes.read(d.tenantId, d.id);
+      return current && renderCopy(current);
+    }, except);
   };
 
   const clickedCopy = async (turn: Turn, d: Dispute): Promise<void> => {

@@ -121,8 +121,14 @@ export function recommendationsFeature(services: AppServices): Feature {
   const voteCard = (rec: Recommendation, viewer?: string, known?: VoteView): Promise<AdaptiveCard> => voteCards(rec, known)(viewer);
   const actionCard = (action: ActionItem): AdaptiveCard => renderActionCard(actionCardData(action, today()));
 
-  const refreshVote = (rec: Recommendation, except?: string, known?: VoteView) => publisher.refreshAll(rec.tenantId, recommendationKey(rec.id), voteCards(rec, known), except);
-  const refreshAction = (action: ActionItem, except?: string) => publisher.refreshAll(action.tenantId, actionKey(action.id), async () => actionCard((await actionItems.get(action.tenantId, action.id)) ?? action), except);
+  /** Every other copy is updated after the click is answered, from the state as it is then (publisher.refreshSoon). */
+  const refreshVote = async (rec: Recommendation, except?: string): Promise<void> =>
+    publisher.refreshSoon(rec.tenantId, recommendationKey(rec.id), async () => voteCards((await recs.get(rec.tenantId, rec.id)) ?? rec), except);
+  const refreshAction = async (action: ActionItem, except?: string): Promise<void> =>
+    publisher.refreshSoon(action.tenantId, actionKey(action.id), async () => {
+      const current = (await actionItems.get(action.tenantId, action.id)) ?? action;
+      return () => actionCard(current);
+    }, except);
 
   recs.hooks.opened = async (rec) => {
     await publisher.postToPurpose(rec.tenantId, recommendationKey(rec.id), 'executive-board', { text: `A recommendation for the Executive Board to vote on: ${rec.ref}`, card: await voteCard(rec) });
@@ -308,7 +314,7 @@ export function recommendationsFeature(services: AppServices): Feature {
       guarded(REC_VERBS.vote, async (turn, data) => {
         const { outcome, view } = await recs.vote(turn.actor, data.rec, data.option);
         // A decision already refreshed every copy (the decided hook); a cast or change refreshes the others here.
-        if (outcome !== 'unchanged' && view.rec.status === 'open') await refreshVote(view.rec, clickedId(turn), view);
+        if (outcome !== 'unchanged' && view.rec.status === 'open') await refreshVote(view.rec, clickedId(turn));
         return voteCard(view.rec, undefined, view);
       }),
       guarded(REC_VERBS.view, async (turn, data) => {

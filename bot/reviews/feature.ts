@@ -48,7 +48,12 @@ export function reviewsFeature(services: AppServices): Feature {
         return refusalText(err);
       }
       const card = await timelineCard(review);
-      await publisher.refreshAll(review.tenantId, reviewEntityKey(review.id), () => card, turn.context.activity.replyToId);
+      publisher.refreshSoon(review.tenantId, reviewEntityKey(review.id), async () => {
+        const current = await reviews.get(review.tenantId, review.id);
+        if (!current) return undefined;
+        const latest = await timelineCard(current);
+        return () => latest;
+      }, turn.context.activity.replyToId);
       return card;
     },
   });

@@ -82,6 +82,8 @@ export class BotHarness {
     } catch {
       /* not JSON */
     }
+    // Card updates of other copies go out after the turn answers; wait for them so tests see them.
+    await this.composed.services.publisher.idle();
     return { status: res.status, body: parsed };
   }
 

@@ -104,10 +104,10 @@ function voteScenario(concurrency: number, baseline: string): Scenario {
     target: 'bot',
     concurrency,
     baseline,
-    // Every click updates the board's copy of the card in the same channel, which the rate limiter
-    // holds to Teams' per-conversation limits (60 per 30 s sustained): a short row keeps the run short.
-    turns: 200,
-    warmupPerWorker: 1,
+    // The board's copy of the card is updated after each click is answered (publisher.refreshSoon,
+    // coalesced under Teams' per-conversation limits), so clicks no longer queue behind it.
+    turns: 2000,
+    warmupPerWorker: 5,
     replyIn: 'answer',
     setup: async (bot, connector, workers) => {
       const to = connector.url;

@@ -115,6 +115,19 @@ export class Conversations {
     return chat;
   }
 
+  /** The active personal chats of some people (one query, whatever their number). */
+  async personalChats(tenantId: string, aadObjectIds: string[]): Promise<ConversationRecord[]> {
+    if (!aadObjectIds.length) return [];
+    return this.store.query<ConversationRecord>(CONTAINERS.conversations.name, {
+      partitionKey: tenantId,
+      where: [
+        { field: 'kind', op: '=', value: 'personal' },
+        { field: 'userAadObjectId', op: 'in', value: aadObjectIds },
+        { field: 'active', op: '=', value: true },
+      ],
+    });
+  }
+
   /** Active channels named for a purpose. */
   async forPurpose(tenantId: string, purpose: ChannelPurpose): Promise<ConversationRecord[]> {
     const all = await this.store.query<ConversationRecord>(CONTAINERS.conversations.name, {

@@ -86,8 +86,10 @@ export function recommendationsFeature(services: AppServices): Feature {
     const load = () =>
       (loaded ??= (async () => {
         const current = known ?? (await recs.view((await recs.get(rec.tenantId, rec.id)) ?? rec));
-        const [people, actions, chats] = await Promise.all([directory.list(rec.tenantId), actionItems.forRecommendation(rec.tenantId, rec.id), services.conversations.list(rec.tenantId)]);
-        return { view: current, people, actions, refreshUserIds: teamsUserIds(people.filter((p) => p.roles.includes('chair') || p.roles.includes('business')), chats).slice(0, 60) };
+        const [people, actions] = await Promise.all([directory.list(rec.tenantId), actionItems.forRecommendation(rec.tenantId, rec.id)]);
+        const privileged = people.filter((p) => p.roles.includes('chair') || p.roles.includes('business'));
+        const chats = await services.conversations.personalChats(rec.tenantId, privileged.map((p) => p.aadObjectId));
+        return { view: current, people, actions, refreshUserIds: teamsUserIds(privileged, chats).slice(0, 60) };
       })());
     const rendered = new Map<string, AdaptiveCard>();
     return async (viewer) => {

@@ -160,7 +160,7 @@ function killGroup(child: ChildProcess | undefined, signal: NodeJS.Signals): voi
   }
 }
 
-async function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+async function waitUntilExited(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return true;
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
@@ -243,9 +243,9 @@ export async function startPlaygroundSession(options: PlaygroundOptions = {}): P
     await browser?.close().catch((err: unknown) => errors.push(err));
     if (child) {
       killGroup(child, 'SIGTERM');
-      if (!(await waitForExit(child, 3000))) {
+      if (!(await waitUntilExited(child, 3000))) {
         killGroup(child, 'SIGKILL');
-        await waitForExit(child, 2000);
+        await waitUntilExited(child, 2000);
       }
     }
     process.removeListener('exit', onExit);

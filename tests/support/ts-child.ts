@@ -16,9 +16,7 @@ export function spawnTs(modulePath: string, args: string[]): ChildProcessWithout
       });
       module._compile(outputText, filename);
     };
-    require(${JSON.stringify(modulePath)}).main(process.argv.slice(1)).catch((err) => {
-      process.stderr.write(String((err && err.stack) || err) + '\\n');
-      process.exit(1);
-    });`;
+    // A failure is an unhandled rejection: Node prints its stack and exits with code 1.
+    require(${JSON.stringify(modulePath)}).main(process.argv.slice(1));`;
   return spawn(process.execPath, ['-e', loader, ...args], { stdio: 'pipe' });
 }

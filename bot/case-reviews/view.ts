@@ -104,7 +104,7 @@ export function caseCardData(c: CaseReview, viewer: Actor | undefined, today: st
   }
   if (c.reason) facts.push({ title: 'Reason', value: c.reason });
   const breached = clocks.filter((k) => k.state === 'breached');
-  const recorded = Object.entries(c.breaches).map(([key, on]) => `${clocks.find((k) => k.key === key)?.label ?? key} (recorded ${formatDate(on!)})`);
+  const recorded = Object.entries(c.breaches).map(([key, on]) => `${clocks.find((k) => k.key === key)?.label ?? key} (recorded ${formatDate(on)})`);
   const milestoneDates = Object.values(m).filter((d): d is string => !!d).sort();
   return {
     caseId: c.id,

@@ -246,13 +246,16 @@ export class CaseReviewsService {
           content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.reminder, data: { caseId: c.id, clock: k.key, days } },
         });
       }
-      if (c.breaches[k.key]) continue;
+      // The breach check's date never moves (so re-syncing cannot make a second one). A clock
+      // already breached when the case was entered (a case handed over from before) shows red on
+      // its card but is history, not news: no announcement.
       const breachDay = this.calendar.nextWorkingDay(k.due);
+      if (c.breaches[k.key] || breachDay < this.time.dateOf(new Date(c.createdAt))) continue;
       await this.reminders.schedule(actor, {
         tenantId: c.tenantId,
         entity,
         kind: `${k.key}-breach`,
-        date: breachDay > today ? breachDay : today,
+        date: breachDay,
         target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
         content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.breach, data: { caseId: c.id, clock: k.key } },
       });

@@ -11,7 +11,7 @@ import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, Feature, Turn } from '../feature';
 import { refusalText, replyCard, replyRefusal } from '../replies';
-import { KIND_LABELS, caseCardData, clockLine } from './view';
+import { KIND_LABELS, STEP_BUTTONS, caseCardData, clockLine } from './view';
 
 const entityKey = (caseId: string): string => `case-review:${caseId}`;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -85,7 +85,7 @@ export function caseReviewsFeature(services: AppServices): Feature {
             card: card(c, undefined),
             text: `Case review ${c.ref}: decision recorded — ${DECISION_LABELS[c.decision]}.`,
           });
-        return card(c, turn.actor, { good: true, notice: `Recorded: ${ACTION_LABELS[action].replace(/^record /, '')}, ${formatDate(str(data[`date_${action}`]))}.` });
+        return card(c, turn.actor, { good: true, notice: `Recorded: ${STEP_BUTTONS[action].done}, ${formatDate(str(data[`date_${action}`]))}.` });
       } catch (err) {
         if (err instanceof DomainError && err.code === 'stale') {
           const latest = await caseReviews.read(turn.actor.tenantId, data.caseId);

@@ -32,11 +32,25 @@ const CLOCK_COLOURS: Record<CaseClock['state'], CaseReviewCardData['clocks'][num
   breached: 'Attention',
 };
 
+/** Each step's button, and what the confirmation says was recorded. */
+export const STEP_BUTTONS: Record<CaseAction, { button: string; done: string }> = {
+  notify: { button: 'Panel notified', done: 'the Panel was notified' },
+  decide: { button: 'Record the decision', done: 'the decision' },
+  panel: { button: "Panel's response", done: "the Panel's response" },
+  commission: { button: 'Reviewer commissioned', done: 'the reviewer commissioned' },
+  terms: { button: 'Terms of reference agreed', done: 'the terms of reference agreed' },
+  draft: { button: 'Draft received', done: 'the draft report received' },
+  final: { button: 'Final report sent', done: 'the final report sent to the Panel and the Secretary of State' },
+  report: { button: 'Report received', done: 'the report received' },
+  publish: { button: 'Published', done: 'the report published' },
+  close: { button: 'Close', done: 'the case review closed' },
+};
+
 /** The form behind each step's button: which inputs it needs. */
 function stepForm(c: CaseReview, action: CaseAction): CaseStepForm {
   const base: CaseStepForm = {
     action,
-    title: ACTION_LABELS[action].replace(/^record /, '').replace(/^./, (x) => x.toUpperCase()),
+    title: STEP_BUTTONS[action].button,
     prompt: `${ACTION_LABELS[action].replace(/^./, (x) => x.toUpperCase())}.`,
     outcomeLabel: '',
     outcomes: [],
@@ -50,7 +64,6 @@ function stepForm(c: CaseReview, action: CaseAction): CaseStepForm {
       const values = c.kind === 'child' ? (['local_review', 'no_review', 'national_review'] as const) : (['commission_sar', 'no_sar'] as const);
       return {
         ...base,
-        title: 'Record the decision',
         prompt: c.kind === 'child' ? "The rapid review's outcome, as sent to the national Panel:" : 'Whether to commission a Safeguarding Adults Review:',
         outcomeLabel: 'Decision',
         outcomes: values.map((v) => ({ title: DECISION_LABELS[v].replace(/^./, (x) => x.toUpperCase()), value: v })),
@@ -61,14 +74,13 @@ function stepForm(c: CaseReview, action: CaseAction): CaseStepForm {
     case 'panel':
       return {
         ...base,
-        title: "Record the Panel's response",
         outcomeLabel: "The Panel's response",
         outcomes: (Object.keys(PANEL_LABELS) as (keyof typeof PANEL_LABELS)[]).map((v) => ({ title: PANEL_LABELS[v].replace(/^./, (x) => x.toUpperCase()), value: v })),
       };
     case 'commission':
-      return { ...base, title: 'Commission reviewer', reviewer: true };
+      return { ...base, reviewer: true };
     case 'close':
-      return { ...base, title: 'Close', reason: true, reasonRequired: true, reasonLabel: 'Why the case review is closed' };
+      return { ...base, reason: true, reasonRequired: true, reasonLabel: 'Why the case review is closed' };
     default:
       return base;
   }

@@ -1,6 +1,7 @@
 import type { Clock } from '../services/clock';
 import type { Config } from '../services/config';
 import type { CardPosts } from '../services/card-posts';
+import type { CaseReviewsService } from '../services/case-reviews/case-reviews-service';
 import type { Conversations } from '../services/conversations';
 import type { Directory } from '../services/directory/directory';
 import type { AuditLog } from '../services/log/audit-log';
@@ -42,6 +43,8 @@ export interface AppServices {
   reminderDesk: ReminderDesk;
   /** Short human references (D-7, R-3). */
   refs: References;
+  /** Safeguarding case reviews and their statutory clocks. */
+  caseReviews: CaseReviewsService;
   /** Where recommendations go to the Executive Board; set by the votes feature. */
   recommendationIntake?: RecommendationIntake;
   /** Recommendations and the Executive Board's votes (the votes feature). */

@@ -5,6 +5,7 @@ import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identi
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Server } from 'node:http';
 import { CardPosts } from '../services/card-posts';
+import { CaseReviewsService } from '../services/case-reviews/case-reviews-service';
 import { Clock, systemClock } from '../services/clock';
 import type { Config } from '../services/config';
 import { Conversations } from '../services/conversations';
@@ -30,6 +31,8 @@ import { CosmosStore } from '../services/store/cosmos-store';
 import { EmbeddedStore } from '../services/store/embedded-store';
 import type { Store } from '../services/store/port';
 import { CalendarTime } from '../services/time';
+import { WorkingCalendar } from '../services/working-days';
+import { caseReviewsFeature } from './case-reviews/feature';
 import { buildApplication, withHelp } from './app';
 import type { AppServices } from './app-services';
 import { coreFeature } from './core-feature';
@@ -125,8 +128,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   );
 
   const reminderDesk = new ReminderDesk(store, conversations, clock, time);
+  const caseReviews = new CaseReviewsService(store, log, clock, time, new WorkingCalendar(), reminders, config.domain.caseReviews);
 
-  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler, reminderDesk };
+  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler, reminderDesk, caseReviews };
   services.recommendations = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, logger);
   services.actionItems = new ActionService(store, log, clock, time, directory, refs, reminders, services.recommendations, config.domain);
   services.recommendationIntake = services.recommendations;
@@ -151,7 +155,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
-  const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services), recommendationsFeature(services), remindersFeature(services)];
+  const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services), recommendationsFeature(services), caseReviewsFeature(services), remindersFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);
 

@@ -531,6 +531,37 @@ resource containerActions 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/co
   }
 }
 
+resource containerCaseReviews 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: cosmosDatabase
+  name: 'caseReviews'
+  properties: {
+    resource: {
+      id: 'caseReviews'
+      partitionKey: {
+        paths: [
+          '/tenantId'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/"_etag"/?'
+          }
+        ]
+      }
+    }
+  }
+}
+
 // END CONTAINERS
 
 // The web app's identity may read and write documents (data plane only: no keys, no account changes).

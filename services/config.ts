@@ -1,3 +1,5 @@
+import type { CaseReviewSettings } from './case-reviews/case-reviews-service';
+
 /**
  * Every setting, typed and checked once at start-up. `parseConfig` takes the environment as a
  * plain object; only the composition root passes `process.env`.
@@ -31,6 +33,8 @@ export interface DomainSettings {
   voteQuorum: number;
   voteReminderDays: number[];
   actionReminderDays: number[];
+  /** Safeguarding case-review clocks (CASE_*), from Working Together and the Care Act. */
+  caseReviews: CaseReviewSettings;
 }
 
 export interface ReminderSettings {
@@ -190,6 +194,14 @@ export function parseConfig(env: Env): Config {
     voteQuorum: int('VOTE_QUORUM', 3, 1, 100),
     voteReminderDays: intList('VOTE_REMINDER_DAYS', [2, 1], 1, 90),
     actionReminderDays: intList('ACTION_REMINDER_DAYS', [7, 1], 1, 90),
+    caseReviews: {
+      notificationWorkingDays: int('CASE_NOTIFICATION_WORKING_DAYS', 5, 1, 60),
+      rapidReviewWorkingDays: int('CASE_RAPID_REVIEW_WORKING_DAYS', 15, 1, 120),
+      localReviewMonths: int('CASE_LOCAL_REVIEW_MONTHS', 6, 1, 36),
+      finalReportWorkingDays: int('CASE_FINAL_REPORT_WORKING_DAYS', 7, 1, 60),
+      sarMonths: int('CASE_SAR_MONTHS', 6, 1, 36),
+      reminderWorkingDays: intList('CASE_REMINDER_WORKING_DAYS', [5, 2, 1], 1, 60),
+    },
   };
 
   const port = int('PORT', 3978, 0, 65535); // 0: any free port (tests)

@@ -12,6 +12,7 @@ export const CHANNEL_PURPOSES = {
   'children-partnership': "Children's Partnership Group",
   'adults-partnership': "Adults' Partnership Group",
   'business-team': 'Business Team',
+  'safeguarding-reviews': 'Safeguarding Reviews Subgroup',
 } as const;
 export type ChannelPurpose = keyof typeof CHANNEL_PURPOSES;
 

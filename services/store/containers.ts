@@ -35,6 +35,8 @@ export const CONTAINERS = {
   /** One document per vote: id = recommendation + voter, so a double click is a 409, not a second vote. */
   votes: { name: 'votes', partitionKey: '/tenantId' },
   actions: { name: 'actions', partitionKey: '/tenantId' },
+  /** Safeguarding case reviews: an anonymised reference and dates only, never personal data. */
+  caseReviews: { name: 'caseReviews', partitionKey: '/tenantId' },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS]['name'];

@@ -147,7 +147,7 @@ describe('Conversations', () => {
     it.each<[string, Actor, string, string, RegExp]>([
       ['a partner', MEGAN, 'executive-board', 'forbidden', /^Only the Business Team can name the partnership channels\.$/],
       ['the chair (Business Team only)', CHAIR, 'executive-board', 'forbidden', /Only the Business Team/],
-      ['an unknown purpose', PATTI, 'gossip', 'invalid', /"gossip" is not a channel purpose\. Use one of: executive-board, children-partnership, adults-partnership, business-team\./],
+      ['an unknown purpose', PATTI, 'gossip', 'invalid', /"gossip" is not a channel purpose\. Use one of: executive-board, children-partnership, adults-partnership, business-team, safeguarding-reviews\./],
     ])('refuses %s and changes nothing', async (_case, who, purpose, code, message) => {
       const before = await snapshot();
       const err = await refusal(conversations.setPurpose(who, BOARD.conversationId, purpose, true));

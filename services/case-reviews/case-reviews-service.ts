@@ -1,0 +1,280 @@
+import type { Clock } from '../clock';
+import { Actor, hasRole } from '../directory/roles';
+import { DomainError, forbidden, invalid, notFound } from '../errors';
+import { AuditLog, LogEntry, SYSTEM_ACTOR } from '../log/audit-log';
+import type { Reminders } from '../reminders/port';
+import { CONTAINERS } from '../store/containers';
+import { Store, Stored, updateWithRetry } from '../store/port';
+import type { CalendarTime } from '../time';
+import type { WorkingCalendar } from '../working-days';
+import * as rules from './case-review';
+import { CaseAction, CaseClock, CaseClockSettings, CaseReview, ClockKey, StepInput, canView, clocksOf, isOpen, summary } from './case-review';
+import { caseReference } from './personal-data';
+
+const CONTAINER = CONTAINERS.caseReviews.name;
+const FORM_ID = /^[A-Za-z0-9-]{8,64}$/;
+const CASE_ID = /^cr-[A-Za-z0-9-]{8,64}$/;
+
+/** Reminder handler names the bot registers (they build the message from the current state). */
+export const CASE_REVIEW_HANDLERS = {
+  reminder: 'case-review.reminder',
+  breach: 'case-review.breach',
+} as const;
+
+export interface CaseReviewSettings extends CaseClockSettings {
+  /** Working days before each deadline that the subgroup's channel is reminded. */
+  reminderWorkingDays: number[];
+}
+
+export interface OpenInput {
+  /** A nonce from the form: the id is built from it, so a double submit records one case. */
+  formId: unknown;
+  reference: unknown;
+  kind: unknown;
+  started: unknown;
+}
+
+/** What the card's button carried: the case and the version the card showed. */
+export interface CaseCardRef {
+  caseId: unknown;
+  version: unknown;
+}
+
+/** The log action of each step. */
+const STEP_ACTIONS: Record<CaseAction, string> = {
+  notify: 'case_review.panel_notified',
+  decide: 'case_review.decided',
+  panel: 'case_review.panel_responded',
+  commission: 'case_review.reviewer_commissioned',
+  terms: 'case_review.terms_agreed',
+  draft: 'case_review.draft_received',
+  final: 'case_review.final_report_sent',
+  report: 'case_review.report_received',
+  publish: 'case_review.published',
+  close: 'case_review.closed',
+};
+
+/**
+ * Safeguarding case reviews (DOMAIN.md §5): recording a notified incident or a SAR referral,
+ * each step of the lifecycle, the statutory clocks in working days, their reminders and
+ * breaches. Every change is a replace with ETag of a versioned document, then one log entry; a
+ * refusal changes and logs nothing. Only the anonymised reference and dates reach the log.
+ */
+export class CaseReviewsService {
+  constructor(
+    private readonly store: Store,
+    private readonly log: AuditLog,
+    private readonly clock: Clock,
+    private readonly time: CalendarTime,
+    private readonly calendar: WorkingCalendar,
+    private readonly reminders: Reminders,
+    private readonly settings: CaseReviewSettings,
+  ) {}
+
+  today(): string {
+    return this.time.dateOf(this.clock.now());
+  }
+
+  clocks(c: CaseReview): CaseClock[] {
+    return clocksOf(c, this.today(), this.calendar, this.settings);
+  }
+
+  /** Throws unless the actor may record a case review (the Business Team, the chair). */
+  checkCanOpen(actor: Actor): void {
+    if (!hasRole(actor, 'business', 'chair')) throw forbidden(['business', 'chair'], 'record a case review');
+  }
+
+  async open(actor: Actor, input: OpenInput): Promise<{ review: CaseReview; created: boolean }> {
+    this.checkCanOpen(actor);
+    const tenantId = actor.tenantId;
+    const formId = typeof input.formId === 'string' ? input.formId : '';
+    if (!FORM_ID.test(formId)) throw invalid('This form is not valid: type "case review new" for a fresh one.');
+    const id = `cr-${formId}`;
+    const existing = await this.store.read<CaseReview>(CONTAINER, tenantId, id);
+    if (existing) return { review: strip(existing), created: false };
+
+    const now = this.clock.now().toISOString();
+    const review = rules.openCase(input, actor, this.today(), { id, tenantId, now });
+    const [sameRef] = await this.store.query<CaseReview>(CONTAINER, { partitionKey: tenantId, where: [{ field: 'ref', op: '=', value: review.ref }], limit: 1 });
+    if (sameRef) throw invalid(`There is already a case review ${review.ref}: open it with "case review ${review.ref}", or use another reference.`, 'reference');
+    try {
+      await this.store.create(CONTAINER, review);
+    } catch (err) {
+      const again = await this.store.read<CaseReview>(CONTAINER, tenantId, id);
+      if (again) return { review: strip(again), created: false };
+      throw err;
+    }
+    await this.log.append(actor, tenantId, { action: 'case_review.opened', entity: entityOf(review), after: summary(review) });
+    await this.syncReminders(actor, review);
+    return { review, created: true };
+  }
+
+  /** A case the actor may see; a tampered id or another tenant's case is "not found". */
+  async get(actor: Actor, caseId: unknown): Promise<CaseReview> {
+    if (!canView(actor)) throw forbidden(['business', 'chair', 'partner', 'lay'], 'see safeguarding case reviews');
+    const c = await this.read(actor.tenantId, caseId);
+    if (!c) throw notFound('That case review does not exist (or is not yours to see).');
+    return c;
+  }
+
+  /** Reads without an actor: for the bot's own work (reminders, refreshing cards). */
+  async read(tenantId: string, caseId: unknown): Promise<CaseReview | undefined> {
+    if (typeof caseId !== 'string' || !CASE_ID.test(caseId)) return undefined;
+    const doc = await this.store.read<CaseReview>(CONTAINER, tenantId, caseId);
+    return doc && doc.tenantId === tenantId ? strip(doc) : undefined;
+  }
+
+  async getByRef(actor: Actor, text: string): Promise<CaseReview> {
+    if (!canView(actor)) throw forbidden(['business', 'chair', 'partner', 'lay'], 'see safeguarding case reviews');
+    let ref: string;
+    try {
+      ref = caseReference(text);
+    } catch {
+      throw invalid(`"${text.slice(0, 30)}" is not a case reference: they look like RR-2026-03.`);
+    }
+    const [doc] = await this.store.query<CaseReview>(CONTAINER, { partitionKey: actor.tenantId, where: [{ field: 'ref', op: '=', value: ref }], limit: 1 });
+    if (!doc) throw notFound(`There is no case review ${ref}.`);
+    return strip(doc);
+  }
+
+  /** Open case reviews, breaches first, then by nearest deadline. */
+  async listOpen(actor: Actor): Promise<{ review: CaseReview; next?: CaseClock }[]> {
+    if (!canView(actor)) throw forbidden(['business', 'chair', 'partner', 'lay'], 'see safeguarding case reviews');
+    const docs = await this.store.query<CaseReview>(CONTAINER, { partitionKey: actor.tenantId });
+    const rows = docs
+      .map(strip)
+      .filter(isOpen)
+      .map((review) => ({ review, next: nearest(this.clocks(review)) }));
+    const rank = (r: { next?: CaseClock }): number => (r.next?.state === 'breached' ? 0 : r.next ? 1 : 2);
+    return rows.sort((a, b) => rank(a) - rank(b) || (a.next?.due ?? '9').localeCompare(b.next?.due ?? '9') || a.review.ref.localeCompare(b.review.ref));
+  }
+
+  async history(actor: Actor, caseId: unknown, limit = 20): Promise<{ review: CaseReview; entries: LogEntry[] }> {
+    const review = await this.get(actor, caseId);
+    const entries = (await this.log.recent(actor.tenantId, 1000, { entityId: review.id })).filter((e) => e.action.startsWith('case_review.')).slice(0, limit);
+    return { review, entries };
+  }
+
+  /**
+   * Takes one step: not found → closed → stale card → the rule itself. Replace with ETag, so of
+   * two concurrent clicks on the same version one wins and the other is stale.
+   */
+  async step(actor: Actor, card: CaseCardRef, action: CaseAction, input: StepInput): Promise<CaseReview> {
+    const found = await this.get(actor, card.caseId);
+    if (typeof card.version !== 'number' || !Number.isInteger(card.version)) throw invalid("This card's data is not valid; nothing was changed.");
+    const today = this.today();
+    let before: CaseReview | undefined;
+    const saved = await updateWithRetry<CaseReview>(this.store, CONTAINER, actor.tenantId, found.id, (current) => {
+      if (!current) throw notFound('That case review does not exist.');
+      const c = strip(current);
+      if (!isOpen(c)) throw new DomainError('closed', `${c.ref} is ${rules.STAGE_LABELS[c.stage]}; nothing more can be done on it.`);
+      if (c.version !== card.version) throw new DomainError('stale', 'This card was out of date; it now shows the latest. Nothing was changed.');
+      before = c;
+      const next = rules.step(c, actor, action, input, today, { cal: this.calendar, settings: this.settings });
+      return { ...next, version: c.version + 1, updatedAt: this.clock.now().toISOString() };
+    });
+    const after = strip(saved!);
+    await this.log.append(actor, actor.tenantId, { action: STEP_ACTIONS[action], entity: entityOf(after), before: summary(before!), after: summary(after) });
+    await this.syncReminders(actor, after);
+    return after;
+  }
+
+  /**
+   * The working day after a deadline: records the breach of `clockKey` if it is still unmet (as
+   * the bot, once). Idempotent: returns the breached clock whether this call or an earlier one
+   * recorded it, so a notice held or retried is never lost; undefined when there is no breach.
+   */
+  async recordBreach(tenantId: string, caseId: string, clockKey: ClockKey): Promise<{ review: CaseReview; clock: CaseClock; recorded: boolean } | undefined> {
+    const today = this.today();
+    let before: CaseReview | undefined;
+    let clock: CaseClock | undefined;
+    const saved = await updateWithRetry<CaseReview>(this.store, CONTAINER, tenantId, caseId, (current) => {
+      if (!current) return undefined;
+      const c = strip(current);
+      clock = rules.newBreaches(c, today, this.calendar, this.settings).find((k) => k.key === clockKey);
+      if (!clock) return undefined;
+      before = c;
+      return { ...c, breaches: { ...c.breaches, [clockKey]: today }, version: c.version + 1, updatedAt: this.clock.now().toISOString() };
+    });
+    if (before && saved && clock) {
+      const after = strip(saved);
+      await this.log.append({ ...SYSTEM_ACTOR, tenantId }, tenantId, {
+        action: 'case_review.breached',
+        entity: entityOf(after),
+        before: summary(before),
+        after: `${summary(after)}: ${clock.label} was due ${clock.due}`,
+      });
+      return { review: after, clock, recorded: true };
+    }
+    const current = await this.read(tenantId, caseId);
+    if (!current || !isOpen(current) || !current.breaches[clockKey]) return undefined;
+    const breached = this.clocks(current).find((k) => k.key === clockKey && k.state === 'breached');
+    return breached ? { review: current, clock: breached, recorded: false } : undefined;
+  }
+
+  /** Whether a deadline reminder still has something to say: the clock is still running. */
+  async reminderStillDue(tenantId: string, caseId: unknown, clockKey: unknown): Promise<{ review: CaseReview; clock: CaseClock } | undefined> {
+    const c = await this.read(tenantId, caseId);
+    if (!c || !isOpen(c)) return undefined;
+    const clock = this.clocks(c).find((k) => k.key === clockKey);
+    return clock && (clock.state === 'running' || clock.state === 'due_soon') ? { review: c, clock } : undefined;
+  }
+
+  /**
+   * Reminders follow the clocks: a clock that stopped (met, or the case closed) loses its pending
+   * reminders; a running one has them at the configured working days before it is due, and a
+   * breach check on the working day after. Scheduling is idempotent, so this runs after every step.
+   */
+  private async syncReminders(actor: Actor, c: CaseReview): Promise<void> {
+    const today = this.today();
+    const entity = entityOf(c);
+    for (const k of this.clocks(c)) {
+      const running = isOpen(c) && !k.doneOn;
+      if (!running) {
+        await this.reminders.cancel(actor, c.tenantId, c.id, `${k.key}-`);
+        continue;
+      }
+      for (const days of this.settings.reminderWorkingDays) {
+        const date = this.calendar.addWorkingDays(k.due, -days);
+        if (date <= today) continue;
+        await this.reminders.schedule(actor, {
+          tenantId: c.tenantId,
+          entity,
+          kind: `${k.key}-${days}wd`,
+          date,
+          target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
+          content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.reminder, data: { caseId: c.id, clock: k.key, days } },
+        });
+      }
+      // The breach check's date never moves (so re-syncing cannot make a second one). A clock
+      // already breached when the case was entered (a case handed over from before) shows red on
+      // its card but is history, not news: no announcement.
+      const breachDay = this.calendar.nextWorkingDay(k.due);
+      if (c.breaches[k.key] || breachDay < this.time.dateOf(new Date(c.createdAt))) continue;
+      await this.reminders.schedule(actor, {
+        tenantId: c.tenantId,
+        entity,
+        kind: `${k.key}-breach`,
+        date: breachDay,
+        target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
+        content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.breach, data: { caseId: c.id, clock: k.key } },
+      });
+    }
+  }
+}
+
+/** The clock that matters most now: the first breached one, else the nearest running one. */
+export function nearest(clocks: CaseClock[]): CaseClock | undefined {
+  const live = clocks.filter((k) => k.state === 'breached' || k.state === 'running' || k.state === 'due_soon');
+  return live.find((k) => k.state === 'breached') ?? [...live].sort((a, b) => a.due.localeCompare(b.due))[0];
+}
+
+function entityOf(c: CaseReview): { type: string; id: string; ref: string } {
+  return { type: 'case-review', id: c.id, ref: c.ref };
+}
+
+function strip(doc: Stored<CaseReview> | CaseReview): CaseReview {
+  const { _etag, ...rest } = doc as Stored<CaseReview>;
+  void _etag;
+  return rest;
+}

@@ -33,7 +33,7 @@ describe('safeguarding case reviews in the Agents Playground (headless Chromium)
     await pg.fillCardInput('Why the case review is closed', 'Child DOB 01/02/2019', opened);
     await pg.clickCardButton('Record', opened);
     await pg.waitForText(/seems to contain a date of birth/);
-    expect((await services.store.read<{ version: number }>('caseReviews', services.config.tenantId, stored.id))?.version).toBe(1);
+    expect((await services.store.read<{ id: string; tenantId: string; version: number }>('caseReviews', services.config.tenantId, stored.id))?.version).toBe(1);
 
     // "Panel notified" opens the step's form (the date defaults to today); "Record" sends it.
     const current = pg.card('Case review RR-2026-07');
@@ -42,6 +42,6 @@ describe('safeguarding case reviews in the Agents Playground (headless Chromium)
     const notified = await pg.waitForCardText(/Recorded: the Panel was notified/);
     expect(await notified.innerText()).toContain('Rapid review under way');
     await pg.screenshot('playground-case-review-notified');
-    expect(await services.store.read<{ stage: string; version: number }>('caseReviews', services.config.tenantId, stored.id)).toMatchObject({ stage: 'rapid_review', version: 2 });
+    expect(await services.store.read<{ id: string; tenantId: string; stage: string; version: number }>('caseReviews', services.config.tenantId, stored.id)).toMatchObject({ stage: 'rapid_review', version: 2 });
   });
 });

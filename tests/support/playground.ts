@@ -46,7 +46,11 @@ import type { Store } from '../../services/store/port';
 /** Where screenshots go (gitignored); CI keeps this folder as a test artefact. */
 export const ARTIFACTS_DIR = path.resolve(__dirname, '../../test-artifacts');
 const REPO_ROOT = path.resolve(__dirname, '../..');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The same places `npm test`'s first step (scripts/ensure-browser.mjs) looks, or installs Debian's chromium to. */
+const CHROMIUM_PATH =
+  [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'].find(
+    (p): p is string => !!p && fs.existsSync(p),
+  ) ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

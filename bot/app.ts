@@ -129,7 +129,7 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
       const nearest = nearestCommand(text, commands);
       await replyText(
         context,
-        `I don't know "${text.slice(0, 60)}".${nearest ? ` Did you mean **${nearest.usage ?? nearest.name}**?` : ''} Type **help** to see every command.`,
+        `I don't know "${text.slice(0, 60)}".${nearest ? ` Did you mean **${nearest.name}**?` : ''} Type **help** to see every command.`,
       );
       return;
     }

@@ -138,7 +138,7 @@ export function coreFeature(services: AppServices): Feature {
             turn.context,
             renderNotice({
               title: 'Where the bot is installed',
-              text: all.length ? 'Name a channel with **channel set <purpose>** in that channel.' : 'Nowhere yet.',
+              text: all.length ? `Name a channel by typing **channel set** and its purpose (${Object.keys(CHANNEL_PURPOSES).join(', ')}) in that channel.` : 'Nowhere yet.',
               facts: all
                 .filter((c) => c.kind !== 'personal')
                 .map((c) => ({

@@ -1,3 +1,7 @@
+/**
+ * Usages are TextRuns, not markdown: Teams and the playground drop `<angle bracket>` words from
+ * markdown text as HTML, and a placeholder that vanishes makes a command unusable.
+ */
 import template from './help.json';
 import { AdaptiveCard, expandCard } from './render';
 

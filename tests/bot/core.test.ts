@@ -48,7 +48,25 @@ describe('the bot through TestAdapter', () => {
       const expected = allCommands([coreFeature(bot.services)]).map((c) => c.usage ?? c.name);
       expect(expected.length).toBeGreaterThan(5);
       for (const usage of ['help', ...expected]) expect(strings).toContain(usage);
-      expect(strings).toContain('Type a command. Words in <angle brackets> are yours to fill in.');
+      expect(strings).toContain('Type a command. Words in <angle brackets> are yours to fill in; [square brackets] are optional.');
+    });
+
+    it('keeps every <placeholder> out of markdown text, where Teams would drop it as HTML', async () => {
+      const card = cardOf(only(await bot.say(USERS.megan, 'help')));
+      const markdown: string[] = [];
+      const runs: string[] = [];
+      const walk = (n: unknown): void => {
+        if (Array.isArray(n)) return n.forEach(walk);
+        if (!n || typeof n !== 'object') return;
+        const o = n as Record<string, unknown>;
+        if (o.type === 'TextBlock' && typeof o.text === 'string') markdown.push(o.text);
+        if (o.type === 'FactSet') markdown.push(JSON.stringify(o.facts));
+        if (o.type === 'TextRun' && typeof o.text === 'string') runs.push(o.text);
+        Object.values(o).forEach(walk);
+      };
+      walk(card);
+      expect(markdown.filter((t) => /<[a-z]/i.test(t))).toEqual([]);
+      expect(runs).toEqual(expect.arrayContaining(['grant <role> <person> [as <organisation>]', 'revoke <role> <person>']));
     });
 
     it('tells people in a channel to @mention the bot', async () => {
@@ -89,7 +107,7 @@ describe('the bot through TestAdapter', () => {
     it('suggests the nearest command', async () => {
       expect(only(await bot.say(USERS.megan, 'whoamii')).text).toBe('I don\'t know "whoamii". Did you mean **whoami**? Type **help** to see every command.');
       expect(only(await bot.say(USERS.megan, 'memebrs')).text).toContain('Did you mean **members**?');
-      expect(only(await bot.say(USERS.megan, 'grnt member Lynne')).text).toContain('Did you mean **grant <role> <person> [as <organisation>]**?');
+      expect(only(await bot.say(USERS.megan, 'grnt member Lynne')).text).toContain('Did you mean **grant**? Type **help**');
     });
 
     it('offers help, without a guess, when nothing is close', async () => {

@@ -16,6 +16,10 @@ describe('the bot in the Agents Playground (headless Chromium)', () => {
     const text = await card.innerText();
     expect(text).toContain('What I can do');
     expect(text).toContain('whoami');
+    // The placeholders are shown, not swallowed as HTML.
+    expect(text).toContain('Words in <angle brackets> are yours to fill in');
+    expect(text).toContain('dispute <ref>');
+    expect(text).toContain('grant <role> <person> [as <organisation>]');
     const file = await pg.screenshot('playground-help');
     expect(fs.statSync(file).size).toBeGreaterThan(1000);
   });

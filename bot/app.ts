@@ -10,6 +10,7 @@ import type { Actor } from '../services/directory/roles';
 import { SYSTEM_ACTOR } from '../services/log/audit-log';
 import type { AppServices } from './app-services';
 import type { CardAction, Command, Feature, Turn } from './feature';
+import { channelConversationId, channelName, channelReference } from './channel-threads';
 import { nearestCommand, parseCommand } from './command-parser';
 import { replyCard, replyText } from './replies';
 
@@ -102,14 +103,16 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
   const rememberConversation = async (context: TurnContext, actor: Actor): Promise<ConversationRecord> => {
     const a = context.activity;
     const kind = conversationKind(context);
-    const channelData = (a.channelData ?? {}) as { team?: { name?: string }; channel?: { name?: string } };
+    const channelData = (a.channelData ?? {}) as { team?: { id?: string; name?: string }; channel?: { id?: string; name?: string } };
     // Without the activity id: it changes every turn, and a proactive send replies to nothing.
-    const reference: Partial<ConversationReference> = { ...TurnContext.getConversationReference(a) };
+    // A channel is the channel, not the reply thread the message came in (see channel-threads.ts).
+    let reference: Partial<ConversationReference> = { ...TurnContext.getConversationReference(a) };
     delete reference.activityId;
+    if (kind === 'channel') reference = channelReference(reference);
     return conversations.remember(actor, {
-      conversationId: a.conversation.id,
+      conversationId: kind === 'channel' ? channelConversationId(a.conversation.id) : a.conversation.id,
       kind,
-      name: kind === 'personal' ? actor.name : kind === 'channel' ? channelData.channel?.name ?? a.conversation.name : a.conversation.name,
+      name: kind === 'personal' ? actor.name : kind === 'channel' ? channelName(channelData, a.conversation.name) : a.conversation.name,
       ...(kind === 'channel' && channelData.team?.name ? { teamName: channelData.team.name } : {}),
       ...(kind === 'personal' ? { userAadObjectId: actor.aadObjectId } : {}),
       reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,

@@ -43,6 +43,7 @@ import type { Feature } from './feature';
 import { fromProjectRoot } from './paths';
 import { HttpServer, createHttpServer } from './server';
 import { TeamsMessenger } from './teams-messenger';
+import { mergeThreadRecords } from './channel-threads';
 
 export interface ComposeOptions {
   clock?: Clock;
@@ -154,6 +155,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   } else {
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
+
+  const merged = await mergeThreadRecords(conversations, config.tenantId);
+  if (merged) logger.info('reply threads folded into their channels', { records: merged });
 
   const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services), recommendationsFeature(services), caseReviewsFeature(services), remindersFeature(services)];
   const app = buildApplication(adapter, services, features);

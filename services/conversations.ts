@@ -181,6 +181,37 @@ export class Conversations {
     return saved!;
   }
 
+  /**
+   * Folds a record that should never have been its own (a reply thread stored as a channel) into
+   * the record of the conversation it belongs to: the purposes and the pause carry over, the
+   * stray record is removed, and the change is logged. Returns the record kept.
+   */
+  async absorb(actor: Actor, stray: ConversationRecord, into: Pick<ConversationRecord, 'conversationId' | 'kind' | 'name' | 'teamName' | 'reference'>): Promise<ConversationRecord> {
+    const tenantId = stray.tenantId;
+    const id = conversationKey(into.conversationId);
+    const now = this.clock.now().toISOString();
+    const saved = await updateWithRetry<ConversationRecord>(this.store, CONTAINERS.conversations.name, tenantId, id, (current) => {
+      const base: ConversationRecord = current ?? { ...into, id, tenantId, active: stray.active, purposes: [], installedAt: stray.installedAt, updatedAt: now };
+      return {
+        ...base,
+        name: base.name ?? into.name,
+        teamName: base.teamName ?? into.teamName,
+        purposes: [...new Set([...base.purposes, ...stray.purposes])],
+        ...(base.paused || stray.paused ? { paused: true } : {}),
+        active: base.active || stray.active,
+        updatedAt: now,
+      };
+    });
+    await this.store.delete(CONTAINERS.conversations.name, tenantId, stray.id);
+    await this.log.append(actor, tenantId, {
+      action: 'conversation.merged',
+      entity: { type: 'conversation', id, ref: describe(saved!) },
+      before: `a separate record for a reply thread (${stray.purposes.join(', ') || 'no purpose'})`,
+      after: saved!.purposes.join(', ') || 'none',
+    });
+    return saved!;
+  }
+
   /** Holds or releases reminders for a conversation (logged). */
   async setPaused(actor: Actor, conversationId: string, paused: boolean): Promise<ConversationRecord> {
     if (!hasRole(actor, 'business', 'chair')) throw forbidden(['business', 'chair'], `${paused ? 'pause' : 'resume'} reminders`);

@@ -11,7 +11,8 @@ import { SYSTEM_ACTOR } from '../services/log/audit-log';
 import type { AppServices } from './app-services';
 import type { CardAction, Command, Feature, Turn } from './feature';
 import { channelConversationId, channelName, channelReference } from './channel-threads';
-import { nearestCommand, parseCommand } from './command-parser';
+import { parseCommand } from './command-parser';
+import { suggestionFor, takesArguments } from './command-suggestions';
 import { replyCard, replyText } from './replies';
 
 /** The help command is built from every feature's commands, so it can never leave one out. */
@@ -128,11 +129,13 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
       return;
     }
     const parsed = parseCommand(text, commands);
-    if (!parsed) {
-      const nearest = nearestCommand(text, commands);
+    // A command given words it does not take is a typo of another ("log verfy" is not "log"): say so, do nothing.
+    const refusedExtra = parsed && parsed.args && !takesArguments(parsed.command) ? parsed.command : undefined;
+    if (!parsed || refusedExtra) {
+      const suggestion = suggestionFor(text, commands, refusedExtra);
       await replyText(
         context,
-        `I don't know "${text.slice(0, 60)}".${nearest ? ` Did you mean **${nearest.name}**?` : ''} Type **help** to see every command.`,
+        `I don't know "${text.slice(0, 60)}"${refusedExtra ? `: **${refusedExtra.name}** takes nothing after it, so I have done nothing` : ''}.${suggestion ? ` Did you mean **${suggestion.slice(0, 80)}**?` : ''} Type **help** to see every command.`,
       );
       return;
     }

@@ -107,7 +107,7 @@ describe('the bot through TestAdapter', () => {
     it('suggests the nearest command', async () => {
       expect(only(await bot.say(USERS.megan, 'whoamii')).text).toBe('I don\'t know "whoamii". Did you mean **whoami**? Type **help** to see every command.');
       expect(only(await bot.say(USERS.megan, 'memebrs')).text).toContain('Did you mean **members**?');
-      expect(only(await bot.say(USERS.megan, 'grnt member Lynne')).text).toContain('Did you mean **grant**? Type **help**');
+      expect(only(await bot.say(USERS.megan, 'grnt member Lynne')).text).toContain('Did you mean **grant member Lynne**? Type **help**');
     });
 
     it('offers help, without a guess, when nothing is close', async () => {

@@ -49,6 +49,7 @@ export function disputeCardData(d: Dispute, viewer: Actor | undefined, today: st
   ];
   if (isOpen(d) && waiting.length && ['determined', 'meeting_scheduled'].includes(d.status))
     facts.push({ title: 'Due from', value: waiting.map((p) => `${p.name}: agree agenda v${d.agenda!.version}`).join('; ') });
+  if (d.heldWithoutAgreedAgenda) facts.push({ title: 'Agenda', value: 'the meeting was held before every party had agreed the agenda' });
   if (d.mediationRequestedBy) facts.push({ title: 'Mediation requested by', value: d.mediationRequestedBy });
   if (d.mediator) facts.push({ title: 'Mediator', value: d.mediator });
   if (d.outcome) facts.push({ title: 'Outcome', value: d.outcome });
@@ -61,7 +62,7 @@ export function disputeCardData(d: Dispute, viewer: Actor | undefined, today: st
     version: d.version,
     ref: d.ref,
     subject: d.subject,
-    headline: isOpen(d) ? `${clock.text} — ${STATUS_LABELS[d.status]} — ${nextStep(d)}` : `Closed: ${STATUS_LABELS[d.status]}`,
+    headline: isOpen(d) ? `${clock.text} — ${STATUS_LABELS[d.status]} — ${nextStep(d, today)}` : `Closed: ${STATUS_LABELS[d.status]}`,
     progress: progressBar(clock.fraction),
     breach,
     breachText: d.breached

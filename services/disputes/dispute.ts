@@ -84,6 +84,8 @@ export interface Dispute {
   mediator?: string;
   breached: boolean;
   breachedOn?: string;
+  /** The chair recorded the meeting before every party had agreed the same agenda. */
+  heldWithoutAgreedAgenda?: boolean;
   outcome?: string;
   raisedBy: PartyPerson;
   createdAt: string;
@@ -257,7 +259,9 @@ export function recordMeeting(d: Dispute, actor: Actor, resolved: unknown, notes
   guard(d, actor, 'record', today);
   if (resolved !== true && resolved !== false) throw invalid('Say whether the meeting resolved the dispute.', 'outcome');
   const note = clean(notes, 2000);
-  return { ...d, status: resolved ? 'resolved' : 'meeting_held', ...(note ? { outcome: note } : {}) };
+  // Allowed (the chair convenes; the arrangements do not make the meeting wait for the agenda) but never hidden.
+  const withoutAgenda = !everyoneAgreed(d);
+  return { ...d, status: resolved ? 'resolved' : 'meeting_held', ...(note ? { outcome: note } : {}), ...(withoutAgenda ? { heldWithoutAgreedAgenda: true } : {}) };
 }
 
 export function requestMediation(d: Dispute, actor: Actor): Dispute {
@@ -287,15 +291,19 @@ export function breach(d: Dispute, today: string): Dispute | undefined {
   return { ...d, breached: true, breachedOn: today };
 }
 
-/** Who acts next, for the status line: "next: the chair". */
-export function nextStep(d: Dispute): string {
+/**
+ * Who acts next, for the status line: "next: the chair". The chair records the meeting once it
+ * has been held, so before the meeting day the line says when it is instead.
+ */
+export function nextStep(d: Dispute, today?: string): string {
+  const meetingAhead = !!d.meeting && today !== undefined && d.meeting.date > today;
   switch (d.status) {
     case 'determined':
       return d.agenda && !everyoneAgreed(d) ? 'next: the chair (schedule the meeting); the parties (agree the agenda)' : 'next: the chair (schedule the meeting)';
     case 'meeting_scheduled':
       return d.agenda ? 'next: the parties (agree the agenda)' : 'next: the parties (propose an agenda)';
     case 'agenda_agreed':
-      return 'next: the chair (record the meeting)';
+      return meetingAhead ? `next: the joint meeting on ${formatDate(d.meeting!.date)}; then the chair (record the meeting)` : 'next: the chair (record the meeting)';
     case 'meeting_held':
       return 'next: the chair (close), or a party (request a mediator)';
     case 'mediation_requested':
@@ -318,6 +326,7 @@ export function summary(d: Dispute): string {
   const parts = [STATUS_LABELS[d.status]];
   if (d.meeting) parts.push(`meeting ${d.meeting.date} ${d.meeting.time} at ${d.meeting.place}${d.meeting.lateReason ? ` (late: ${d.meeting.lateReason})` : ''}`);
   if (d.agenda) parts.push(`agenda v${d.agenda.version} agreed by ${d.parties.length - waitingForAgreement(d).length}/${d.parties.length}`);
+  if (d.heldWithoutAgreedAgenda) parts.push('meeting held without an agreed agenda');
   if (d.mediator) parts.push(`mediator ${d.mediator}`);
   if (d.breached) parts.push('BREACH');
   return parts.join('; ');

@@ -67,12 +67,12 @@ export class DisputesService {
     return this.time.dateOf(this.clock.now());
   }
 
-  /** People and partner organisations a dispute may be raised between. */
+  /** Board members (the chair, the partners) and partner organisations a dispute may be raised between. */
   async partyOptions(tenantId: string): Promise<PartyOptions> {
     const people = await this.directory.list(tenantId);
     const orgs = [...new Set(people.filter((p) => p.roles.includes('partner') && p.organisation).map((p) => p.organisation!))].sort();
     return {
-      people: people.map((p) => ({ key: `p:${p.aadObjectId}`, name: p.name })),
+      people: people.filter((p) => p.roles.includes('chair') || p.roles.includes('partner')).map((p) => ({ key: `p:${p.aadObjectId}`, name: p.name })),
       organisations: orgs.map((o) => ({ key: `o:${o}`, name: o })),
     };
   }
@@ -159,6 +159,9 @@ export class DisputesService {
       if (key.startsWith('p:')) {
         const person = people.find((p) => p.aadObjectId === key.slice(2));
         if (!person) throw invalid('One of the parties is not in the directory: pick from the list.', 'parties');
+        // A dispute is between Board members: the chair and the partners (or their organisations).
+        if (!person.roles.includes('chair') && !person.roles.includes('partner'))
+          throw invalid(`${person.name.slice(0, 100)} is not a Board member (the chair or a partner), so cannot be a party to a dispute between Board members.`, 'parties');
         return { key, kind: 'person', name: person.name, people: [personOf(person)] };
       }
       if (key.startsWith('o:')) {

@@ -79,6 +79,27 @@ describe('who may do what, state by state', () => {
     expect(rules.availableActions(d, chair, '2026-03-20')).toContain('record');
   });
 
+  it('says the meeting comes first until its day, then that the chair records it', () => {
+    let d = rules.schedule(base(), chair, { date: '2026-03-20', time: '10:00', place: 'Room' }, today);
+    d = rules.proposeAgenda(d, megan, 'Agenda');
+    d = rules.agreeAgenda(d, isaiah, 1);
+    expect(d.status).toBe('agenda_agreed');
+    expect(rules.nextStep(d, '2026-03-19')).toBe('next: the joint meeting on Fri 20 Mar 2026; then the chair (record the meeting)');
+    expect(rules.nextStep(d, '2026-03-20')).toBe('next: the chair (record the meeting)');
+  });
+
+  it('lets the chair record a meeting held without an agreed agenda, and never hides it', () => {
+    let d = rules.schedule(base(), chair, { date: '2026-03-12', time: '10:00', place: 'Room' }, today);
+    d = rules.proposeAgenda(d, megan, 'Agenda');
+    expect(d.status).toBe('meeting_scheduled');
+    const held = rules.recordMeeting(d, chair, false, '', today);
+    expect(held.heldWithoutAgreedAgenda).toBe(true);
+    expect(rules.summary(held)).toContain('meeting held without an agreed agenda');
+    const agreed = rules.recordMeeting(rules.agreeAgenda(d, isaiah, 1), chair, true, '', today);
+    expect(agreed.heldWithoutAgreedAgenda).toBeUndefined();
+    expect(rules.summary(agreed)).not.toContain('without an agreed agenda');
+  });
+
   it('names what is due from whom', () => {
     let d = base();
     expect(rules.nextStep(d)).toBe('next: the chair (schedule the meeting)');

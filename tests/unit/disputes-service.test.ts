@@ -69,6 +69,14 @@ describe('DisputesService', () => {
       ...overrides,
     });
 
+  it('takes only Board members as parties: the chair, partners and their organisations, not the Business Team or lay members', async () => {
+    const options = await service.partyOptions(T);
+    expect(options.people.map((p) => p.name).sort()).toEqual(['Adele Vance', 'Alex Wilber', 'Isaiah Langer', 'Megan Bowen']);
+    await expect(raise({ parties: [`p:${ID.megan}`, `p:${ID.patti}`] })).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/Patti Fernandez is not a Board member/) });
+    await expect(raise({ parties: [`p:${ID.lynne}`, 'o:Warwickshire Police'] })).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/Lynne Robbins is not a Board member/) });
+    expect((await raise({ parties: [`p:${ID.alex}`, 'o:Warwickshire Police'] })).created).toBe(true);
+  });
+
   /** Everything a refusal must leave alone: the dispute document, the log and the timers. */
   const snapshot = async (id?: string) => ({
     dispute: id ? JSON.stringify(await store.read(CONTAINERS.disputes.name, T, id)) : undefined,

@@ -51,11 +51,15 @@ export class CosmosStore implements Store {
     }
   }
 
-  /** Reads each container, creating it when missing (possible with a key only; Entra identities have data-plane rights). */
+  /**
+   * Reads each container, creating it when missing (possible with a key only; Entra identities
+   * have data-plane rights). Instances starting together race to create: `createIfNotExists`
+   * reads then creates, so the loser gets a 409, which means the thing now exists: read it again.
+   */
   private async openContainers(): Promise<void> {
-    const { database } = await this.client.databases.createIfNotExists({ id: this.options.database });
+    const { database } = await onConflictAgain(() => this.client.databases.createIfNotExists({ id: this.options.database }));
     for (const def of this.definitions) {
-      const { container } = await database.containers.createIfNotExists({
+      const { container } = await onConflictAgain(() => database.containers.createIfNotExists({
         id: def.name,
         partitionKey: { paths: [def.partitionKey] },
         ...(def.uniqueKeys ? { uniqueKeyPolicy: { uniqueKeys: def.uniqueKeys.map((paths) => ({ paths })) } } : {}),
@@ -63,7 +67,7 @@ export class CosmosStore implements Store {
         ...(def.compositeIndexes
           ? { indexingPolicy: { automatic: true, indexingMode: 'consistent', compositeIndexes: def.compositeIndexes } }
           : {}),
-      });
+      }));
       this.handles.set(def.name, container);
     }
   }
@@ -207,4 +211,15 @@ function translate(err: unknown, container: string, id: string): unknown {
   if (status === 412) return new StoreConflict('stale', container, id);
   if (status === 404) return new StoreConflict('gone', container, id);
   return err;
+}
+
+/** Runs a create-if-missing again after a 409 (another instance created it first); the second run only reads. */
+async function onConflictAgain<T>(create: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await create();
+    } catch (err) {
+      if (statusOf(err) !== 409 || i >= attempts) throw err;
+    }
+  }
 }

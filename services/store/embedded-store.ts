@@ -79,23 +79,46 @@ export class EmbeddedStore implements Store {
     }
   }
 
+  /**
+   * Takes the folder's lock: created with O_EXCL, so of processes starting together exactly one
+   * wins. A lock left by a dead process is broken only under a second exclusive lock (the
+   * breaker), and only if it still names that dead process once the breaker is held, so two
+   * processes finding the same stale lock cannot both take the folder.
+   */
   private acquireLock(): void {
     // The lock file holds a process id, so it cannot tell two stores of this process apart.
     if (OPEN_DIRS.has(this.dir)) throw new Error(`DATA_DIR ${this.dir} is already open in this process; close the other store first`);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        fs.writeFileSync(this.lockPath, String(process.pid), { flag: 'wx' });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (tryCreate(this.lockPath)) {
         OPEN_DIRS.add(this.dir);
         return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const owner = Number(fs.readFileSync(this.lockPath, 'utf8'));
-        if (owner && owner !== process.pid && isAlive(owner))
-          throw new Error(`DATA_DIR ${this.dir} is in use by process ${owner}; stop it or choose another DATA_DIR`);
-        fs.rmSync(this.lockPath, { force: true });
       }
+      const owner = readOwner(this.lockPath);
+      if (owner === undefined) {
+        pause(20); // removed, or created and not yet written, by another process: look again shortly
+        continue;
+      }
+      if (owner !== process.pid && isAlive(owner))
+        throw new Error(`DATA_DIR ${this.dir} is in use by process ${owner}; stop it or choose another DATA_DIR`);
+      this.breakStaleLock(owner);
     }
-    throw new Error(`Could not lock DATA_DIR ${this.dir}`);
+    throw new Error(`Could not lock DATA_DIR ${this.dir}: other processes kept taking it; is another bot starting on it?`);
+  }
+
+  /** Removes the lock of dead process `owner`, unless someone else has already replaced it. */
+  private breakStaleLock(owner: number): void {
+    const breaker = `${this.lockPath}.break`;
+    if (!tryCreate(breaker)) {
+      const breakerOwner = readOwner(breaker);
+      // A breaker that died mid-break is itself stale; otherwise another process is breaking: let it.
+      if (breakerOwner !== undefined && breakerOwner !== process.pid && !isAlive(breakerOwner)) fs.rmSync(breaker, { force: true });
+      return;
+    }
+    try {
+      if (readOwner(this.lockPath) === owner) fs.rmSync(this.lockPath, { force: true });
+    } finally {
+      fs.rmSync(breaker, { force: true });
+    }
   }
 
   private releaseLock(): void {
@@ -445,4 +468,32 @@ function compareBy(a: Doc, b: Doc, orderBy: NonNullable<Query['orderBy']>): numb
     return (x < y ? -1 : 1) * sign;
   }
   return 0;
+}
+
+/** Blocks this thread for `ms` (start-up only, while another process holds the lock for an instant). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Creates `file` holding this process id, only if it does not exist (O_EXCL). True when this call created it. */
+function tryCreate(file: string): boolean {
+  try {
+    // Written whole in one call: a reader sees either no file, an empty one (just created), or the id.
+    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+/** The process id a lock file names; undefined when it is gone or not written yet. */
+function readOwner(file: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }

@@ -120,7 +120,7 @@ export function caseReviewsFeature(services: AppServices): Feature {
     if (!breach) return undefined;
     if (breach.recorded) await publisher.refreshAll(breach.review.tenantId, entityKey(breach.review.id), renderCopy(breach.review));
     return {
-      text: `BREACH: case review ${breach.review.ref}: ${breach.clock.label} was due ${formatDate(breach.clock.due)} and has not been done. Stage: ${STAGE_LABELS[breach.review.stage]}.`,
+      text: `BREACH: case review ${breach.review.ref}: ${breach.clock.label} was due ${formatDate(breach.clock.due)} ${breach.clock.doneOn ? `and was done late, on ${formatDate(breach.clock.doneOn)}` : 'and has not been done'}. Stage: ${STAGE_LABELS[breach.review.stage]}.`,
       card: card(breach.review, undefined),
     };
   });

@@ -410,10 +410,13 @@ function decide(c: CaseReview, input: StepInput, date: string, m: CaseMilestones
   }
 }
 
-/** The clocks that have passed unmet and have no breach recorded yet: each is recorded once. */
+/**
+ * The clocks breached with no breach recorded yet, each recorded once: passed unmet while the case
+ * is open, or met only after their deadline (a late step is a breach too, even if it came before
+ * the check did).
+ */
 export function newBreaches(c: CaseReview, today: string, cal: WorkingCalendar, s: CaseClockSettings): CaseClock[] {
-  if (!isOpen(c)) return [];
-  return clocksOf(c, today, cal, s).filter((k) => k.state === 'breached' && !c.breaches[k.key]);
+  return clocksOf(c, today, cal, s).filter((k) => !c.breaches[k.key] && (k.state === 'done_late' || (k.state === 'breached' && isOpen(c))));
 }
 
 /** Who acts next, for the status line. */

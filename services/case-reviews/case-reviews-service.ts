@@ -202,13 +202,13 @@ export class CaseReviewsService {
         action: 'case_review.breached',
         entity: entityOf(after),
         before: summary(before),
-        after: `${summary(after)}: ${clock.label} was due ${clock.due}`,
+        after: `${summary(after)}: ${clock.label} was due ${clock.due}${clock.doneOn ? ` and was done late, on ${clock.doneOn}` : ''}`,
       });
       return { review: after, clock, recorded: true };
     }
     const current = await this.read(tenantId, caseId);
-    if (!current || !isOpen(current) || !current.breaches[clockKey]) return undefined;
-    const breached = this.clocks(current).find((k) => k.key === clockKey && k.state === 'breached');
+    if (!current || !current.breaches[clockKey]) return undefined;
+    const breached = this.clocks(current).find((k) => k.key === clockKey && (k.state === 'breached' || k.state === 'done_late'));
     return breached ? { review: current, clock: breached, recorded: false } : undefined;
   }
 
@@ -231,7 +231,10 @@ export class CaseReviewsService {
     for (const k of this.clocks(c)) {
       const running = isOpen(c) && !k.doneOn;
       if (!running) {
-        await this.reminders.cancel(actor, c.tenantId, c.id, `${k.key}-`);
+        // Its reminders stop; its breach check stays for a step done after the deadline, so the breach is still recorded and announced.
+        const lateUnrecorded = k.state === 'done_late' && !c.breaches[k.key];
+        for (const days of this.settings.reminderWorkingDays) await this.reminders.cancel(actor, c.tenantId, c.id, `${k.key}-${days}wd`);
+        if (!lateUnrecorded) await this.reminders.cancel(actor, c.tenantId, c.id, `${k.key}-breach`);
         continue;
       }
       for (const days of this.settings.reminderWorkingDays) {

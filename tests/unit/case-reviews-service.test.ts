@@ -40,6 +40,22 @@ describe('CaseReviewsService (real composition, embedded store)', () => {
     expect(await caseReviews.recordBreach(tenant(), review.id, 'rapid_review')).toBeUndefined();
   });
 
+  it('a step done after its deadline, before the breach check ran, is still recorded and announced as a breach', async () => {
+    const { caseReviews, reminders, log } = t.services;
+    const { review } = await caseReviews.open(business(tenant()), { formId: formId(), reference: 'RR-7', kind: 'child', started: '2026-12-21' });
+    // Due Wed 30 Dec; notified on Thu 31 Dec at 08:00, an hour before the 09:00 check.
+    t.clock.set('2026-12-31T08:00:00Z');
+    await caseReviews.step(business(tenant()), { caseId: review.id, version: 1 }, 'notify', { date: '2026-12-31' });
+    const kinds = (await reminders.pendingFor(tenant(), review.id)).map((x) => x.kind);
+    expect(kinds).toContain('notification-breach');
+    expect(kinds.filter((k) => k.startsWith('notification-') && k !== 'notification-breach')).toEqual([]);
+    t.clock.set('2026-12-31T09:00:00Z');
+    const breach = await caseReviews.recordBreach(tenant(), review.id, 'notification');
+    expect(breach).toMatchObject({ recorded: true, clock: { state: 'done_late', doneOn: '2026-12-31' } });
+    const entry = (await log.recent(tenant(), 100)).find((e) => e.action === 'case_review.breached');
+    expect(entry?.after).toMatch(/was due 2026-12-30 and was done late, on 2026-12-31/);
+  });
+
   it('a clock met on time cancels its reminders and breach check; the others stay', async () => {
     const { caseReviews, reminders } = t.services;
     const { review } = await caseReviews.open(business(tenant()), { formId: formId(), reference: 'RR-2', kind: 'child', started: '2026-12-21' });

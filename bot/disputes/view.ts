@@ -3,6 +3,7 @@ import { progressBar } from '../../cards/render';
 import type { Actor } from '../../services/directory/roles';
 import {
   Dispute,
+  PRE_MEETING,
   STATUS_LABELS,
   availableActions,
   clockOf,
@@ -62,8 +63,13 @@ export function disputeCardData(d: Dispute, viewer: Actor | undefined, today: st
     version: d.version,
     ref: d.ref,
     subject: d.subject,
-    headline: isOpen(d) ? `${clock.text} — ${STATUS_LABELS[d.status]} — ${nextStep(d, today)}` : `Closed: ${STATUS_LABELS[d.status]}`,
-    progress: progressBar(clock.fraction),
+    headline: !isOpen(d)
+      ? `Closed: ${STATUS_LABELS[d.status]}`
+      : PRE_MEETING.includes(d.status)
+        ? `${clock.text} — ${STATUS_LABELS[d.status]} — ${nextStep(d, today)}`
+        : `${STATUS_LABELS[d.status].replace(/^./, (x) => x.toUpperCase())} — ${nextStep(d, today)}`,
+    progress: isOpen(d) && PRE_MEETING.includes(d.status) ? progressBar(clock.fraction) : '',
+    progressColor: breach ? 'Attention' : clock.daysLeft <= 7 ? 'Warning' : 'Accent',
     breach,
     breachText: d.breached
       ? `BREACH: no joint meeting was held by the deadline, ${formatDate(d.deadline)}${d.breachedOn ? ` (recorded ${formatDate(d.breachedOn)})` : ''}.`

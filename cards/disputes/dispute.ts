@@ -13,7 +13,10 @@ export interface DisputeCardData {
   subject: string;
   /** "Day 9 of 28 — meeting not yet scheduled — next: the chair". */
   headline: string;
+  /** The clock's bar; empty once the meeting is held or the dispute is closed (the clock has stopped). */
   progress: string;
+  /** Accent while time is ample, Warning in the last week, Attention once the deadline has passed. */
+  progressColor: string;
   breach: boolean;
   breachText: string;
   /** A private line for the viewer, e.g. "This card was out of date". Empty for none. */

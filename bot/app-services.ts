@@ -6,6 +6,7 @@ import type { Conversations } from '../services/conversations';
 import type { Directory } from '../services/directory/directory';
 import type { AuditLog } from '../services/log/audit-log';
 import type { ExportLinks } from '../services/log/export-links';
+import type { LogView } from '../services/log/log-view';
 import type { Logger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
 import type { Publisher } from '../services/publisher';
@@ -32,6 +33,8 @@ export interface AppServices {
   /** Every proactive send goes through this one messenger. */
   messenger: Messenger;
   exportLinks: ExportLinks;
+  /** The log as people read it: filtered and paged, with who may read it. */
+  logView: LogView;
   logger: Logger;
   /** Posts entity cards to channels and people, and updates every copy in place. */
   publisher: Publisher;

@@ -12,6 +12,7 @@ import { Conversations } from '../services/conversations';
 import { Directory, DirectorySeed } from '../services/directory/directory';
 import { AuditLog } from '../services/log/audit-log';
 import { ExportLinks } from '../services/log/export-links';
+import { LogView } from '../services/log/log-view';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
 import { Publisher } from '../services/publisher';
@@ -131,7 +132,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const reminderDesk = new ReminderDesk(store, conversations, clock, time);
   const caseReviews = new CaseReviewsService(store, log, clock, time, new WorkingCalendar(), reminders, config.domain.caseReviews);
 
-  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler, reminderDesk, caseReviews };
+  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler, reminderDesk, caseReviews, logView: new LogView(log) };
   services.recommendations = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, logger);
   services.actionItems = new ActionService(store, log, clock, time, directory, refs, reminders, services.recommendations, config.domain);
   services.recommendationIntake = services.recommendations;

@@ -8,15 +8,16 @@ import { describeRoles } from '../services/directory/directory';
 import { Actor, DIRECTORY_ROLES, hasRole } from '../services/directory/roles';
 import { DomainError, forbidden } from '../services/errors';
 import type { LogEntry } from '../services/log/audit-log';
+import { LOG_PAGE_SIZE, assertLogReader, parseLogFilter } from '../services/log/log-view';
+import { editDistance } from './command-parser';
 import type { AppServices } from './app-services';
 import type { CommandTurn, Feature, Turn } from './feature';
-import { refusalText, replyCard, replyRefusal } from './replies';
-
-const LOG_READERS = ['business', 'chair', 'lay'] as const;
+import { refusalText, replyCard, replyRefusal, replyText } from './replies';
 
 /** People, roles, channels and the log: what every later feature stands on. */
 export function coreFeature(services: AppServices): Feature {
   const { directory, log, conversations, exportLinks, config } = services;
+  const { logView } = services;
 
   const membersCard = async (actor: Actor) => {
     const people = await directory.list(actor.tenantId);
@@ -42,9 +43,7 @@ export function coreFeature(services: AppServices): Feature {
       })),
     });
 
-  const requireLogReader = (actor: Actor, what: string) => {
-    if (!hasRole(actor, ...LOG_READERS)) throw forbidden([...LOG_READERS], what);
-  };
+  const requireLogReader = (actor: Actor, what: string) => assertLogReader(actor, what);
 
   const roleCommand = (change: 'grant' | 'revoke') => async (turn: CommandTurn) => {
     const match = /^(\S+)\s+(.+?)(?:\s+as\s+(.+))?$/i.exec(turn.args);
@@ -158,11 +157,25 @@ export function coreFeature(services: AppServices): Feature {
       { name: 'channel unset', usage: 'channel unset <purpose>', description: 'Remove a purpose from this channel (Business Team)', run: channelCommand(false) },
       {
         name: 'log',
-        description: 'The 10 most recent log entries (Business Team, chair, lay members)',
+        usage: 'log [<ref>] [by <person>] [kind <kind>] [all] [page <n>]',
+        description: `The latest ${LOG_PAGE_SIZE} log entries, or those of one entity (log D-1), person (log by Megan) or kind (log kind vote); reminder bookkeeping only with "all" (Business Team, chair, lay members)`,
         run: async (turn) => {
           try {
-            requireLogReader(turn.actor, 'read the log');
-            await replyCard(turn.context, logCard('Recent log entries', await log.recent(turn.actor.tenantId, 10)));
+            const parsed = parseLogFilter(turn.args);
+            if (!parsed.ok) {
+              // "log verfy" must never show the log as if it had been verified.
+              const meant = ['verify', 'export'].find((w) => editDistance(parsed.unknown.toLowerCase(), w) <= 2);
+              await replyText(
+                turn.context,
+                `I don't know "log ${turn.args.slice(0, 60)}": "${parsed.unknown.slice(0, 30)}" is not a log filter, so I have done nothing.${meant ? ` Did you mean **log ${meant}**?` : ''} Filters: a reference (D-1), **by** a person, **kind** (dispute, vote, role...), **all**, **page** 2.`,
+              );
+              return;
+            }
+            const { filter } = parsed;
+            const view = await logView.page(turn.actor, filter);
+            const what = [filter.ref, filter.by && `by ${filter.by}`, filter.kind && `kind ${filter.kind}`].filter(Boolean).join(', ');
+            const title = `${what ? `Log entries: ${what}` : 'Recent log entries'}${view.pages > 1 ? ` (page ${view.page} of ${view.pages}, ${view.total} entries)` : ''}${filter.all ? '' : '; reminder bookkeeping hidden (add "all")'}`;
+            await replyCard(turn.context, logCard(title, view.entries));
           } catch (err) {
             await replyRefusal(turn.context, err);
           }
@@ -195,7 +208,8 @@ export function coreFeature(services: AppServices): Feature {
             const token = exportLinks.create(turn.actor.tenantId, turn.actor.aadObjectId);
             const url = `${config.publicUrl}/exports/log.csv?token=${encodeURIComponent(token)}`;
             await log.append(turn.actor, turn.actor.tenantId, { action: 'log.exported', entity: { type: 'log', id: turn.actor.tenantId }, after: 'CSV link issued' });
-            await replyCard(turn.context, logCard('Log export ready: the link works for 15 minutes', [], url));
+            const entries = await logView.count(turn.actor);
+            await replyCard(turn.context, logCard(`Log export ready: ${entries} entries; the link works for 15 minutes`, [], url));
           } catch (err) {
             await replyRefusal(turn.context, err);
           }

@@ -326,6 +326,8 @@ export function summary(d: Dispute): string {
   const parts = [STATUS_LABELS[d.status]];
   if (d.meeting) parts.push(`meeting ${d.meeting.date} ${d.meeting.time} at ${d.meeting.place}${d.meeting.lateReason ? ` (late: ${d.meeting.lateReason})` : ''}`);
   if (d.agenda) parts.push(`agenda v${d.agenda.version} agreed by ${d.parties.length - waitingForAgreement(d).length}/${d.parties.length}`);
+  // The agreed agenda itself is part of the record (what the parties agreed to discuss).
+  if (d.agenda && everyoneAgreed(d)) parts.push(`agreed agenda: "${d.agenda.text.slice(0, 500)}"`);
   if (d.heldWithoutAgreedAgenda) parts.push('meeting held without an agreed agenda');
   if (d.mediator) parts.push(`mediator ${d.mediator}`);
   if (d.breached) parts.push('BREACH');

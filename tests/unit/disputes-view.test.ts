@@ -50,3 +50,13 @@ describe('the dispute card looks like where the dispute stands', () => {
     expect(data).toMatchObject({ progress: '', headline: 'Closed: resolved' });
   });
 });
+
+describe('the log records what was agreed', () => {
+  it('the agreed agenda text is in the summary once every party has agreed it', () => {
+    let d = rules.schedule(base(), chair, { date: '2026-03-20', time: '10:00', place: 'Room' }, '2026-03-12');
+    d = rules.proposeAgenda(d, megan, 'Thresholds for joint strategy meetings');
+    expect(rules.summary(d)).not.toContain('agreed agenda:');
+    d = rules.agreeAgenda(d, { tenantId: 't', aadObjectId: 'isaiah', name: 'Isaiah', roles: ['partner'], organisation: 'Police' }, 1);
+    expect(rules.summary(d)).toContain('agreed agenda: "Thresholds for joint strategy meetings"');
+  });
+});

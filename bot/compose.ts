@@ -151,6 +151,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
+  const repaired = await directory.repair(config.tenantId);
+  if (repaired.removed || repaired.fixed) logger.warn('directory repaired at start-up', repaired);
+
   const features: Feature[] = [coreFeature(services), disputesFeature(services), reviewsFeature(services), recommendationsFeature(services), remindersFeature(services)];
   const app = buildApplication(adapter, services, features);
   const http = createHttpServer(adapter, app, services);

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { VerbDataSchema, id, input, verbData } from './verb-data';
+
 /**
  * Action.Execute verbs: used in the card JSON data and in handler registration, so the two
  * cannot drift apart. Features add theirs in their own `cards/<feature>/verbs.ts`.
@@ -7,3 +10,10 @@ export const CORE_VERBS = {
   revokeRole: 'roles.revoke',
   runCommand: 'command.run',
 } as const;
+
+/** The data each core verb accepts (see cards/verb-data.ts). */
+export const CORE_VERB_DATA: Record<(typeof CORE_VERBS)[keyof typeof CORE_VERBS], VerbDataSchema> = {
+  [CORE_VERBS.grantRole]: verbData({ person: id, role: z.string().max(32), organisation: input(200) }),
+  [CORE_VERBS.revokeRole]: verbData({ person: id, role: z.string().max(32) }),
+  [CORE_VERBS.runCommand]: verbData({ command: z.string().min(1).max(200) }),
+};

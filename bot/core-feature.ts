@@ -8,11 +8,12 @@ import { describeRoles } from '../services/directory/directory';
 import { Actor, DIRECTORY_ROLES, hasRole } from '../services/directory/roles';
 import { DomainError, forbidden } from '../services/errors';
 import type { LogEntry } from '../services/log/audit-log';
+import { LOG_READER_ROLES } from '../services/log/export-links';
 import type { AppServices } from './app-services';
 import type { CommandTurn, Feature, Turn } from './feature';
 import { refusalText, replyCard, replyRefusal } from './replies';
 
-const LOG_READERS = ['business', 'chair', 'lay'] as const;
+const LOG_READERS = LOG_READER_ROLES;
 
 /** People, roles, channels and the log: what every later feature stands on. */
 export function coreFeature(services: AppServices): Feature {

@@ -192,9 +192,9 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
 
   server.get('/exports/log.csv', async (req, res) => {
     const token = typeof (req.query as Record<string, unknown>)?.token === 'string' ? ((req.query as Record<string, string>).token) : '';
-    const grant = token ? exportLinks.verify(token) : undefined;
+    const grant = token ? await exportLinks.redeem(token, async (tenantId, id) => (await services.directory.get(tenantId, id))?.roles) : undefined;
     if (!grant) {
-      res.send(403, { error: 'this download link has expired or is not valid; type "log export" in Teams for a new one' });
+      res.send(403, { error: 'this download link has expired, is not valid, or its requester may no longer export the log; type "log export" in Teams for a new one' });
       return;
     }
     const csv = await log.exportCsv(grant.tenantId);

@@ -189,7 +189,7 @@ export function recommendationsFeature(services: AppServices): Feature {
     },
   });
   const countedText = (vote: Vote, rec: Recommendation): string =>
-    `Your ${OPTION_LABELS[vote.option]} on ${rec.ref} was counted at ${time.formatInstant(new Date(vote.changedAt ?? vote.castAt))}; clicking again changes nothing.${rec.status === 'open' ? '' : ` Voting has since closed: ${DECISION_LABELS[rec.status as Decision] ?? rec.status}.`}`;
+    `Your ${OPTION_LABELS[vote.option]} on ${rec.ref} was counted at ${time.formatInstant(new Date(vote.changedAt ?? vote.castAt))}; clicking again changes nothing.${rec.status === 'open' ? '' : ` Voting has since closed: ${DECISION_LABELS[rec.status] ?? rec.status}.`}`;
   const clickedId = (turn: Turn): string | undefined => turn.context.activity.replyToId ?? undefined;
   const viewerOf = (actor: Actor): string | undefined => (hasRole(actor, 'chair', 'business') ? actor.aadObjectId : undefined);
 

@@ -194,7 +194,7 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
     const token = typeof (req.query as Record<string, unknown>)?.token === 'string' ? ((req.query as Record<string, string>).token) : '';
     const grant = token ? await exportLinks.redeem(token, async (tenantId, id) => (await services.directory.get(tenantId, id))?.roles) : undefined;
     if (!grant) {
-      res.send(403, { error: 'this download link has expired, is not valid, or its requester may no longer export the log; type "log export" in Teams for a new one' });
+      res.send(403, { error: 'this download link has expired or is not valid (or whoever asked for it may no longer export the log); type "log export" in Teams for a new one' });
       return;
     }
     const csv = await log.exportCsv(grant.tenantId);

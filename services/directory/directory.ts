@@ -185,7 +185,7 @@ export class Directory {
       throw invalid('A partner represents a partner organisation: say which one.', 'organisation');
     const tenantId = actor.tenantId;
     const before = await this.get(tenantId, targetId);
-    if (!before) throw notFound('That person is not in the directory yet: they appear once they have talked to the bot or are in the seed file.');
+    if (!before) throw notFound('That person is not in the directory yet: they appear once they are in a team or chat the bot is installed in (Teams tells the bot its members) or in the seed file.');
     if (change === 'grant' && before.roles.includes(role) && (role !== 'partner' || before.organisation === org))
       throw new DomainError('invalid', `${before.name} already has the role ${role}.`);
     if (change === 'revoke' && !before.roles.includes(role))

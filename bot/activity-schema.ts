@@ -118,10 +118,12 @@ export function parseActivity(body: unknown): { ok: true; activity: IncomingActi
   if (nestingDepth(body, ACTIVITY_LIMITS.depth) > ACTIVITY_LIMITS.depth) return { ok: false, reason: `the activity nests deeper than ${ACTIVITY_LIMITS.depth} levels` };
   const result = activitySchema.safeParse(body);
   if (result.success) return { ok: true, activity: result.data };
-  const missing = result.error.issues.filter((i) => i.code === 'invalid_type' && i.received === 'undefined').map((i) => i.path.join('.'));
+  // Field names can come from the sender (extra keys): only plain short ones are named back.
+  const pathOf = (path: (string | number)[]) => path.map((k) => (/^[A-Za-z0-9_$-]{1,40}$/.test(String(k)) ? String(k) : '<field>')).join('.');
+  const missing = result.error.issues.filter((i) => i.code === 'invalid_type' && i.received === 'undefined').map((i) => pathOf(i.path));
   if (missing.length) return { ok: false, reason: `the activity is missing ${[...new Set(missing)].join(', ')}` };
   const first = result.error.issues[0];
-  const where = first.path.join('.');
+  const where = pathOf(first.path);
   if (first.code === 'custom' && first.message.startsWith('an ')) return { ok: false, reason: first.message };
   return { ok: false, reason: where ? `${where} ${first.message}` : first.message };
 }

@@ -75,6 +75,7 @@ describe('issue 12: bad input at the door', () => {
     ['from.name a boolean', { from: { id: 'user-alex', name: true, aadObjectId: USERS.alex.aadObjectId } }, /^from.name must be a string$/],
     ['nesting inside conversation', { conversation: { id: 'personal-user-alex', tenantId: TENANT, extra: { a: { b: 1 } } } }, /^conversation.extra must be a flat value/],
     ['nesting inside from', { from: { id: 'user-alex', aadObjectId: USERS.alex.aadObjectId, extra: [[1]] } }, /^from.extra must be a flat value/],
+    ['a sender-chosen field name (not echoed back)', { from: { id: 'user-alex', aadObjectId: USERS.alex.aadObjectId, '<img src=x onerror=alert(1)>': {} } }, /^from.<field> must be a flat value/],
     ['a body nested 40 deep', { value: JSON.parse('['.repeat(40) + ']'.repeat(40)) as unknown }, /nests deeper than 32/],
     ['tenant fields that disagree', { channelData: { tenant: { id: '72f988bf-86f1-41af-91ab-2d7cd011db47' } } }, /^conversation.tenantId must agree with channelData.tenant.id$/],
     ['text longer than Teams allows', { text: 'x'.repeat(28 * 1024 + 1) }, /^text must be at most 28672 characters$/],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VerbDataSchema, id, input, verbData } from './verb-data';
+import { VerbDataSchema, counter, input, verbData } from './verb-data';
 
 /**
  * Action.Execute verbs: used in the card JSON data and in handler registration, so the two
@@ -13,7 +13,8 @@ export const CORE_VERBS = {
 
 /** The data each core verb accepts (see cards/verb-data.ts). */
 export const CORE_VERB_DATA: Record<(typeof CORE_VERBS)[keyof typeof CORE_VERBS], VerbDataSchema> = {
-  [CORE_VERBS.grantRole]: verbData({ person: id, role: z.string().max(32), organisation: input(200) }),
-  [CORE_VERBS.revokeRole]: verbData({ person: id, role: z.string().max(32) }),
+  // The members card's inputs: the service names what is missing.
+  [CORE_VERBS.grantRole]: verbData({ v: counter.optional(), person: input(200), role: input(32), organisation: input(200) }),
+  [CORE_VERBS.revokeRole]: verbData({ v: counter.optional(), person: input(200), role: input(32) }),
   [CORE_VERBS.runCommand]: verbData({ command: z.string().min(1).max(200) }),
 };

@@ -124,4 +124,36 @@ describe('fuzzing POST /api/messages', () => {
     },
     120_000,
   );
+
+  it(
+    'raw bodies with any content type and encoding: never a 5xx or a lost process, nothing stored',
+    async () => {
+      const before = await stored();
+      const raw = fc.record({
+        contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', ''),
+        encoding: fc.constantFrom(undefined, 'gzip', 'deflate', 'br', 'identity', 'compress', 'gzip, gzip', 'x-gzip'),
+        body: fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+          fc.constantFrom('{"type":"message","text":', '[', '{}', 'null', '"help"', '{"__proto__":{"admin":true}}', '['.repeat(5000)),
+        ),
+      });
+      await fc.assert(
+        fc.asyncProperty(raw, async ({ contentType, encoding, body }) => {
+          const headers: Record<string, string> = contentType ? { 'Content-Type': contentType } : {};
+          if (encoding) headers['Content-Encoding'] = encoding;
+          const res = await fetch(`${bot.baseUrl}/api/messages`, { method: 'POST', headers, body });
+          const text = await res.text();
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+          expect(JSON.parse(text)).toEqual({ error: expect.any(String) });
+        }),
+        { numRuns: 300, seed: 12, endOnFailure: true },
+      );
+      expect((await fetch(`${bot.baseUrl}/healthz`)).status).toBe(200);
+      expect(await stored()).toEqual(before);
+      expect(await bot.composed.services.log.verify(TENANT)).toMatchObject({ ok: true });
+    },
+    120_000,
+  );
 });

@@ -19,6 +19,8 @@ export const ACTIVITY_LIMITS = {
 const flatValue = z.union([z.string().max(ACTIVITY_LIMITS.idLength), z.number(), z.boolean(), z.null()], {
   errorMap: () => ({ message: 'must be a flat value (no nested objects)' }),
 });
+/** Bot Framework's `properties` bag on an account: allowed, one level deep. */
+const properties = z.record(flatValue, { invalid_type_error: 'must be an object' }).nullish();
 const str = (max: number) => z.string({ invalid_type_error: 'must be a string' }).max(max, { message: `must be at most ${max} characters` });
 const requiredStr = (max: number) => str(max).min(1, { message: 'must not be empty' });
 const optionalStr = (max: number) => str(max).nullish();
@@ -29,6 +31,7 @@ const account = z
     name: optionalStr(ACTIVITY_LIMITS.nameLength),
     aadObjectId: optionalStr(64),
     role: optionalStr(32),
+    properties,
   }, { invalid_type_error: 'must be an object' })
   .catchall(flatValue);
 
@@ -39,6 +42,7 @@ const conversation = z
     conversationType: optionalStr(32),
     tenantId: optionalStr(64),
     isGroup: z.boolean({ invalid_type_error: 'must be true or false' }).nullish(),
+    properties,
   }, { invalid_type_error: 'must be an object' })
   .catchall(flatValue);
 

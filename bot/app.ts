@@ -200,7 +200,9 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
     // The roster of a real install (authenticated whenever credentials are set) names people the directory may not know yet.
     const tenantId = tenantOf(context);
     if (tenantId === config.tenantId) {
-      const learned = await directory.learnFromRoster(tenantId, added.filter((m) => m.id !== botId));
+      // When the bot itself was added, whoever installed it is a real member too.
+      const roster = added.some((m) => m.id === botId) ? [...added, context.activity.from] : added;
+      const learned = await directory.learnFromRoster(tenantId, roster.filter((m) => m && m.id !== botId));
       if (learned) logger.info('directory learned people from a roster', { people: learned });
     }
     if (added.some((m) => m.id === botId)) await welcome(context);

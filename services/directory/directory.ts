@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { AuditLog, SYSTEM_ACTOR } from '../log/audit-log';
 import { CONTAINERS } from '../store/containers';
-import { Store, Stored, updateWithRetry } from '../store/port';
+import { Store, StoreConflict, Stored, updateWithRetry } from '../store/port';
 import { Actor, DIRECTORY_ROLES, Role, hasRole, isRole } from './roles';
 
 /** A person in the partnership directory, keyed by Entra object id. */
@@ -94,6 +94,29 @@ export class Directory {
       added += 1;
     }
     return added;
+  }
+
+  /**
+   * The Business Team adds someone the bot has not met (no roles yet; grant gives them one).
+   * Refused unless the id is an Entra object id and the person is not already listed. Logged.
+   */
+  async add(actor: Actor, aadObjectId: string, displayName: string): Promise<Person> {
+    if (!hasRole(actor, 'business')) throw forbidden(['business'], 'add people to the directory');
+    if (!isEntraObjectId(aadObjectId)) throw invalid('Give the person\'s Microsoft Entra object id (Entra admin centre > Users > the person > Object ID).', 'aadObjectId');
+    const name = cleanName(displayName);
+    if (!name) throw invalid('Give the person\'s name after their object id.', 'name');
+    const tenantId = actor.tenantId;
+    const existing = await this.get(tenantId, aadObjectId);
+    if (existing) throw new DomainError('invalid', `${existing.name} is already in the directory.`);
+    let created: Person | undefined;
+    try {
+      created = await this.store.create<Person>(CONTAINERS.people.name, { id: aadObjectId, tenantId, aadObjectId, name, roles: [], updatedAt: this.clock.now().toISOString() });
+    } catch (err) {
+      if (err instanceof StoreConflict) throw new DomainError('invalid', 'That person is already in the directory.');
+      throw err;
+    }
+    await this.log.append(actor, tenantId, { action: 'person.added', entity: { type: 'person', id: aadObjectId, ref: name }, after: 'no roles' });
+    return created;
   }
 
   /**

@@ -124,6 +124,26 @@ describe('issue 12: bad input at the door', () => {
     const res = await bot.post(bot.activity(USERS.alex, BOARD_CHANNEL, { type: 'conversationUpdate', membersAdded: [{ id: stranger.id, name: stranger.name, aadObjectId: stranger.aadObjectId }] }));
     expect(res.status).toBe(200);
     expect(await bot.composed.services.directory.get(TENANT, stranger.aadObjectId)).toMatchObject({ name: 'Sam Stranger', roles: [] });
+    // Whoever installs the bot (Teams says the bot was added) is learned too.
+    const installer = { id: 'user-i', name: 'Ira Installer', aadObjectId: '0c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f' };
+    expect((await bot.post(bot.activity(installer, personalChat(installer), { type: 'conversationUpdate', membersAdded: [{ id: 'bot-id' }] }))).status).toBe(200);
+    expect(await bot.composed.services.directory.get(TENANT, installer.aadObjectId)).toMatchObject({ name: 'Ira Installer', roles: [] });
+  });
+
+  it('6. the Business Team adds someone the bot has not met; only an Entra object id, logged once', async () => {
+    const newcomer = { id: 'user-n', name: 'Nia Newcomer', aadObjectId: '9b2c6f1e-5d4a-4c3b-8a7f-1e2d3c4b5a69' };
+    const refused = await bot.say(USERS.megan, `person add ${newcomer.aadObjectId} Nia Newcomer`);
+    expect(cardText(ConnectorStub.card(refused[0]))).toMatch(/Only the Business Team can add people/);
+    const badId = await bot.say(USERS.patti, 'person add 42 Nia Newcomer');
+    expect(cardText(ConnectorStub.card(badId[0]))).toMatch(/Microsoft Entra object id/);
+    expect(await bot.composed.services.directory.get(TENANT, newcomer.aadObjectId)).toBeUndefined();
+    const added = await bot.say(USERS.patti, `person add ${newcomer.aadObjectId} Nia Newcomer`);
+    expect(cardText(ConnectorStub.card(added[0]))).toContain('Nia Newcomer added to the directory');
+    await bot.say(USERS.patti, 'grant lay Nia Newcomer');
+    expect((await bot.composed.services.directory.get(TENANT, newcomer.aadObjectId))?.roles).toEqual(['lay']);
+    const again = await bot.say(USERS.patti, `person add ${newcomer.aadObjectId} Nia`);
+    expect(cardText(ConnectorStub.card(again[0]))).toMatch(/already in the directory/);
+    expect((await bot.composed.services.log.recent(TENANT, 1000)).filter((e) => e.action === 'person.added')).toHaveLength(1);
   });
 
   it('8. a log download link stops working once its requester loses the role that allowed it', async () => {

@@ -134,6 +134,25 @@ describe('Directory', () => {
     });
   });
 
+  describe('add', () => {
+    beforeEach(() => directory.seedIfEmpty(TENANT, SEED));
+
+    it('lets the Business Team add a person with no roles, logged once; refuses others, bad ids and repeats, changing nothing', async () => {
+      const patti = await actor(ID.patti);
+      const before = await snapshot();
+      for (const [who, id, name, message] of [
+        [await actor(ID.megan), ID.newcomer, 'Nia', /Only the Business Team/],
+        [patti, 'nia', 'Nia', /Entra object id/],
+        [patti, ID.newcomer, '  ', /name/],
+        [patti, ID.alex, 'Alex', /already in the directory/],
+      ] as const)
+        expect((await refusal(directory.add(who, id, name))).message).toMatch(message);
+      expect(await snapshot()).toEqual(before);
+      expect(await directory.add(patti, ID.newcomer, ' Nia Newcomer ')).toMatchObject({ aadObjectId: ID.newcomer, name: 'Nia Newcomer', roles: [] });
+      expect((await entries()).filter((e) => e.action === 'person.added')).toHaveLength(1);
+    });
+  });
+
   describe('grant and revoke', () => {
     beforeEach(() => directory.seedIfEmpty(TENANT, SEED));
 

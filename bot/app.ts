@@ -1,12 +1,14 @@
-import { ActivityTypes, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { ActivityTypes, CloudAdapter, ConversationReference, INVOKE_RESPONSE_KEY, TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { renderHelp } from '../cards/help';
 import type { AdaptiveCard } from '../cards/render';
 import { renderNotice } from '../cards/notice';
 import { CORE_VERBS } from '../cards/verbs';
+import { VERB_DATA } from '../cards/verb-schemas';
 import { renderWelcome } from '../cards/welcome';
 import type { ConversationKind, ConversationRecord } from '../services/conversations';
 import type { Actor } from '../services/directory/roles';
+import { isEntraObjectId } from '../services/directory/directory';
 import { SYSTEM_ACTOR } from '../services/log/audit-log';
 import type { AppServices } from './app-services';
 import type { CardAction, Command, Feature, Turn } from './feature';
@@ -14,6 +16,11 @@ import { channelConversationId, channelName, channelReference } from './channel-
 import { parseCommand } from './command-parser';
 import { suggestionFor, takesArguments } from './command-suggestions';
 import { replyCard, replyText } from './replies';
+
+/** Answers an invoke with a message Teams shows privately to the person who acted. */
+async function sendInvokeMessage(context: TurnContext, text: string): Promise<void> {
+  await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } } });
+}
 
 /** The help command is built from every feature's commands, so it can never leave one out. */
 export function helpCommand(features: Feature[]): Command {
@@ -92,11 +99,12 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
       return undefined;
     }
     const aadObjectId = a.from?.aadObjectId;
-    if (!aadObjectId) {
+    if (!isEntraObjectId(aadObjectId)) {
       await replyText(context, 'I could not tell who you are (no Microsoft Entra id on the message), so I have not done anything.');
       return undefined;
     }
-    const actor = await directory.actorFor(tenantId, aadObjectId, a.from.name ?? '');
+    const { known, ...actor } = await directory.actorFor(tenantId, aadObjectId, a.from.name ?? '');
+    if (!known) logger.info('sender not in the directory', { activityType: a.type });
     const conversation = await rememberConversation(context, actor);
     return { context, actor, conversation, inChannel: conversation.kind !== 'personal' };
   };
@@ -142,12 +150,40 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
     await parsed.command.run({ ...turn, args: parsed.args });
   });
 
+  const OUT_OF_DATE = 'That button is out of date, so nothing was changed. Type help to see the commands.';
+  const correlationOf = (context: TurnContext): string => String(context.turnState.get('correlationId') ?? context.activity.id ?? 'unknown');
+  const apology = (context: TurnContext): string =>
+    `Sorry, something went wrong and your click may not have gone through. If it keeps happening, tell the Business Team and quote reference ${correlationOf(context)}.`;
+
+  /**
+   * Registers a verb behind its data schema: data that does not fit is an out-of-date button
+   * (answered privately, nothing changed), and a handler that throws is a private apology with the
+   * correlation id, never a 5xx. A card answer that asks for refresh-for-all needs the clicked
+   * message's id; without one (replyToId missing) the card goes back to the clicker only.
+   */
   const registerAction = (verb: string, run: CardAction['run']) => {
+    const schema = VERB_DATA[verb];
+    if (!schema) throw new Error(`The card verb "${verb}" declares no data schema: add one beside the verb in cards/*/verbs.ts`);
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
-      const turn = await beginTurn(context);
-      if (!turn) return 'Nothing was changed.';
-      const safeData = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
-      return run(turn, safeData);
+      const parsed = schema.safeParse(data ?? {});
+      if (!parsed.success) {
+        logger.warn('card action with data that does not fit its verb', { verb, field: parsed.error.issues[0]?.path.join('.') });
+        return OUT_OF_DATE;
+      }
+      try {
+        const turn = await beginTurn(context);
+        if (!turn) return 'Nothing was changed.';
+        const result = await run(turn, parsed.data);
+        if (typeof result !== 'string' && result.refresh && !context.activity.replyToId) {
+          const { refresh, ...card } = result;
+          void refresh;
+          return card;
+        }
+        return result;
+      } catch (error) {
+        logger.error('card action failed', { error, verb, correlationId: correlationOf(context) });
+        return apology(context);
+      }
     });
   };
   for (const feature of features) for (const action of feature.actions) registerAction(action.verb, (turn, data) => action.run(turn, data));
@@ -166,7 +202,16 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
 
   app.conversationUpdate('membersAdded', async (context) => {
     const botId = context.activity.recipient?.id;
-    if ((context.activity.membersAdded ?? []).some((m) => m.id === botId)) await welcome(context);
+    const added = context.activity.membersAdded ?? [];
+    // The roster of a real install (authenticated whenever credentials are set) names people the directory may not know yet.
+    const tenantId = tenantOf(context);
+    if (tenantId === config.tenantId) {
+      // When the bot itself was added, whoever installed it is a real member too.
+      const roster = added.some((m) => m.id === botId) ? [...added, context.activity.from] : added;
+      const learned = await directory.learnFromRoster(tenantId, roster.filter((m) => m && m.id !== botId));
+      if (learned) logger.info('directory learned people from a roster', { people: learned });
+    }
+    if (added.some((m) => m.id === botId)) await welcome(context);
   });
 
   const uninstalled = async (context: TurnContext, reason: string) => {
@@ -188,15 +233,25 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
   // Keep this last: the first matching verb wins, so this only answers verbs nobody registered
   // (a card from an older version of the bot), privately, instead of an HTTP 501.
   app.adaptiveCards.actionExecute(/.*/, async (context) => {
-    logger.warn('card action with an unknown verb', { verb: (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb });
-    return 'That button is out of date, so nothing was changed. Type help to see the commands.';
+    logger.warn('card action with an unknown verb', { verb: String((context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb).slice(0, 64) });
+    return OUT_OF_DATE;
+  });
+
+  // Any other invoke (another invoke name, an action that is not Action.Execute, a verb that is
+  // not text) reaches no route above: answer it 200 with a private message, never 501.
+  app.activity(ActivityTypes.Invoke, async (context) => {
+    logger.warn('invoke nobody handles', { name: String(context.activity.name ?? '').slice(0, 64) });
+    await sendInvokeMessage(context, OUT_OF_DATE);
   });
 
   app.error(async (context, error) => {
-    logger.error('turn failed', { error, activityType: context.activity?.type, activityId: context.activity?.id });
+    logger.error('turn failed', { error, activityType: context.activity?.type, activityId: context.activity?.id, correlationId: correlationOf(context) });
     try {
-      if (context.activity?.type === (ActivityTypes.Invoke as string)) return;
-      await replyCard(context, renderNotice({ title: 'Sorry, something went wrong', text: 'Your last request may not have gone through: check the card, or try again in a moment. If it keeps happening, tell the Business Team.', tone: 'warning' }));
+      if (context.activity?.type === (ActivityTypes.Invoke as string)) {
+        if (!context.turnState.get(INVOKE_RESPONSE_KEY)) await sendInvokeMessage(context, apology(context));
+        return;
+      }
+      await replyCard(context, renderNotice({ title: 'Sorry, something went wrong', text: `Your last request may not have gone through: check the card, or try again in a moment. If it keeps happening, tell the Business Team and quote reference ${correlationOf(context)}.`, tone: 'warning' }));
     } catch (sendError) {
       logger.error('could not apologise', { error: sendError });
     }

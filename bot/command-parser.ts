@@ -2,10 +2,17 @@ import type { Command } from './feature';
 
 const words = (text: string): string[] => text.toLowerCase().trim().split(/\s+/).filter(Boolean);
 
+/** The first `count` words of the text, lower-cased, without splitting the rest of it. */
+function leadingWords(text: string, count: number): string[] {
+  const found: string[] = [];
+  const pattern = /\S+/g;
+  for (let m = pattern.exec(text); m && found.length < count; m = pattern.exec(text)) found.push(m[0].toLowerCase());
+  return found;
+}
+
 /** Finds the command whose name matches the most leading words of the text. */
 export function parseCommand(text: string, commands: Command[]): { command: Command; args: string } | undefined {
-  const given = words(text);
-  const original = text.trim().split(/\s+/);
+  const given = leadingWords(text, Math.max(0, ...commands.map((c) => words(c.name).length)));
   let best: Command | undefined;
   let bestLength = 0;
   for (const command of commands) {
@@ -16,24 +23,33 @@ export function parseCommand(text: string, commands: Command[]): { command: Comm
       bestLength = name.length;
     }
   }
-  return best ? { command: best, args: original.slice(bestLength).join(' ') } : undefined;
+  return best ? { command: best, args: text.trim().split(/\s+/).slice(bestLength).join(' ') } : undefined;
 }
 
-/** The command closest to what was typed (edit distance on the first words), if any is close. */
+const closeEnough = (name: string): number => Math.max(2, Math.floor(name.length / 3));
+
+/**
+ * The command closest to what was typed (edit distance on the first words), if any is close.
+ * Only the first few words are looked at, and a candidate whose length alone rules it out is not
+ * compared at all, so the cost does not grow with the message (a 28 KB word costs nothing).
+ */
 export function nearestCommand(text: string, commands: Command[]): Command | undefined {
-  const given = words(text);
+  const longest = Math.max(0, ...commands.map((c) => words(c.name).length));
+  const given = leadingWords(text, longest);
   let best: Command | undefined;
   let bestScore = Infinity;
   for (const command of commands) {
     const name = command.name.toLowerCase();
     const typed = given.slice(0, words(name).length).join(' ');
+    // The edit distance is at least the difference in length.
+    if (Math.abs(typed.length - name.length) > closeEnough(name)) continue;
     const score = editDistance(typed, name);
     if (score < bestScore) {
       best = command;
       bestScore = score;
     }
   }
-  return best && bestScore <= Math.max(2, Math.floor(best.name.length / 3)) ? best : undefined;
+  return best && bestScore <= closeEnough(best.name.toLowerCase()) ? best : undefined;
 }
 
 export function editDistance(a: string, b: string): number {

@@ -157,6 +157,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logger.warn('directory seed file not found', { file: config.directorySeedFile });
   }
 
+  const repaired = await directory.repair(config.tenantId);
+  if (repaired.removed || repaired.fixed) logger.warn('directory repaired at start-up', repaired);
+
   const merged = await mergeThreadRecords(conversations, config.tenantId);
   if (merged) logger.info('reply threads folded into their channels', { records: merged });
 

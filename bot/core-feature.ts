@@ -129,6 +129,20 @@ export function coreFeature(services: AppServices): Feature {
       { name: 'grant', usage: 'grant <role> <person> [as <organisation>]', description: 'Give a person a role (chair or Business Team)', run: roleCommand('grant') },
       { name: 'revoke', usage: 'revoke <role> <person>', description: 'Take a role away (chair or Business Team)', run: roleCommand('revoke') },
       {
+        name: 'person add',
+        usage: 'person add <object id> <name>',
+        description: 'Add someone the bot has not met to the directory, with no roles (Business Team)',
+        run: async (turn) => {
+          try {
+            const match = /^(\S+)\s+(.+)$/.exec(turn.args);
+            const person = await directory.add(turn.actor, match?.[1] ?? turn.args, match?.[2] ?? '');
+            await replyCard(turn.context, renderNotice({ title: `${person.name} added to the directory`, text: `No roles yet: type **grant <role> ${person.name}** to give one.`, tone: 'good' }));
+          } catch (err) {
+            await replyRefusal(turn.context, err);
+          }
+        },
+      },
+      {
         name: 'channels',
         description: 'Where the bot is installed and what each channel is for',
         run: async (turn) => {

@@ -1,34 +1,83 @@
 import { randomUUID } from 'node:crypto';
+import * as zlib from 'node:zlib';
 import * as restify from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Logger } from '../services/logger';
 import type { AppServices } from './app-services';
+import { parseActivity } from './activity-schema';
 
-/** Why an activity was turned away before it reached the bot, or undefined when it may pass. */
-export function activityProblem(body: unknown): string | undefined {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the body must be a JSON activity';
-  const a = body as Record<string, unknown>;
-  const missing: string[] = [];
-  if (typeof a.type !== 'string' || !a.type) missing.push('type');
-  if (typeof a.serviceUrl !== 'string' || !a.serviceUrl) missing.push('serviceUrl');
-  if (typeof a.channelId !== 'string' || !a.channelId) missing.push('channelId');
-  const conversation = a.conversation as Record<string, unknown> | undefined;
-  if (!conversation || typeof conversation.id !== 'string' || !conversation.id) missing.push('conversation.id');
-  const from = a.from as Record<string, unknown> | undefined;
-  if (!from || typeof from.id !== 'string') missing.push('from.id');
-  const recipient = a.recipient as Record<string, unknown> | undefined;
-  if (!recipient || typeof recipient.id !== 'string') missing.push('recipient.id');
-  if (missing.length) return `the activity is missing ${missing.join(', ')}`;
-  if (typeof a.serviceUrl === 'string' && !/^https?:\/\//.test(a.serviceUrl)) return 'serviceUrl must be an http(s) URL';
-  if (a.text !== undefined && a.text !== null && typeof a.text !== 'string') return 'text must be a string';
-  const isObject = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x);
-  for (const field of ['entities', 'attachments', 'membersAdded', 'membersRemoved'])
-    if (a[field] !== undefined && a[field] !== null && (!Array.isArray(a[field]) || !(a[field] as unknown[]).every(isObject)))
-      return `${field} must be a list of objects`;
-  if (a.type === 'invoke' && a.name === 'adaptiveCard/action' && !isObject((a.value as Record<string, unknown> | undefined)?.action))
-    return 'an adaptiveCard/action invoke needs value.action';
-  return undefined;
+/** The largest request body accepted, before and after decoding. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+type BodyResult = { ok: true; body: unknown } | { ok: false; status: number; reason: string };
+
+const DECODERS: Record<string, (input: Buffer, options: zlib.ZlibOptions, done: (err: Error | null, out: Buffer) => void) => void> = {
+  gzip: zlib.gunzip,
+  'x-gzip': zlib.gunzip,
+  deflate: zlib.inflate,
+  br: zlib.brotliDecompress,
+};
+
+/**
+ * Reads a JSON request body with a size limit. A content encoding is decoded with the same
+ * limit (a zip bomb stops at the limit) and its failure is a 400, never an `'error'` event
+ * nobody listens to; an encoding we do not know is a 415.
+ */
+export function readJsonBody(req: restify.Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
+  return new Promise((resolve) => {
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') {
+      req.resume();
+      resolve({ ok: false, status: 415, reason: 'the body must be application/json' });
+      return;
+    }
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const decode = encoding === 'identity' || encoding === '' ? undefined : DECODERS[encoding];
+    if (encoding !== 'identity' && encoding !== '' && !decode) {
+      req.resume();
+      resolve({ ok: false, status: 415, reason: 'content encoding not supported: send identity, gzip, deflate or br' });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (result: BodyResult) => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > limit) {
+        finish({ ok: false, status: 413, reason: `the body is larger than ${limit} bytes` });
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => finish({ ok: false, status: 400, reason: 'the request body could not be read' }));
+    req.on('end', () => {
+      if (settled) return;
+      const raw = Buffer.concat(chunks);
+      const parse = (bytes: Buffer) => {
+        const text = bytes.toString('utf8');
+        if (!text.trim()) return finish({ ok: false, status: 400, reason: 'the body is empty' });
+        try {
+          finish({ ok: true, body: JSON.parse(text) as unknown });
+        } catch {
+          finish({ ok: false, status: 400, reason: 'the body is not valid JSON' });
+        }
+      };
+      if (!decode) return parse(raw);
+      decode(raw, { maxOutputLength: limit }, (err, out) => {
+        if (!err) return parse(out);
+        const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+        finish(tooLarge ? { ok: false, status: 413, reason: `the decoded body is larger than ${limit} bytes` } : { ok: false, status: 400, reason: `the body is not valid ${encoding}` });
+      });
+    });
+  });
 }
 
 const UNAUTHORIZED = 'unauthorized: the request does not carry a valid Bot Framework token';
@@ -79,7 +128,6 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
   let active = 0;
   let draining = false;
 
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
@@ -97,11 +145,16 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
       res.send(503, { error: 'shutting down' });
       return;
     }
-    const problem = activityProblem(req.body);
-    if (problem) {
-      res.send(400, { error: problem });
+    const read = await readJsonBody(req);
+    const parsed = read.ok ? parseActivity(read.body) : undefined;
+    if (!read.ok || !parsed?.ok) {
+      const status = read.ok ? 400 : read.status;
+      const reason = read.ok ? (parsed as { reason: string }).reason : read.reason;
+      logger.warn('activity refused at the door', { status, reason });
+      res.send(status, { error: reason });
       return;
     }
+    req.body = parsed.activity;
     if (services.config.credentials && !req.headers.authorization) {
       logger.warn('request without Authorization refused', { activityType: (req.body as { type?: string }).type });
       res.send(401, { error: UNAUTHORIZED });
@@ -116,6 +169,7 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
     try {
       await adapter.process(req, adapterResponse(res, turnLogger) as never, async (context: TurnContext) => {
         context.turnState.set('logger', turnLogger);
+        context.turnState.set('correlationId', correlationId);
         await app.run(context);
       });
       turnLogger.info('turn', {
@@ -138,9 +192,9 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
 
   server.get('/exports/log.csv', async (req, res) => {
     const token = typeof (req.query as Record<string, unknown>)?.token === 'string' ? ((req.query as Record<string, string>).token) : '';
-    const grant = token ? exportLinks.verify(token) : undefined;
+    const grant = token ? await exportLinks.redeem(token, async (tenantId, id) => (await services.directory.get(tenantId, id))?.roles) : undefined;
     if (!grant) {
-      res.send(403, { error: 'this download link has expired or is not valid; type "log export" in Teams for a new one' });
+      res.send(403, { error: 'this download link has expired or is not valid (or whoever asked for it may no longer export the log); type "log export" in Teams for a new one' });
       return;
     }
     const csv = await log.exportCsv(grant.tenantId);

@@ -11,12 +11,13 @@ import { CONTAINERS } from '../../services/store/containers';
 import type { Person } from '../../services/directory/directory';
 import { Actor, hasRole } from '../../services/directory/roles';
 import { notFound } from '../../services/errors';
-import { DECISION_LABELS, Decision } from '../../services/recommendations/decision-rule';
+import { DECISION_LABELS, Decision, OPTION_LABELS } from '../../services/recommendations/decision-rule';
 import { ACTION_OVERDUE_HANDLER, ACTION_REMIND_HANDLER, ActionItem, ActionService } from '../../services/recommendations/action-service';
 import type { RecommendationSource } from '../../services/recommendations/intake';
 import {
   Recommendation,
   RecommendationService,
+  Vote,
   VoteView,
   SYSTEM_FOR,
   VOTE_CLOSE_HANDLER,
@@ -177,7 +178,7 @@ export function recommendationsFeature(services: AppServices): Feature {
   });
 
   /** A card action that answers a refusal privately and leaves the card as it was. */
-  const guarded = (verb: string, run: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard>): CardAction => ({
+  const guarded = (verb: string, run: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard | string>): CardAction => ({
     verb,
     run: async (turn, data) => {
       try {
@@ -187,6 +188,8 @@ export function recommendationsFeature(services: AppServices): Feature {
       }
     },
   });
+  const countedText = (vote: Vote, rec: Recommendation): string =>
+    `Your ${OPTION_LABELS[vote.option]} on ${rec.ref} was counted at ${time.formatInstant(new Date(vote.changedAt ?? vote.castAt))}; clicking again changes nothing.${rec.status === 'open' ? '' : ` Voting has since closed: ${DECISION_LABELS[rec.status] ?? rec.status}.`}`;
   const clickedId = (turn: Turn): string | undefined => turn.context.activity.replyToId ?? undefined;
   const viewerOf = (actor: Actor): string | undefined => (hasRole(actor, 'chair', 'business') ? actor.aadObjectId : undefined);
 
@@ -314,9 +317,11 @@ export function recommendationsFeature(services: AppServices): Feature {
         return voteCard(rec);
       }),
       guarded(REC_VERBS.vote, async (turn, data) => {
-        const { outcome, view } = await recs.vote(turn.actor, data.rec, data.option);
+        const { outcome, view, vote } = await recs.vote(turn.actor, data.rec, data.option);
+        // A repeat (double click, redelivery, also after the close) is answered with what was counted, and when.
+        if (outcome === 'unchanged') return countedText(vote, view.rec);
         // A decision already refreshed every copy (the decided hook); a cast or change refreshes the others here.
-        if (outcome !== 'unchanged' && view.rec.status === 'open') await refreshVote(view.rec, clickedId(turn));
+        if (view.rec.status === 'open') await refreshVote(view.rec, clickedId(turn));
         return voteCard(view.rec, undefined, view);
       }),
       guarded(REC_VERBS.view, async (turn, data) => {

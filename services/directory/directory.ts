@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { AuditLog, SYSTEM_ACTOR } from '../log/audit-log';
 import { CONTAINERS } from '../store/containers';
-import { Store, Stored, updateWithRetry } from '../store/port';
+import { Store, StoreConflict, Stored, updateWithRetry } from '../store/port';
 import { Actor, DIRECTORY_ROLES, Role, hasRole, isRole } from './roles';
 
 /** A person in the partnership directory, keyed by Entra object id. */
@@ -26,7 +26,18 @@ export interface DirectorySeed {
 }
 
 const ROLE_ADMINS: Role[] = ['chair', 'business'];
-const OBJECT_ID = /^[0-9a-fA-F-]{8,40}$/;
+/** A Microsoft Entra object id: a GUID. */
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The Agents Playground's mock users (all-zero prefix, 13 digits at the end): never issued by Entra. */
+const PLAYGROUND_OBJECT_ID = /^00000000-0000-0000-0000-[0-9]{13}$/;
+
+/** Whether a value is an id a person can be stored under: an Entra object id (or a playground mock id). */
+export function isEntraObjectId(value: unknown): value is string {
+  return typeof value === 'string' && (ENTRA_OBJECT_ID.test(value) || PLAYGROUND_OBJECT_ID.test(value));
+}
+
+const MAX_NAME = 256;
+const cleanName = (value: unknown): string => (typeof value === 'string' ? value.trim().slice(0, MAX_NAME) : '');
 
 /** People and roles. Decides who may change roles; every change is logged. */
 export class Directory {
@@ -38,7 +49,8 @@ export class Directory {
 
   async list(tenantId: string): Promise<Person[]> {
     const people = await this.store.query<Person>(CONTAINERS.people.name, { partitionKey: tenantId });
-    return people.sort((a, b) => a.name.localeCompare(b.name));
+    // A record that is not a person (written before the door checked types) is left out until repair() removes it.
+    return people.filter((p) => isEntraObjectId(p.aadObjectId) && typeof p.name === 'string' && Array.isArray(p.roles)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async withRole(tenantId: string, role: Role): Promise<Person[]> {
@@ -46,21 +58,101 @@ export class Directory {
   }
 
   /**
-   * The actor for an incoming activity: roles from the directory. Someone not yet in it is
-   * added with no roles, so the Business Team can grant them one; a changed display name is kept
-   * up to date. Neither is a change of role, so neither is logged.
+   * The actor for an incoming activity: roles from the directory. Someone the directory does not
+   * know acts with no roles and is NOT stored (the Business Team adds people by seed, and the bot
+   * learns them from a real install's roster: {@link learnFromRoster}); `known` says which. A
+   * changed display name of a known person is kept up to date (not a change of role: not logged).
    */
-  async actorFor(tenantId: string, aadObjectId: string, displayName: string): Promise<Actor> {
+  async actorFor(tenantId: string, aadObjectId: unknown, displayName: unknown): Promise<Actor & { known: boolean }> {
+    if (!isEntraObjectId(aadObjectId)) throw invalid('That is not a Microsoft Entra object id.', 'aadObjectId');
     const person = await this.get(tenantId, aadObjectId);
-    const name = displayName.trim() || person?.name || 'Unknown user';
-    if (!person || person.name !== name || person.placeholder) {
+    const name = cleanName(displayName) || person?.name || 'Unknown user';
+    if (!person) return { tenantId, aadObjectId, name, roles: [], known: false };
+    if (person.name !== name || person.placeholder) {
       await updateWithRetry<Person>(this.store, CONTAINERS.people.name, tenantId, aadObjectId, (current) =>
-        current
-          ? { ...current, name, placeholder: false, updatedAt: this.clock.now().toISOString() }
-          : { id: aadObjectId, tenantId, aadObjectId, name, roles: [], updatedAt: this.clock.now().toISOString() },
+        current ? { ...current, name, placeholder: false, updatedAt: this.clock.now().toISOString() } : undefined,
       );
     }
-    return { tenantId, aadObjectId, name, roles: person?.roles ?? [], organisation: person?.organisation };
+    return { tenantId, aadObjectId, name, roles: person.roles, organisation: person.organisation, known: true };
+  }
+
+  /**
+   * Adds the members of a real install's roster (Teams' conversationUpdate) the directory does not
+   * hold yet, with no roles, so the Business Team can grant them one. Entries without a valid Entra
+   * object id or a name are skipped. Returns how many were added.
+   */
+  async learnFromRoster(tenantId: string, members: { aadObjectId?: unknown; name?: unknown }[]): Promise<number> {
+    let added = 0;
+    for (const m of members.slice(0, 256)) {
+      const name = cleanName(m.name);
+      if (!isEntraObjectId(m.aadObjectId) || !name) continue;
+      const id = m.aadObjectId;
+      if (await this.get(tenantId, id)) continue;
+      await updateWithRetry<Person>(this.store, CONTAINERS.people.name, tenantId, id, (current) =>
+        current ?? { id, tenantId, aadObjectId: id, name, roles: [], updatedAt: this.clock.now().toISOString() },
+      );
+      added += 1;
+    }
+    return added;
+  }
+
+  /**
+   * The Business Team adds someone the bot has not met (no roles yet; grant gives them one).
+   * Refused unless the id is an Entra object id and the person is not already listed. Logged.
+   */
+  async add(actor: Actor, aadObjectId: string, displayName: string): Promise<Person> {
+    if (!hasRole(actor, 'business')) throw forbidden(['business'], 'add people to the directory');
+    if (!isEntraObjectId(aadObjectId)) throw invalid('Give the person\'s Microsoft Entra object id (Entra admin centre > Users > the person > Object ID).', 'aadObjectId');
+    const name = cleanName(displayName);
+    if (!name) throw invalid('Give the person\'s name after their object id.', 'name');
+    const tenantId = actor.tenantId;
+    const existing = await this.get(tenantId, aadObjectId);
+    if (existing) throw new DomainError('invalid', `${existing.name} is already in the directory.`);
+    let created: Person | undefined;
+    try {
+      created = await this.store.create<Person>(CONTAINERS.people.name, { id: aadObjectId, tenantId, aadObjectId, name, roles: [], updatedAt: this.clock.now().toISOString() });
+    } catch (err) {
+      if (err instanceof StoreConflict) throw new DomainError('invalid', 'That person is already in the directory.');
+      throw err;
+    }
+    await this.log.append(actor, tenantId, { action: 'person.added', entity: { type: 'person', id: aadObjectId, ref: name }, after: 'no roles' });
+    return created;
+  }
+
+  /**
+   * Start-up repair: removes records that are not people (no valid Entra object id, an id that
+   * disagrees with it) and fixes fields of the wrong type (a name that is not text, roles that
+   * are not roles). Logs what it did once; returns how many records were removed and fixed.
+   */
+  async repair(tenantId: string): Promise<{ removed: number; fixed: number }> {
+    const records = await this.store.query<Record<string, unknown> & { id: string; tenantId: string }>(CONTAINERS.people.name, { partitionKey: tenantId });
+    let removed = 0;
+    let fixed = 0;
+    for (const r of records) {
+      if (!isEntraObjectId(r.aadObjectId) || r.id !== r.aadObjectId) {
+        if (await this.store.delete(CONTAINERS.people.name, tenantId, String(r.id))) removed += 1;
+        continue;
+      }
+      const roles = Array.isArray(r.roles) ? (r.roles as unknown[]).filter((x): x is Role => isRole(x) && DIRECTORY_ROLES.includes(x)) : [];
+      const name = cleanName(r.name) || 'Unknown user';
+      const organisation = typeof r.organisation === 'string' ? r.organisation : undefined;
+      const badEmail = r.email !== undefined && typeof r.email !== 'string';
+      if (name === r.name && Array.isArray(r.roles) && roles.length === r.roles.length && (r.organisation === undefined || organisation !== undefined) && !badEmail) continue;
+      const { _etag, ...doc } = r as Record<string, unknown> & { _etag?: string; id: string; tenantId: string };
+      void _etag;
+      const person = { ...doc, name, roles, updatedAt: this.clock.now().toISOString() } as Record<string, unknown> & { id: string; tenantId: string };
+      if (organisation === undefined) delete person.organisation;
+      if (badEmail) delete person.email;
+      await this.store.upsert(CONTAINERS.people.name, person);
+      fixed += 1;
+    }
+    if (removed || fixed)
+      await this.log.append({ ...SYSTEM_ACTOR, tenantId }, tenantId, {
+        action: 'directory.repaired',
+        entity: { type: 'directory', id: tenantId },
+        after: `${removed} records that were not people removed, ${fixed} fixed`,
+      });
+    return { removed, fixed };
   }
 
   /** Loads the seed file into an empty directory. Returns how many people were added. */
@@ -110,13 +202,13 @@ export class Directory {
     if (!hasRole(actor, ...ROLE_ADMINS)) throw forbidden(ROLE_ADMINS, `${change} roles`);
     if (!isRole(role) || !DIRECTORY_ROLES.includes(role))
       throw invalid(`"${role}" is not a role here. Roles: ${DIRECTORY_ROLES.join(', ')} (sponsors are set on each review).`, 'role');
-    if (!OBJECT_ID.test(targetId)) throw invalid('Pick a person from the directory.', 'person');
+    if (!isEntraObjectId(targetId)) throw invalid('Pick a person from the directory.', 'person');
     const org = organisation?.trim();
     if (change === 'grant' && role === 'partner' && !org)
       throw invalid('A partner represents a partner organisation: say which one.', 'organisation');
     const tenantId = actor.tenantId;
     const before = await this.get(tenantId, targetId);
-    if (!before) throw notFound('That person is not in the directory yet: they appear once they have talked to the bot or are in the seed file.');
+    if (!before) throw notFound('That person is not in the directory yet: they appear once they are in a team or chat the bot is installed in (Teams tells the bot its members) or in the seed file.');
     if (change === 'grant' && before.roles.includes(role) && (role !== 'partner' || before.organisation === org))
       throw new DomainError('invalid', `${before.name} already has the role ${role}.`);
     if (change === 'revoke' && !before.roles.includes(role))
@@ -154,7 +246,7 @@ function validateSeed(seed: DirectorySeed): DirectorySeed['people'] & { roles: R
   const seen = new Set<string>();
   return seed.people.map((p, i) => {
     const where = `Directory seed, person ${i + 1}`;
-    if (!p || typeof p.aadObjectId !== 'string' || !OBJECT_ID.test(p.aadObjectId)) throw new Error(`${where}: aadObjectId must be an Entra object id`);
+    if (!p || !isEntraObjectId(p.aadObjectId)) throw new Error(`${where}: aadObjectId must be an Entra object id`);
     if (seen.has(p.aadObjectId)) throw new Error(`${where}: ${p.aadObjectId} appears twice`);
     seen.add(p.aadObjectId);
     if (typeof p.name !== 'string' || !p.name.trim()) throw new Error(`${where}: name is required`);

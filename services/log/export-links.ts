@@ -1,5 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock';
+import type { Role } from '../directory/roles';
+
+/** Who may read and export the log. */
+export const LOG_READER_ROLES: readonly Role[] = ['business', 'chair', 'lay'];
 
 /**
  * Short-lived signed links for downloading the log as CSV. The link names the tenant and
@@ -29,6 +33,18 @@ export class ExportLinks {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The grant of a valid, unexpired token whose requester STILL holds a log-reading role: a link
+   * stops working the moment its requester loses the role that allowed it. `rolesOf` reads the
+   * requester's current roles (undefined when they are no longer in the directory).
+   */
+  async redeem(token: string, rolesOf: (tenantId: string, aadObjectId: string) => Promise<readonly Role[] | undefined>): Promise<{ tenantId: string; requester: string } | undefined> {
+    const grant = this.verify(token);
+    if (!grant || typeof grant.tenantId !== 'string' || typeof grant.requester !== 'string') return undefined;
+    const roles = await rolesOf(grant.tenantId, grant.requester);
+    return roles?.some((r) => LOG_READER_ROLES.includes(r)) ? grant : undefined;
   }
 
   private sign(payload: string): string {

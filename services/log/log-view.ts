@@ -1,12 +1,13 @@
-import { Actor, Role, hasRole } from '../directory/roles';
+import { Actor, hasRole } from '../directory/roles';
 import { DomainError, forbidden } from '../errors';
 import type { AuditLog, LogEntry } from './audit-log';
+import { LOG_READER_ROLES } from './export-links';
 
-/** Who may read the log: the Business Team, the chair, and lay members (independent scrutiny). */
-export const LOG_READERS: Role[] = ['business', 'chair', 'lay'];
+/** Who may read the log: the Business Team, the chair, and lay members (independent scrutiny); export links follow the same rule. */
+export const LOG_READERS = LOG_READER_ROLES;
 
 export function assertLogReader(actor: Actor, what: string): void {
-  if (!hasRole(actor, ...LOG_READERS)) throw forbidden(LOG_READERS, what);
+  if (!hasRole(actor, ...LOG_READERS)) throw forbidden([...LOG_READERS], what);
 }
 
 /** What `log` was asked to show. */

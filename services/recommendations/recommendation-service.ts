@@ -69,6 +69,8 @@ export interface VoteView {
 export interface VoteResult {
   outcome: 'cast' | 'changed' | 'unchanged';
   view: VoteView;
+  /** The actor's vote as stored after this click (for "your Approve was counted at 10:02"). */
+  vote: Vote;
 }
 
 /** Called by the service after a change; the bot layer posts and refreshes cards from them. */
@@ -91,8 +93,11 @@ const MAX_VOTE_DAYS = 90;
 export const VOTE_CLOSE_HANDLER = 'vote.close';
 export const VOTE_REMIND_HANDLER = 'vote.remind';
 
-const closedError = (rec: Recommendation): DomainError =>
-  new DomainError('closed', `Voting on ${rec.ref} has closed (${DECISION_LABELS[rec.status as Decision] ?? rec.status}); your click was not counted.`);
+const closedError = (rec: Recommendation, counted?: Vote): DomainError =>
+  new DomainError(
+    'closed',
+    `Voting on ${rec.ref} has closed (${DECISION_LABELS[rec.status as Decision] ?? rec.status}); your click was not counted.${counted ? ` Your earlier ${OPTION_LABELS[counted.option]} stands.` : ''}`,
+  );
 
 /**
  * Recommendations and the Executive Board's vote on them: submit, vote (one document per voter),
@@ -283,15 +288,17 @@ export class RecommendationService implements RecommendationIntake {
 
   /**
    * Casts or changes the actor's vote. A repeat of the same choice (double click, redelivered
-   * activity) changes and logs nothing. Closes the vote when every eligible partner has voted.
+   * activity) changes and logs nothing and is answered as counted, also after the vote closed.
+   * Closes the vote when every eligible partner has voted.
    */
   async vote(actor: Actor, recommendationId: unknown, option: unknown): Promise<VoteResult> {
     if (!isVoteOption(option)) throw invalid(`"${String(option).slice(0, 20)}" is not a vote: choose Approve, Reject or Abstain.`, 'option');
-    const rec = await this.require(actor.tenantId, recommendationId);
-    if (rec.status !== 'open') throw closedError(rec);
-    if (this.clock.now().toISOString() >= rec.closesAt) {
-      const closed = (await this.close(SYSTEM_FOR(rec.tenantId), rec.id, 'deadline')) ?? rec;
-      throw closedError(closed);
+    let rec: Recommendation = await this.require(actor.tenantId, recommendationId);
+    if (rec.status === 'open' && this.clock.now().toISOString() >= rec.closesAt) rec = (await this.close(SYSTEM_FOR(rec.tenantId), rec.id, 'deadline')) ?? (await this.require(actor.tenantId, rec.id));
+    if (rec.status !== 'open') {
+      const counted = await this.store.read<Vote>(CONTAINERS.votes.name, rec.tenantId, `${rec.id}:${actor.aadObjectId}`);
+      if (counted && counted.option === option) return { outcome: 'unchanged', view: await this.view(rec), vote: stripEtag(counted) };
+      throw closedError(rec, counted);
     }
     const voter = rec.eligible.find((v) => v.aadObjectId === actor.aadObjectId);
     if (!voter)
@@ -301,16 +308,18 @@ export class RecommendationService implements RecommendationIntake {
     const now = this.clock.now().toISOString();
     let outcome: VoteResult['outcome'] | undefined;
     let previous: VoteOption | undefined;
+    let stored: Vote | undefined;
     for (let attempt = 0; attempt < 20 && !outcome; attempt++) {
       const existing = await this.store.read<Vote>(CONTAINERS.votes.name, rec.tenantId, id);
       try {
         if (!existing) {
-          await this.store.create<Vote>(CONTAINERS.votes.name, { id, tenantId: rec.tenantId, recommendationId: rec.id, voter, option, castAt: now });
+          stored = stripEtag(await this.store.create<Vote>(CONTAINERS.votes.name, { id, tenantId: rec.tenantId, recommendationId: rec.id, voter, option, castAt: now }));
           outcome = 'cast';
         } else if (existing.option === option) {
+          stored = stripEtag(existing);
           outcome = 'unchanged';
         } else {
-          await this.store.replace<Vote>(CONTAINERS.votes.name, { ...stripEtag(existing), option, changedAt: now }, existing._etag);
+          stored = stripEtag(await this.store.replace<Vote>(CONTAINERS.votes.name, { ...stripEtag(existing), option, changedAt: now }, existing._etag));
           previous = existing.option;
           outcome = 'changed';
         }
@@ -329,7 +338,7 @@ export class RecommendationService implements RecommendationIntake {
       const closed = await this.close(SYSTEM_FOR(rec.tenantId), rec.id, 'all-voted');
       if (closed) view = await this.view(closed);
     }
-    return { outcome, view };
+    return { outcome, view, vote: stored! };
   }
 
   /**

@@ -44,7 +44,7 @@ describe('POST /api/messages with a bad body', () => {
   it('answers an activity without its required fields with 400 naming them', async () => {
     const res = await rawPost(bot, JSON.stringify({ type: 'message', text: 'help' }));
     expect(res.status).toBe(400);
-    expect(String(res.json?.error)).toMatch(/missing serviceUrl, channelId, conversation.id, from.id/);
+    expect(String(res.json?.error)).toMatch(/missing serviceUrl, channelId, from, recipient, conversation/);
     expectNoStack(res.text);
   });
 
@@ -88,7 +88,7 @@ describe('POST /api/messages with a bad body', () => {
 
   it.each([
     ['text that is not a string', { type: 'message', text: { html: '<b>help</b>' } }, /text must be a string/],
-    ['membersAdded that is not a list of members', { type: 'conversationUpdate', membersAdded: [null] }, /membersAdded must be a list of objects/],
+    ['membersAdded that is not a list of members', { type: 'conversationUpdate', membersAdded: [null] }, /membersAdded.0 must be an object/],
     ['entities that are not a list', { type: 'message', text: 'help', entities: 'mention' }, /entities must be a list of objects/],
     ['a card action without its action', { type: 'invoke', name: 'adaptiveCard/action', value: {} }, /needs value.action/],
   ])('answers an activity with %s with 400 naming the field', async (_what, fields, reason) => {
@@ -102,7 +102,7 @@ describe('POST /api/messages with a bad body', () => {
     void _recipient;
     const res = await rawPost(bot, JSON.stringify(activity));
     expect(res.status).toBe(400);
-    expect(String(res.json?.error)).toMatch(/missing recipient.id/);
+    expect(String(res.json?.error)).toMatch(/missing recipient/);
   });
 
   it('sent nothing and recorded nothing for any of them, and still serves a good request', async () => {

@@ -1,4 +1,4 @@
-import { BOARD_CHANNEL, BotHarness, USERS, cardText } from '../support/bot-harness';
+import { BOARD_CHANNEL, BotHarness, TestUser, USERS, cardText } from '../support/bot-harness';
 import { TestClock } from '../support/clock';
 import { ConnectorStub } from '../support/connector-stub';
 import { LOG_PAGE_SIZE, parseLogFilter } from '../../services/log/log-view';
@@ -19,7 +19,7 @@ describe('the log people read: filters, pages, and who may read it', () => {
   });
   afterAll(() => bot.stop());
 
-  const logCard = async (user = USERS.patti, text = 'log') => {
+  const logCard = async (user: TestUser = USERS.patti, text = 'log') => {
     const replies = await bot.say(user, text);
     expect(replies).toHaveLength(1);
     const card = ConnectorStub.card(replies[0]);

@@ -51,7 +51,8 @@ async function fiftySimultaneousVoters(bot: BotHarness): Promise<void> {
   // A double click that lands after the last vote closed the vote is told so; nothing else is refused.
   const refusals = results.filter((r) => (r.body as { type?: string }).type !== 'application/vnd.microsoft.card.adaptive');
   expect(refusals.length).toBeLessThanOrEqual(10);
-  for (const r of refusals) expect(String((r.body as { value?: unknown }).value)).toMatch(/has closed/);
+  // Not a card: the vote had closed, or a retried write found this very vote already counted.
+  for (const r of refusals) expect(String((r.body as { value?: unknown }).value)).toMatch(/has closed|was counted at/);
 
   const expected = { approve: 0, reject: 0, abstain: 0 };
   partners.forEach((_, i) => (expected[choice(i)] += 1));

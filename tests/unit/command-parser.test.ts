@@ -44,6 +44,18 @@ describe('nearestCommand', () => {
   });
 });
 
+describe('the cost of a long message', () => {
+  // Was 5 to 9 s of CPU for a 0.95 MB word (edit distance against every command); the bound is loose for a loaded machine.
+  it('matches and suggests for a 0.95 MB one-word message in well under a second', () => {
+    const huge = 'x'.repeat(950_000);
+    const started = process.hrtime.bigint();
+    expect(parseCommand(huge, COMMANDS)).toBeUndefined();
+    expect(nearestCommand(huge, COMMANDS)).toBeUndefined();
+    expect(nearestCommand(`hlep ${huge}`, COMMANDS)?.name).toBe('help');
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(500);
+  });
+});
+
 describe('editDistance', () => {
   it.each([
     ['', '', 0],

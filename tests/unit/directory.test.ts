@@ -85,24 +85,71 @@ describe('Directory', () => {
     it('gives a seeded person their roles and marks them seen, without logging', async () => {
       const before = (await entries()).length;
       const alex = await directory.actorFor(TENANT, ID.alex, 'Alex Wilber');
-      expect(alex).toEqual({ tenantId: TENANT, aadObjectId: ID.alex, name: 'Alex Wilber', roles: ['chair', 'business', 'partner'], organisation: 'Warwickshire County Council' });
+      expect(alex).toEqual({ tenantId: TENANT, aadObjectId: ID.alex, name: 'Alex Wilber', roles: ['chair', 'business', 'partner'], organisation: 'Warwickshire County Council', known: true });
       expect((await directory.get(TENANT, ID.alex))?.placeholder).toBe(false);
       expect(await entries()).toHaveLength(before);
     });
 
-    it('adds a newcomer with no roles, and keeps a changed display name', async () => {
+    it('answers for a newcomer with no roles without storing them; a roster adds them, and a changed name is kept', async () => {
       const newcomer = await directory.actorFor(TENANT, ID.newcomer, 'New Person');
-      expect(newcomer.roles).toEqual([]);
+      expect(newcomer).toMatchObject({ roles: [], known: false, name: 'New Person' });
+      expect(await directory.get(TENANT, ID.newcomer)).toBeUndefined();
+      expect(await directory.learnFromRoster(TENANT, [{ aadObjectId: ID.newcomer, name: 'New Person' }, { aadObjectId: 42, name: 'Bad' }, { aadObjectId: 'not-an-id', name: 'Bad' }, { aadObjectId: ID.alex, name: 'Alex again' }])).toBe(1);
       expect(await directory.get(TENANT, ID.newcomer)).toMatchObject({ name: 'New Person', roles: [] });
       await directory.actorFor(TENANT, ID.newcomer, 'New Person-Renamed');
       expect((await directory.get(TENANT, ID.newcomer))?.name).toBe('New Person-Renamed');
       expect((await entries()).map((e) => e.action)).toEqual(['directory.seeded']);
     });
 
+    it.each<[string, unknown]>([
+      ['a number', 42],
+      ['an array', ['00000000-0000-0000-0000-0000000000099']],
+      ['an object', { id: ID.newcomer }],
+      ['a boolean', true],
+      ['text that is not a GUID', 'alex'],
+    ])('refuses an object id that is %s and stores nothing', async (_what, id) => {
+      const before = await snapshot();
+      await expect(directory.actorFor(TENANT, id, 'Someone')).rejects.toThrow(DomainError);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('repairs records that are not people at start-up, so grant and revoke keep working', async () => {
+      await store.upsert('people', { id: '42', tenantId: TENANT, aadObjectId: 42, name: 'Forty-two', roles: [], updatedAt: '' } as never);
+      await store.upsert('people', { id: ID.newcomer, tenantId: TENANT, aadObjectId: ID.newcomer, name: ['N'], roles: ['lay', 'root'], updatedAt: '' } as never);
+      const business = await actor(ID.patti);
+      expect(await directory.find(TENANT, 'lynne')).toHaveLength(1);
+      expect(await directory.repair(TENANT)).toEqual({ removed: 1, fixed: 1 });
+      expect(await directory.get(TENANT, ID.newcomer)).toMatchObject({ name: 'Unknown user', roles: ['lay'] });
+      expect(await store.read('people', TENANT, '42')).toBeUndefined();
+      expect((await entries()).map((e) => e.action)).toContain('directory.repaired');
+      expect(await directory.repair(TENANT)).toEqual({ removed: 0, fixed: 0 });
+      await directory.grant(business, ID.lynne, 'member');
+      expect((await directory.get(TENANT, ID.lynne))?.roles).toContain('member');
+    });
+
     it('identifies by object id, never by display name', async () => {
       const impostor = await directory.actorFor(TENANT, ID.newcomer, 'Alex Wilber');
       expect(impostor.roles).toEqual([]);
       expect((await directory.get(TENANT, ID.alex))?.roles).toContain('chair');
+    });
+  });
+
+  describe('add', () => {
+    beforeEach(() => directory.seedIfEmpty(TENANT, SEED));
+
+    it('lets the Business Team add a person with no roles, logged once; refuses others, bad ids and repeats, changing nothing', async () => {
+      const patti = await actor(ID.patti);
+      const before = await snapshot();
+      for (const [who, id, name, message] of [
+        [await actor(ID.megan), ID.newcomer, 'Nia', /Only the Business Team/],
+        [patti, 'nia', 'Nia', /Entra object id/],
+        [patti, ID.newcomer, '  ', /name/],
+        [patti, ID.alex, 'Alex', /already in the directory/],
+      ] as const)
+        expect((await refusal(directory.add(who, id, name))).message).toMatch(message);
+      expect(await snapshot()).toEqual(before);
+      expect(await directory.add(patti, ID.newcomer, ' Nia Newcomer ')).toMatchObject({ aadObjectId: ID.newcomer, name: 'Nia Newcomer', roles: [] });
+      expect((await entries()).filter((e) => e.action === 'person.added')).toHaveLength(1);
     });
   });
 

@@ -1,5 +1,5 @@
 import type { Actor, Role } from '../../services/directory/roles';
-import { DomainError } from '../../services/errors';
+import { refusalOf } from '../support/disputes-mother';
 import {
   CaseReview,
   DEFAULT_CASE_CLOCKS,
@@ -28,15 +28,7 @@ const meta = { id: 'case-1', tenantId: 't1', now: '2026-12-21T10:00:00.000Z' };
 const child = (started = '2026-12-21'): CaseReview => openCase({ reference: 'rr-2026-12', kind: 'child', started }, business, started > '2026-12-21' ? started : '2026-12-21', meta);
 const adult = (started = '2026-12-21'): CaseReview => openCase({ reference: 'SAR/26/4', kind: 'adult', started }, business, '2026-12-21', meta);
 
-function refused(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+const refused = refusalOf;
 
 describe('opening a case review', () => {
   it('stores the upper-cased reference and starts a child case at notification, an adult one at referral', () => {

@@ -1,35 +1,9 @@
 import type { Actor } from '../../services/directory/roles';
+import { aDispute, chair, isaiah, lynne, megan, otherPolice, patti } from '../support/disputes-mother';
 import * as rules from '../../services/disputes/dispute';
 import { Dispute } from '../../services/disputes/dispute';
 
-const T = 't';
-const chair: Actor = { tenantId: T, aadObjectId: 'chair', name: 'Chair', roles: ['chair'] };
-const megan: Actor = { tenantId: T, aadObjectId: 'megan', name: 'Megan', roles: ['partner'], organisation: 'NHS' };
-const isaiah: Actor = { tenantId: T, aadObjectId: 'isaiah', name: 'Isaiah', roles: ['partner'], organisation: 'Police' };
-const otherPolice: Actor = { tenantId: T, aadObjectId: 'pc2', name: 'Second Police partner', roles: ['partner'], organisation: 'Police' };
-const patti: Actor = { tenantId: T, aadObjectId: 'patti', name: 'Patti', roles: ['business'] };
-const lynne: Actor = { tenantId: T, aadObjectId: 'lynne', name: 'Lynne', roles: ['lay'] };
-
-const base = (): Dispute => ({
-  id: 'd-00000000',
-  tenantId: T,
-  ref: 'D-1',
-  subject: 'S',
-  notes: '',
-  parties: [
-    { key: 'p:megan', kind: 'person', name: 'Megan', people: [{ aadObjectId: 'megan', name: 'Megan' }] },
-    { key: 'o:Police', kind: 'organisation', name: 'Police', people: [{ aadObjectId: 'isaiah', name: 'Isaiah' }] },
-  ],
-  determinedOn: '2026-03-10',
-  deadline: '2026-04-07',
-  status: 'determined',
-  version: 1,
-  agreements: {},
-  breached: false,
-  raisedBy: { aadObjectId: 'patti', name: 'Patti' },
-  createdAt: '',
-  updatedAt: '',
-});
+const base = aDispute;
 const today = '2026-03-12';
 const can = (d: Dispute, a: Actor) => rules.availableActions(d, a, today).sort();
 

@@ -1,32 +1,10 @@
 import { disputeCardData } from '../../bot/disputes/view';
-import type { Actor } from '../../services/directory/roles';
 import * as rules from '../../services/disputes/dispute';
-import type { Dispute } from '../../services/disputes/dispute';
 import { CalendarTime } from '../../services/time';
+import { aDispute, chair, isaiah, megan } from '../support/disputes-mother';
 
 const time = new CalendarTime('Europe/London');
-const chair: Actor = { tenantId: 't', aadObjectId: 'chair', name: 'Chair', roles: ['chair'] };
-const megan: Actor = { tenantId: 't', aadObjectId: 'megan', name: 'Megan', roles: ['partner'], organisation: 'NHS' };
-const base = (): Dispute => ({
-  id: 'd-00000000',
-  tenantId: 't',
-  ref: 'D-1',
-  subject: 'S',
-  notes: '',
-  parties: [
-    { key: 'p:megan', kind: 'person', name: 'Megan', people: [{ aadObjectId: 'megan', name: 'Megan' }] },
-    { key: 'o:Police', kind: 'organisation', name: 'Police', people: [{ aadObjectId: 'isaiah', name: 'Isaiah' }] },
-  ],
-  determinedOn: '2026-03-10',
-  deadline: '2026-04-07',
-  status: 'determined',
-  version: 1,
-  agreements: {},
-  breached: false,
-  raisedBy: { aadObjectId: 'patti', name: 'Patti' },
-  createdAt: '',
-  updatedAt: '',
-});
+const base = aDispute;
 
 describe('the dispute card looks like where the dispute stands', () => {
   it('the clock is accent while time is ample, amber in the last week, red once the deadline has passed', () => {
@@ -56,7 +34,7 @@ describe('the log records what was agreed', () => {
     let d = rules.schedule(base(), chair, { date: '2026-03-20', time: '10:00', place: 'Room' }, '2026-03-12');
     d = rules.proposeAgenda(d, megan, 'Thresholds for joint strategy meetings');
     expect(rules.summary(d)).not.toContain('agreed agenda:');
-    d = rules.agreeAgenda(d, { tenantId: 't', aadObjectId: 'isaiah', name: 'Isaiah', roles: ['partner'], organisation: 'Police' }, 1);
+    d = rules.agreeAgenda(d, isaiah, 1);
     expect(rules.summary(d)).toContain('agreed agenda: "Thresholds for joint strategy meetings"');
   });
 });

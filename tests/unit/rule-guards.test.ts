@@ -4,45 +4,13 @@
  */
 import type { Actor } from '../../services/directory/roles';
 import * as rules from '../../services/disputes/dispute';
-import type { Dispute } from '../../services/disputes/dispute';
-import { DomainError } from '../../services/errors';
 import { GENESIS_HASH, LogEntry, hashEntry } from '../../services/log/audit-log';
 import { ReviewsWorld, refused } from '../support/reviews-world';
+import { T, aDispute, chair, isaiah, megan, refusalOf } from '../support/disputes-mother';
 
-const T = 't';
-const chair: Actor = { tenantId: T, aadObjectId: 'chair', name: 'Chair', roles: ['chair'] };
-const megan: Actor = { tenantId: T, aadObjectId: 'megan', name: 'Megan', roles: ['partner'], organisation: 'NHS' };
-const isaiah: Actor = { tenantId: T, aadObjectId: 'isaiah', name: 'Isaiah', roles: ['partner'], organisation: 'Police' };
 const today = '2026-03-12';
-const base = (): Dispute => ({
-  id: 'd-00000000',
-  tenantId: T,
-  ref: 'D-1',
-  subject: 'S',
-  notes: '',
-  parties: [
-    { key: 'p:megan', kind: 'person', name: 'Megan', people: [{ aadObjectId: 'megan', name: 'Megan' }] },
-    { key: 'o:Police', kind: 'organisation', name: 'Police', people: [{ aadObjectId: 'isaiah', name: 'Isaiah' }] },
-  ],
-  determinedOn: '2026-03-10',
-  deadline: '2026-04-07',
-  status: 'determined',
-  version: 1,
-  agreements: {},
-  breached: false,
-  raisedBy: { aadObjectId: 'patti', name: 'Patti' },
-  createdAt: '',
-  updatedAt: '',
-});
-const refusal = (fn: () => unknown): DomainError => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-};
+const base = aDispute;
+const refusal = refusalOf;
 
 describe('dispute rules at their edges', () => {
   it('a meeting on the deadline day itself needs no reason; the day after does', () => {

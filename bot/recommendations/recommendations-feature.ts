@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { renderNotice } from '../../cards/notice';
 import { renderActionCard } from '../../cards/recommendations/action';
-import { renderActionList } from '../../cards/recommendations/action-list';
+import { EntityRow, renderEntityList } from '../../cards/entity-list';
 import { renderRecommendForm } from '../../cards/recommendations/recommend-form';
 import { REC_VERBS } from '../../cards/recommendations/verbs';
 import { renderVoteCard } from '../../cards/recommendations/vote';
@@ -193,28 +192,54 @@ export function recommendationsFeature(services: AppServices): Feature {
   const clickedId = (turn: Turn): string | undefined => turn.context.activity.replyToId ?? undefined;
   const viewerOf = (actor: Actor): string | undefined => (hasRole(actor, 'chair', 'business') ? actor.aadObjectId : undefined);
 
-  const listRecommendations = async (tenantId: string): Promise<AdaptiveCard> => {
-    const all = await recs.list(tenantId);
+  /** Open votes first (with whether the viewer still has to vote), then the latest decisions; each row opens its card. */
+  const listRecommendations = async (actor: Actor): Promise<AdaptiveCard> => {
+    const all = await recs.list(actor.tenantId);
     const recent = all.filter((r) => r.status === 'open').concat(all.filter((r) => r.status !== 'open').slice(-10).reverse());
-    return renderNotice({
-      title: 'Recommendations',
-      text: all.length ? 'Open votes first, then the latest decisions. Type **recommendation REC-1** (with its reference) for its card.' : 'None yet. Type **recommend** to put one to the Executive Board.',
-      facts: recent.map((r) => ({
-        title: r.ref,
-        value: `${r.title}: ${r.status === 'open' ? `voting until ${formatDate(r.deadline)}` : DECISION_LABELS[r.status]}`,
-      })),
+    const rows = await Promise.all(
+      recent.map(async (r) => {
+        const view = await recs.view(r);
+        const eligible = r.eligible.some((v) => v.aadObjectId === actor.aadObjectId);
+        const mine = view.votes.find((v) => v.voter.aadObjectId === actor.aadObjectId);
+        const open = r.status === 'open';
+        return {
+          ref: r.ref,
+          name: r.title,
+          line: open
+            ? `Voting until ${formatDate(r.deadline)}; ${view.voted.length} of ${r.eligible.length} partners have voted`
+            : `${DECISION_LABELS[r.status as Decision] ?? r.status}: ${view.tally.approve} of ${r.eligible.length} approved`,
+          todo: open && eligible ? (mine ? `You voted ${OPTION_LABELS[mine.option]}; you can change it until the vote closes` : 'You have not voted yet') : '',
+          color: (open && eligible && !mine ? 'Warning' : 'Default') as EntityRow['color'],
+          command: `recommendation ${r.ref}`,
+        };
+      }),
+    );
+    return renderEntityList({
+      title: all.length ? `Recommendations (${rows.length})` : 'Recommendations',
+      intro: all.length ? 'Open votes first, then the latest decisions.' : '',
+      emptyText: 'None yet. Type recommend to put one to the Executive Board.',
+      rows,
     });
   };
 
-  const actionList = (title: string, emptyText: string, list: ActionItem[]): AdaptiveCard => {
-    const groups = new Map<string, { owner: string; items: { ref: string; text: string }[] }>();
+  /** Open actions, soonest due first, overdue ones in red; each row opens the action's card. */
+  const actionList = (title: string, emptyText: string, list: ActionItem[], viewer: Actor): AdaptiveCard => {
     const now = today();
-    for (const a of list) {
-      const group = groups.get(a.owner.aadObjectId) ?? { owner: a.owner.name, items: [] };
-      group.items.push({ ref: a.ref, text: `${a.description} (${a.organisation}), due ${formatDate(a.due)}${a.due < now ? ': OVERDUE' : ''}` });
-      groups.set(a.owner.aadObjectId, group);
-    }
-    return renderActionList({ title, emptyText, groups: [...groups.values()] });
+    const rows: EntityRow[] = [...list]
+      .sort((a, b) => a.due.localeCompare(b.due) || a.ref.localeCompare(b.ref, undefined, { numeric: true }))
+      .map((a) => {
+        const overdue = a.due < now;
+        const mine = a.owner.aadObjectId === viewer.aadObjectId;
+        return {
+          ref: a.ref,
+          name: a.description,
+          line: `${a.owner.name} (${a.organisation}), due ${formatDate(a.due)}`,
+          todo: overdue ? `Overdue since ${formatDate(a.due)}${mine ? ': yours to mark done or move' : ''}` : mine ? 'Yours: mark it done with evidence when it is' : '',
+          color: overdue ? 'Attention' : 'Default',
+          command: `action ${a.ref}`,
+        };
+      });
+    return renderEntityList({ title: `${title} (${rows.length})`, intro: '', emptyText, rows });
   };
 
   return {
@@ -242,7 +267,7 @@ export function recommendationsFeature(services: AppServices): Feature {
         name: 'recommendations',
         description: 'Open votes and recent decisions',
         run: async (turn) => {
-          await replyCard(turn.context, await listRecommendations(turn.actor.tenantId));
+          await replyCard(turn.context, await listRecommendations(turn.actor));
         },
       },
       {
@@ -251,7 +276,7 @@ export function recommendationsFeature(services: AppServices): Feature {
         description: 'One recommendation\'s vote card (kept up to date)',
         run: async (turn) => {
           if (!turn.args.trim()) {
-            await replyCard(turn.context, await listRecommendations(turn.actor.tenantId));
+            await replyCard(turn.context, await listRecommendations(turn.actor));
             return;
           }
           try {
@@ -268,7 +293,7 @@ export function recommendationsFeature(services: AppServices): Feature {
         name: 'actions',
         description: 'Every open action, by owner',
         run: async (turn) => {
-          await replyCard(turn.context, actionList('Open actions', 'No open actions.', await actionItems.open(turn.actor.tenantId)));
+          await replyCard(turn.context, actionList('Open actions', 'No open actions.', await actionItems.open(turn.actor.tenantId), turn.actor));
         },
       },
       {
@@ -276,7 +301,7 @@ export function recommendationsFeature(services: AppServices): Feature {
         description: 'Your open actions',
         featured: true,
         run: async (turn) => {
-          await replyCard(turn.context, actionList('Your open actions', 'You have no open actions.', await actionItems.mine(turn.actor.tenantId, turn.actor.aadObjectId)));
+          await replyCard(turn.context, actionList('Your open actions', 'You have no open actions.', await actionItems.mine(turn.actor.tenantId, turn.actor.aadObjectId), turn.actor));
         },
       },
       {
@@ -285,7 +310,7 @@ export function recommendationsFeature(services: AppServices): Feature {
         description: 'One action\'s card: mark it done or change its due date',
         run: async (turn) => {
           if (!turn.args.trim()) {
-            await replyCard(turn.context, actionList('Your open actions', 'You have no open actions.', await actionItems.mine(turn.actor.tenantId, turn.actor.aadObjectId)));
+            await replyCard(turn.context, actionList('Your open actions', 'You have no open actions.', await actionItems.mine(turn.actor.tenantId, turn.actor.aadObjectId), turn.actor));
             return;
           }
           try {

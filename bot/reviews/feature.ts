@@ -4,7 +4,7 @@ import type { AdaptiveCard } from '../../cards/render';
 import { renderImpactCheckForm } from '../../cards/reviews/forms';
 import { renderProgramme } from '../../cards/reviews/programme';
 import { renderReviewReminder } from '../../cards/reviews/reminder';
-import { renderReviewList } from '../../cards/reviews/review-list';
+import { renderEntityList } from '../../cards/entity-list';
 import { renderStartForm } from '../../cards/reviews/start-form';
 import { renderTimeline } from '../../cards/reviews/timeline';
 import { REVIEW_VERBS } from '../../cards/reviews/verbs';
@@ -17,7 +17,7 @@ import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, Feature, Turn } from '../feature';
 import { refusalText, replyCard, replyRefusal } from '../replies';
-import { impactText, listView, programmeView, timelineView } from './views';
+import { impactText, programmeView, reviewRows, timelineView } from './views';
 
 export const reviewEntityKey = (reviewId: string): string => `review:${reviewId}`;
 
@@ -115,7 +115,7 @@ export function reviewsFeature(services: AppServices): Feature {
         description: 'The active hub reviews with their stage and days left',
         featured: true,
         run: async (turn) => {
-          await replyCard(turn.context, renderReviewList(listView(await reviews.active(turn.actor.tenantId), reviews.today(), time)));
+          await replyCard(turn.context, renderEntityList(reviewRows(await reviews.active(turn.actor.tenantId), turn.actor, reviews.today(), time)));
         },
       },
       {

@@ -1,7 +1,8 @@
 import { progressBar } from '../../cards/render';
 import type { ProgrammeCardData } from '../../cards/reviews/programme';
-import type { ReviewListCardData } from '../../cards/reviews/review-list';
+import type { EntityListCardData, EntityRow } from '../../cards/entity-list';
 import type { TimelineCardData, TimelineForms } from '../../cards/reviews/timeline';
+import type { Actor } from '../../services/directory/roles';
 import { STAGES, calendarStage, elapsedFraction } from '../../services/reviews/dates';
 import { Review, STRAND_LABELS } from '../../services/reviews/review';
 import type { ProgrammeView } from '../../services/reviews/reviews-service';
@@ -140,19 +141,26 @@ export function impactText(review: Review, months: number): { months: number; ti
   };
 }
 
-export function listView(reviews: Review[], today: string, time: CalendarTime): ReviewListCardData {
+/** `reviews`: each active review with its stage, what the viewer still has to do, and an Open button. */
+export function reviewRows(reviews: Review[], viewer: Actor, today: string, time: CalendarTime): Omit<EntityListCardData, 'openVerb'> {
+  const rows: EntityRow[] = reviews.map((r) => {
+    const st = standing(r, today, time);
+    const canSignOff = r.sponsor.aadObjectId === viewer.aadObjectId || viewer.roles.includes('business');
+    const due = r.stages.find((s) => !s.signedOff && s.end <= today);
+    return {
+      ref: r.ref,
+      name: `${r.theme} (${STRAND_LABELS[r.strand]}), sponsor ${r.sponsor.name}`,
+      line: `${st.label}; ends ${formatDate(r.endDate)}`,
+      todo: canSignOff && due ? `Stage ${due.number} is yours to sign off${st.overdue ? ': overdue' : ''}` : '',
+      color: st.overdue ? 'Attention' : due ? 'Warning' : 'Default',
+      command: `review ${r.ref}`,
+    };
+  });
   return {
-    reviews: reviews.map((r) => {
-      const st = standing(r, today, time);
-      const total = daysBetween(r.startDate, r.endDate) + 1;
-      const day = Math.min(total, Math.max(0, daysBetween(r.startDate, today) + 1));
-      return {
-        title: `${r.ref} ${r.theme} (${STRAND_LABELS[r.strand]}), sponsor ${r.sponsor.name}`,
-        stage: st.label,
-        progress: `${progressBar(elapsedFraction(r.startDate, r.endDate, today))} day ${day} of ${total}, ends ${formatDate(r.endDate)}`,
-        overdue: st.overdue,
-      };
-    }),
+    title: `Active hub reviews (${rows.length})`,
+    intro: '',
+    emptyText: 'No review is running. The Business Team starts one with review start.',
+    rows,
   };
 }
 

@@ -132,7 +132,12 @@ describe('an Executive Board vote, end to end', () => {
     expect(cardText(ConnectorStub.card(toMegan))).toContain('A-1: Draft the shared protocol');
 
     const [mine] = await bot.say(USERS.megan, 'my actions');
-    expect(cardText(ConnectorStub.card(mine))).toContain('Draft the shared protocol (NHS South Warwickshire CCG), due Wed 1 Apr 2026');
+    const mineText = cardText(ConnectorStub.card(mine));
+    expect(mineText).toContain('**A-1** Draft the shared protocol');
+    expect(mineText).toContain('Megan Bowen (NHS South Warwickshire CCG), due Wed 1 Apr 2026');
+    expect(mineText).toContain('Yours: mark it done with evidence when it is');
+    // Each row opens its action's card.
+    expect(JSON.stringify(ConnectorStub.card(mine))).toContain('"command":"action A-1"');
 
     bot.clock.set('2026-03-25T09:30:00Z');
     const before = bot.stub.received.length;

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderActionCard } from '../../cards/recommendations/action';
-import { renderActionList } from '../../cards/recommendations/action-list';
 import { renderRecommendForm } from '../../cards/recommendations/recommend-form';
 import { REC_VERBS } from '../../cards/recommendations/verbs';
 import { renderVoteCard } from '../../cards/recommendations/vote';
@@ -14,7 +13,6 @@ const DIR = path.join(__dirname, '../../cards/recommendations');
 const RENDERERS: Record<string, (data: never) => AdaptiveCard> = {
   'vote.json': renderVoteCard,
   'action.json': renderActionCard,
-  'action-list.json': renderActionList,
   'recommend-form.json': renderRecommendForm,
 };
 

@@ -79,23 +79,42 @@ export class EmbeddedStore implements Store {
     }
   }
 
+  /**
+   * Takes the folder's lock atomically: the lock file is written whole under a unique name and
+   * then hard-linked into place, which fails if a lock exists, so a racing process never sees a
+   * half-written lock and two processes can never both succeed. A lock left by a dead process is
+   * removed only while holding a second lock (`store.lock.break`, taken the same way), and only
+   * if it still names the dead process, so two starters cannot remove each other's fresh lock.
+   */
   private acquireLock(): void {
     // The lock file holds a process id, so it cannot tell two stores of this process apart.
     if (OPEN_DIRS.has(this.dir)) throw new Error(`DATA_DIR ${this.dir} is already open in this process; close the other store first`);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        fs.writeFileSync(this.lockPath, String(process.pid), { flag: 'wx' });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (linkLock(this.lockPath)) {
         OPEN_DIRS.add(this.dir);
         return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const owner = Number(fs.readFileSync(this.lockPath, 'utf8'));
-        if (owner && owner !== process.pid && isAlive(owner))
-          throw new Error(`DATA_DIR ${this.dir} is in use by process ${owner}; stop it or choose another DATA_DIR`);
-        fs.rmSync(this.lockPath, { force: true });
       }
+      const owner = readLockOwner(this.lockPath);
+      if (owner !== undefined && owner !== process.pid && isAlive(owner))
+        throw new Error(`DATA_DIR ${this.dir} is in use by process ${owner}; stop it or choose another DATA_DIR`);
+      if (owner !== undefined) this.breakStaleLock(owner);
     }
-    throw new Error(`Could not lock DATA_DIR ${this.dir}`);
+    throw new Error(`Could not lock DATA_DIR ${this.dir}: ${this.lockPath} does not name a live process; remove it if no bot runs on this folder`);
+  }
+
+  private breakStaleLock(deadOwner: number): void {
+    const breakPath = `${this.lockPath}.break`;
+    if (!linkLock(breakPath)) {
+      const breaker = readLockOwner(breakPath);
+      // A breaker that died mid-break leaves its lock behind; anyone may clear that one.
+      if (breaker !== undefined && !isAlive(breaker)) fs.rmSync(breakPath, { force: true });
+      return;
+    }
+    try {
+      if (readLockOwner(this.lockPath) === deadOwner) fs.rmSync(this.lockPath, { force: true });
+    } finally {
+      fs.rmSync(breakPath, { force: true });
+    }
   }
 
   private releaseLock(): void {
@@ -316,6 +335,32 @@ const OPEN_DIRS = new Set<string>();
 
 function emptyState(def: ContainerDefinition): ContainerState {
   return { def, partitions: new Map(), indexes: new Map((def.orderedFields ?? []).map((f) => [f, new SortedIndex()])) };
+}
+
+/** Creates `lockPath` holding this process id, or returns false if it exists; never leaves it half-written. */
+function linkLock(lockPath: string): boolean {
+  const temp = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(temp, String(process.pid));
+  try {
+    fs.linkSync(temp, lockPath);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return false;
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+/** The process id in a lock file, or undefined when the file is gone or does not hold one. */
+function readLockOwner(lockPath: string): number | undefined {
+  try {
+    const owner = Number(fs.readFileSync(lockPath, 'utf8'));
+    return Number.isInteger(owner) && owner > 0 ? owner : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }
 
 function isAlive(pid: number): boolean {

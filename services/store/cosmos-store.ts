@@ -53,9 +53,9 @@ export class CosmosStore implements Store {
 
   /** Reads each container, creating it when missing (possible with a key only; Entra identities have data-plane rights). */
   private async openContainers(): Promise<void> {
-    const { database } = await this.client.databases.createIfNotExists({ id: this.options.database });
+    const { database } = await existsOnConflict(() => this.client.databases.createIfNotExists({ id: this.options.database }));
     for (const def of this.definitions) {
-      const { container } = await database.containers.createIfNotExists({
+      const { container } = await existsOnConflict(() => database.containers.createIfNotExists({
         id: def.name,
         partitionKey: { paths: [def.partitionKey] },
         ...(def.uniqueKeys ? { uniqueKeyPolicy: { uniqueKeys: def.uniqueKeys.map((paths) => ({ paths })) } } : {}),
@@ -63,7 +63,7 @@ export class CosmosStore implements Store {
         ...(def.compositeIndexes
           ? { indexingPolicy: { automatic: true, indexingMode: 'consistent', compositeIndexes: def.compositeIndexes } }
           : {}),
-      });
+      }));
       this.handles.set(def.name, container);
     }
   }
@@ -195,6 +195,21 @@ function clean<T extends object>(resource: T): T {
   const copy = { ...resource } as Record<string, unknown>;
   for (const f of SYSTEM_FIELDS) delete copy[f];
   return copy as T;
+}
+
+/**
+ * `createIfNotExists` reads, then creates: when several instances start together on an empty
+ * account, all read 404 and all but one get 409 from the create. That 409 means another
+ * instance made it, so ask again: the read now finds it.
+ */
+async function existsOnConflict<T>(createIfNotExists: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createIfNotExists();
+    } catch (err) {
+      if (statusOf(err) !== 409 || attempt >= 5) throw err;
+    }
+  }
 }
 
 function statusOf(err: unknown): number | undefined {

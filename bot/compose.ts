@@ -10,6 +10,7 @@ import type { Config } from '../services/config';
 import { Conversations } from '../services/conversations';
 import { Directory, DirectorySeed } from '../services/directory/directory';
 import { AuditLog } from '../services/log/audit-log';
+import { loadOrCreateSealKey } from '../services/log/seal-key';
 import { ExportLinks } from '../services/log/export-links';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
@@ -95,7 +96,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   await store.init();
 
   const time = new CalendarTime(config.timezone);
-  const log = new AuditLog(store, clock);
+  const log = new AuditLog(store, clock, config.logSealKey ?? loadOrCreateSealKey(config.logSealKeyFile));
   const directory = new Directory(store, log, clock);
   const conversations = new Conversations(store, log, clock);
   const cardPosts = new CardPosts(store, clock);

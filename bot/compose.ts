@@ -11,6 +11,7 @@ import { Conversations } from '../services/conversations';
 import { Directory, DirectorySeed } from '../services/directory/directory';
 import { AuditLog } from '../services/log/audit-log';
 import { loadOrCreateSealKey } from '../services/log/seal-key';
+import { startLogSeal } from './log-seal';
 import { ExportLinks } from '../services/log/export-links';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
@@ -142,6 +143,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   onStop('scheduler', () => scheduler.stop());
   // Then the card updates still queued after the last turns (publisher.refreshSoon).
   onStop('card refreshes', () => publisher.idle());
+  let stopLogSeal: (() => void) | undefined;
+  onStop('log seal', () => stopLogSeal?.());
 
   const seedFile = fromProjectRoot(config.directorySeedFile);
   if (fs.existsSync(seedFile)) {
@@ -164,7 +167,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       new Promise((resolve, reject) => {
         http.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {
-          if (config.reminders.schedulerEnabled) scheduler.start();
+          if (config.reminders.schedulerEnabled) {
+            scheduler.start();
+            stopLogSeal = startLogSeal(store, log, clock, publisher, config.tenantId, logger);
+          }
           const address = (http.server.server as Server).address();
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });

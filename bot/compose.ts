@@ -11,6 +11,8 @@ import type { Config } from '../services/config';
 import { Conversations } from '../services/conversations';
 import { Directory, DirectorySeed } from '../services/directory/directory';
 import { AuditLog } from '../services/log/audit-log';
+import { loadOrCreateSealKey } from '../services/log/seal-key';
+import { startLogSeal } from './log-seal';
 import { ExportLinks } from '../services/log/export-links';
 import { LogView } from '../services/log/log-view';
 import { Logger, createLogger } from '../services/logger';
@@ -100,7 +102,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   await store.init();
 
   const time = new CalendarTime(config.timezone);
-  const log = new AuditLog(store, clock);
+  const log = new AuditLog(store, clock, config.logSealKey ?? loadOrCreateSealKey(config.logSealKeyFile));
   const directory = new Directory(store, log, clock);
   const conversations = new Conversations(store, log, clock);
   const cardPosts = new CardPosts(store, clock);
@@ -147,6 +149,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   onStop('scheduler', () => scheduler.stop());
   // Then the card updates still queued after the last turns (publisher.refreshSoon).
   onStop('card refreshes', () => publisher.idle());
+  let stopLogSeal: (() => void) | undefined;
+  onStop('log seal', () => stopLogSeal?.());
 
   const seedFile = fromProjectRoot(config.directorySeedFile);
   if (fs.existsSync(seedFile)) {
@@ -175,7 +179,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       new Promise((resolve, reject) => {
         http.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {
-          if (config.reminders.schedulerEnabled) scheduler.start();
+          if (config.reminders.schedulerEnabled) {
+            scheduler.start();
+            stopLogSeal = startLogSeal(store, log, clock, publisher, config.tenantId, logger);
+          }
           const address = (http.server.server as Server).address();
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });

@@ -13,10 +13,11 @@ import { editDistance } from './command-parser';
 import type { AppServices } from './app-services';
 import type { CommandTurn, Feature, Turn } from './feature';
 import { refusalText, replyCard, replyRefusal, replyText } from './replies';
+import { replayAgainstState } from '../services/log/replay';
 
 /** People, roles, channels and the log: what every later feature stands on. */
 export function coreFeature(services: AppServices): Feature {
-  const { directory, log, conversations, exportLinks, config } = services;
+  const { directory, log, conversations, exportLinks, config, store } = services;
   const { logView } = services;
 
   const membersCard = async (actor: Actor) => {
@@ -202,11 +203,20 @@ export function coreFeature(services: AppServices): Feature {
           try {
             if (!hasRole(turn.actor, 'business')) throw forbidden(['business'], 'verify the log');
             const result = await log.verify(turn.actor.tenantId);
+            if (!result.ok) {
+              await replyCard(turn.context, renderNotice({ title: `The log is broken at entry ${result.brokenAt}`, text: `${result.reason}. Entries before it are intact. Report this to the Business Manager.`, tone: 'warning' }));
+              return;
+            }
+            const replay = await replayAgainstState(log, store, turn.actor.tenantId);
             await replyCard(
               turn.context,
-              result.ok
-                ? renderNotice({ title: 'The log is intact', text: `All ${result.entries} entries link up and none was altered.`, tone: 'good' })
-                : renderNotice({ title: `The log is broken at entry ${result.brokenAt}`, text: `${result.reason}. Entries before it are intact. Report this to the Business Manager.`, tone: 'warning' }),
+              replay.ok
+                ? renderNotice({ title: 'The log is intact', text: `All ${result.entries} entries link up and none was altered. All ${replay.documents} votes, recommendations, disputes, reviews and actions in the store are accounted for by the log.`, tone: 'good' })
+                : renderNotice({
+                    title: `The log is intact, but ${replay.findings.length} stored document${replay.findings.length === 1 ? '' : 's'} ${replay.findings.length === 1 ? 'does' : 'do'} not match it`,
+                    text: `${replay.findings.slice(0, 10).map((x) => `${x.container}/${x.id}: ${x.problem}`).join('. ')}${replay.findings.length > 10 ? `. And ${replay.findings.length - 10} more` : ''}. These were changed outside the bot. Report this to the Business Manager.`,
+                    tone: 'warning',
+                  }),
             );
           } catch (err) {
             await replyRefusal(turn.context, err);

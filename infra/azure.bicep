@@ -46,6 +46,11 @@ param botServiceSku string = 'F0'
 @minLength(16)
 param exportSigningKey string
 
+@description('Keys the audit log\'s hash chain (HMAC-SHA256). Kept in Key Vault, never in Cosmos DB: database access alone cannot rewrite the log. At least 32 characters (e.g. `openssl rand -hex 32`); never change it after the first start, or older entries no longer verify.')
+@secure()
+@minLength(32)
+param logSealKey string
+
 @description('App Service plan tier (Basic or higher: Always On and more than one instance).')
 @allowed([
   'B1'
@@ -621,6 +626,14 @@ resource exportSigningKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' =
   }
 }
 
+resource logSealKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'log-seal-key'
+  properties: {
+    value: logSealKey
+  }
+}
+
 resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: keyVault
   name: guid(keyVault.id, identity.id, keyVaultSecretsUserRoleId)
@@ -714,6 +727,10 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         {
           name: 'EXPORT_SIGNING_KEY'
           value: '@Microsoft.KeyVault(SecretUri=${exportSigningKeySecret.properties.secretUri})'
+        }
+        {
+          name: 'LOG_SEAL_KEY'
+          value: '@Microsoft.KeyVault(SecretUri=${logSealKeySecret.properties.secretUri})'
         }
         {
           name: 'COSMOS_ENDPOINT'

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { CaseReviewSettings } from './case-reviews/case-reviews-service';
 
 /**
@@ -64,6 +65,10 @@ export interface Config {
   publicUrl: string;
   /** Signs log download links; every instance must share it. Random per process when unset (local only). */
   exportSigningKey?: string;
+  /** Keys the audit log's hash chain (HMAC). Never stored in the database; required with app credentials. */
+  logSealKey?: string;
+  /** Without LOG_SEAL_KEY (local runs): where the generated key is kept, outside DATA_DIR. */
+  logSealKeyFile: string;
   store: StoreConfig;
   /** Absent: anonymous, for the local playground only. */
   credentials?: BotCredentials;
@@ -212,10 +217,20 @@ export function parseConfig(env: Env): Config {
   if (credentials && !exportSigningKey)
     throw new ConfigError('EXPORT_SIGNING_KEY', 'is required when the bot has app credentials (instances must share it)');
 
+  const logSealKey = get('LOG_SEAL_KEY');
+  if (logSealKey && logSealKey.length < 32) throw new ConfigError('LOG_SEAL_KEY', 'must be at least 32 characters (e.g. openssl rand -hex 32)');
+  if (credentials && !logSealKey)
+    throw new ConfigError('LOG_SEAL_KEY', 'is required when the bot has app credentials (from Key Vault; instances must share it and it must not live in the database)');
+  const logSealKeyFile = path.resolve(get('LOG_SEAL_KEY_FILE') ?? (store.kind === 'embedded' ? `${path.resolve(store.dataDir)}.log-seal-key` : '.log-seal-key'));
+  if (store.kind === 'embedded' && isInside(logSealKeyFile, path.resolve(store.dataDir)))
+    throw new ConfigError('LOG_SEAL_KEY_FILE', 'must be outside DATA_DIR: whoever can read the data must not also hold the key');
+
   return {
     port,
     publicUrl,
     ...(exportSigningKey ? { exportSigningKey } : {}),
+    ...(logSealKey ? { logSealKey } : {}),
+    logSealKeyFile,
     host: get('HOST') ?? '0.0.0.0',
     store,
     credentials,
@@ -226,4 +241,9 @@ export function parseConfig(env: Env): Config {
     reminders,
     domain,
   };
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

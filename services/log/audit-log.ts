@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Actor } from '../directory/roles';
 import { CONTAINERS } from '../store/containers';
@@ -42,8 +42,19 @@ const ANCHOR_ID = 'log-anchor';
 
 const entryId = (seq: number): string => `e-${String(seq).padStart(12, '0')}`;
 
-/** The hash covers every field but the hash itself, in a fixed order. */
-export function hashEntry(entry: Omit<LogEntry, 'hash'>): string {
+/**
+ * For tests and tools that build an AuditLog directly. The composition root always passes the
+ * configured LOG_SEAL_KEY; a chain sealed with this key proves nothing.
+ */
+export const UNCONFIGURED_SEAL_KEY = 'unconfigured-log-seal-key-for-tests-only';
+
+/**
+ * The entry's seal: HMAC-SHA256, keyed with LOG_SEAL_KEY, over every field but the hash itself in
+ * a fixed order. The key is never stored in the database, so write access to the database is not
+ * enough to rewrite an entry, or the whole chain, and have it verify. Every writer and verifier
+ * calls this one function.
+ */
+export function hashEntry(entry: Omit<LogEntry, 'hash'>, sealKey: string): string {
   const canonical = JSON.stringify([
     entry.tenantId,
     entry.seq,
@@ -59,7 +70,7 @@ export function hashEntry(entry: Omit<LogEntry, 'hash'>): string {
     entry.after ?? null,
     entry.prevHash,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHmac('sha256', sealKey).update(canonical).digest('hex');
 }
 
 /**
@@ -72,7 +83,12 @@ export class AuditLog {
   private readonly tails = new Map<string, Promise<unknown>>();
   private readonly heads = new Map<string, { seq: number; hash: string }>();
 
-  constructor(private readonly store: Store, private readonly clock: Clock) {}
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly sealKey: string = UNCONFIGURED_SEAL_KEY) {}
+
+  /** The seal of an entry under this log's key (see hashEntry). */
+  seal(entry: Omit<LogEntry, 'hash'>): string {
+    return hashEntry(entry, this.sealKey);
+  }
 
   append(actor: Actor, tenantId: string, input: LogInput): Promise<LogEntry> {
     const previous = this.tails.get(tenantId) ?? Promise.resolve();
@@ -99,7 +115,7 @@ export class AuditLog {
         ...(input.after !== undefined ? { after: input.after } : {}),
         prevHash: head.hash,
       };
-      const entry: LogEntry = { ...body, hash: hashEntry(body) };
+      const entry: LogEntry = { ...body, hash: this.seal(body) };
       try {
         await this.store.create(CONTAINERS.log.name, entry);
         this.heads.set(tenantId, { seq: entry.seq, hash: entry.hash });
@@ -171,8 +187,8 @@ export class AuditLog {
         return { ok: false, entries: count, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
       if (entry.prevHash !== prevHash)
         return { ok: false, entries: count, brokenAt: entry.seq, reason: `entry ${entry.seq} does not link to entry ${entry.seq - 1}` };
-      if (hashEntry(body) !== hash)
-        return { ok: false, entries: count, brokenAt: entry.seq, reason: `entry ${entry.seq} was altered after it was written` };
+      if (this.seal(body) !== hash)
+        return { ok: false, entries: count, brokenAt: entry.seq, reason: `entry ${entry.seq} was altered after it was written, or sealed with another key` };
       prevHash = hash;
       expectedSeq += 1;
     }

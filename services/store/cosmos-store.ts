@@ -51,15 +51,11 @@ export class CosmosStore implements Store {
     }
   }
 
-  /**
-   * Reads each container, creating it when missing (possible with a key only; Entra identities
-   * have data-plane rights). Instances starting together race to create: `createIfNotExists`
-   * reads then creates, so the loser gets a 409, which means the thing now exists: read it again.
-   */
+  /** Reads each container, creating it when missing (possible with a key only; Entra identities have data-plane rights). */
   private async openContainers(): Promise<void> {
-    const { database } = await onConflictAgain(() => this.client.databases.createIfNotExists({ id: this.options.database }));
+    const { database } = await existsOnConflict(() => this.client.databases.createIfNotExists({ id: this.options.database }));
     for (const def of this.definitions) {
-      const { container } = await onConflictAgain(() => database.containers.createIfNotExists({
+      const { container } = await existsOnConflict(() => database.containers.createIfNotExists({
         id: def.name,
         partitionKey: { paths: [def.partitionKey] },
         ...(def.uniqueKeys ? { uniqueKeyPolicy: { uniqueKeys: def.uniqueKeys.map((paths) => ({ paths })) } } : {}),
@@ -201,6 +197,21 @@ function clean<T extends object>(resource: T): T {
   return copy as T;
 }
 
+/**
+ * `createIfNotExists` reads, then creates: when several instances start together on an empty
+ * account, all read 404 and all but one get 409 from the create. That 409 means another
+ * instance made it, so ask again: the read now finds it.
+ */
+async function existsOnConflict<T>(createIfNotExists: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createIfNotExists();
+    } catch (err) {
+      if (statusOf(err) !== 409 || attempt >= 5) throw err;
+    }
+  }
+}
+
 function statusOf(err: unknown): number | undefined {
   return (err as ErrorResponse)?.code as number | undefined;
 }
@@ -211,15 +222,4 @@ function translate(err: unknown, container: string, id: string): unknown {
   if (status === 412) return new StoreConflict('stale', container, id);
   if (status === 404) return new StoreConflict('gone', container, id);
   return err;
-}
-
-/** Runs a create-if-missing again after a 409 (another instance created it first); the second run only reads. */
-async function onConflictAgain<T>(create: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await create();
-    } catch (err) {
-      if (statusOf(err) !== 409 || i >= attempts) throw err;
-    }
-  }
 }

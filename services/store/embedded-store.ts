@@ -80,44 +80,40 @@ export class EmbeddedStore implements Store {
   }
 
   /**
-   * Takes the folder's lock: created with O_EXCL, so of processes starting together exactly one
-   * wins. A lock left by a dead process is broken only under a second exclusive lock (the
-   * breaker), and only if it still names that dead process once the breaker is held, so two
-   * processes finding the same stale lock cannot both take the folder.
+   * Takes the folder's lock atomically: the lock file is written whole under a unique name and
+   * then hard-linked into place, which fails if a lock exists, so a racing process never sees a
+   * half-written lock and two processes can never both succeed. A lock left by a dead process is
+   * removed only while holding a second lock (`store.lock.break`, taken the same way), and only
+   * if it still names the dead process, so two starters cannot remove each other's fresh lock.
    */
   private acquireLock(): void {
     // The lock file holds a process id, so it cannot tell two stores of this process apart.
     if (OPEN_DIRS.has(this.dir)) throw new Error(`DATA_DIR ${this.dir} is already open in this process; close the other store first`);
     for (let attempt = 0; attempt < 5; attempt++) {
-      if (tryCreate(this.lockPath)) {
+      if (linkLock(this.lockPath)) {
         OPEN_DIRS.add(this.dir);
         return;
       }
-      const owner = readOwner(this.lockPath);
-      if (owner === undefined) {
-        pause(20); // removed, or created and not yet written, by another process: look again shortly
-        continue;
-      }
-      if (owner !== process.pid && isAlive(owner))
+      const owner = readLockOwner(this.lockPath);
+      if (owner !== undefined && owner !== process.pid && isAlive(owner))
         throw new Error(`DATA_DIR ${this.dir} is in use by process ${owner}; stop it or choose another DATA_DIR`);
-      this.breakStaleLock(owner);
+      if (owner !== undefined) this.breakStaleLock(owner);
     }
-    throw new Error(`Could not lock DATA_DIR ${this.dir}: other processes kept taking it; is another bot starting on it?`);
+    throw new Error(`Could not lock DATA_DIR ${this.dir}: ${this.lockPath} does not name a live process; remove it if no bot runs on this folder`);
   }
 
-  /** Removes the lock of dead process `owner`, unless someone else has already replaced it. */
-  private breakStaleLock(owner: number): void {
-    const breaker = `${this.lockPath}.break`;
-    if (!tryCreate(breaker)) {
-      const breakerOwner = readOwner(breaker);
-      // A breaker that died mid-break is itself stale; otherwise another process is breaking: let it.
-      if (breakerOwner !== undefined && breakerOwner !== process.pid && !isAlive(breakerOwner)) fs.rmSync(breaker, { force: true });
+  private breakStaleLock(deadOwner: number): void {
+    const breakPath = `${this.lockPath}.break`;
+    if (!linkLock(breakPath)) {
+      const breaker = readLockOwner(breakPath);
+      // A breaker that died mid-break leaves its lock behind; anyone may clear that one.
+      if (breaker !== undefined && !isAlive(breaker)) fs.rmSync(breakPath, { force: true });
       return;
     }
     try {
-      if (readOwner(this.lockPath) === owner) fs.rmSync(this.lockPath, { force: true });
+      if (readLockOwner(this.lockPath) === deadOwner) fs.rmSync(this.lockPath, { force: true });
     } finally {
-      fs.rmSync(breaker, { force: true });
+      fs.rmSync(breakPath, { force: true });
     }
   }
 
@@ -341,6 +337,32 @@ function emptyState(def: ContainerDefinition): ContainerState {
   return { def, partitions: new Map(), indexes: new Map((def.orderedFields ?? []).map((f) => [f, new SortedIndex()])) };
 }
 
+/** Creates `lockPath` holding this process id, or returns false if it exists; never leaves it half-written. */
+function linkLock(lockPath: string): boolean {
+  const temp = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(temp, String(process.pid));
+  try {
+    fs.linkSync(temp, lockPath);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return false;
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+/** The process id in a lock file, or undefined when the file is gone or does not hold one. */
+function readLockOwner(lockPath: string): number | undefined {
+  try {
+    const owner = Number(fs.readFileSync(lockPath, 'utf8'));
+    return Number.isInteger(owner) && owner > 0 ? owner : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -468,32 +490,4 @@ function compareBy(a: Doc, b: Doc, orderBy: NonNullable<Query['orderBy']>): numb
     return (x < y ? -1 : 1) * sign;
   }
   return 0;
-}
-
-/** Blocks this thread for `ms` (start-up only, while another process holds the lock for an instant). */
-function pause(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Creates `file` holding this process id, only if it does not exist (O_EXCL). True when this call created it. */
-function tryCreate(file: string): boolean {
-  try {
-    // Written whole in one call: a reader sees either no file, an empty one (just created), or the id.
-    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-}
-
-/** The process id a lock file names; undefined when it is gone or not written yet. */
-function readOwner(file: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8'));
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }

@@ -171,6 +171,13 @@ describe('the bot through TestAdapter', () => {
       expect(strings[1]).toContain(`entry ${second.seq} was altered after it was written`);
     });
 
+    it('verify (Business Team) names a document created in the store that no log entry accounts for', async () => {
+      await bot.services.store.create('disputes', { id: 'dispute-planted', tenantId: TENANT, ref: 'D-2026-777', status: 'raised' });
+      const strings = cardStrings(cardOf(only(await bot.say(USERS.patti, 'log verify'))));
+      expect(strings[0]).toBe('The log is intact, but 1 stored document does not match it');
+      expect(strings[1]).toContain('disputes/dispute-planted: dispute D-2026-777 (dispute-planted) is in the store but no log entry records it');
+    });
+
     it('verify is refused to a partner, naming who may', async () => {
       expect(cardStrings(cardOf(only(await bot.say(USERS.megan, 'log verify'))))).toEqual(['Nothing was changed', 'Only the Business Team can verify the log.']);
     });

@@ -119,6 +119,7 @@ describe('with app credentials configured', () => {
     MicrosoftAppPassword: 'not-a-real-secret',
     MicrosoftAppTenantId: TENANT,
     EXPORT_SIGNING_KEY: 'a-test-signing-key-of-enough-length',
+    LOG_SEAL_KEY: 'a-test-log-seal-key-of-at-least-32-chars',
   });
   beforeAll(() => bot.start());
   afterAll(() => bot.stop());

@@ -90,6 +90,9 @@ describe('node dist/bot/main.js', () => {
       const listening = await until('the listening line', () => parsed(bot.stdout).find((l) => l.msg === 'listening'));
       const base = `http://127.0.0.1:${listening.port as number}`;
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      // Without LOG_SEAL_KEY, the key is generated beside DATA_DIR, never inside it.
+      expect(fs.readFileSync(`${dataDir}.log-seal-key`, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+      expect(fs.readdirSync(dataDir).some((f) => f.includes('seal'))).toBe(false);
       // The seed file was found from the code's location although cwd is elsewhere.
       expect(parsed(bot.stdout).some((l) => l.msg === 'directory seeded')).toBe(true);
 
@@ -148,6 +151,7 @@ describe('node dist/bot/main.js', () => {
       if (bot.child.exitCode === null) bot.child.kill('SIGKILL');
       await stub.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(`${dataDir}.log-seal-key`, { force: true });
     }
   });
 

@@ -1,4 +1,4 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -258,4 +258,35 @@ describe('embedded store durability', () => {
     expect(await child.exited).toBe(1);
     expect(child.err).toContain(`in use by process ${process.pid}`);
   });
+
+  it('lets exactly one of several processes racing for the folder open it, with or without a stale lock in place', async () => {
+    for (const stale of [false, true, true]) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lock-race-'));
+      if (stale) {
+        const dead = spawnSync(process.execPath, ['-e', '']);
+        fs.writeFileSync(path.join(dataDir, 'store.lock'), String(dead.pid));
+      }
+      const go = path.join(dataDir, 'go');
+      const racers = Array.from({ length: 4 }, () => new Child([dataDir, 'hold', go]));
+      for (const racer of racers) await racer.waitFor((out) => out.includes('waiting'));
+      fs.writeFileSync(go, '');
+      const outcomes = await Promise.all(
+        racers.map((racer) =>
+          racer.waitFor((out) => out.includes('ready')).then(
+            () => 'open' as const,
+            () => 'refused' as const,
+          ),
+        ),
+      );
+      const winners = racers.filter((_, i) => outcomes[i] === 'open');
+      expect(winners).toHaveLength(1);
+      for (const racer of racers.filter((_, i) => outcomes[i] === 'refused')) {
+        expect(await racer.exited).toBe(1);
+        expect(racer.err).toContain(`in use by process ${winners[0].proc.pid}`);
+      }
+      expect(fs.readFileSync(path.join(dataDir, 'store.lock'), 'utf8')).toBe(String(winners[0].proc.pid));
+      await winners[0].kill();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

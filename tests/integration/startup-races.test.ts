@@ -3,50 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CONTAINER_LIST } from '../../services/store/containers';
-import { RunningCosmosServer, makeCosmosStore, startCosmosServer } from '../support/cosmos-server';
 import { spawnTs } from '../support/ts-child';
 
 jest.setTimeout(180_000);
 
-describe('several instances starting together on an empty Cosmos database', () => {
-  let server: RunningCosmosServer;
-  beforeAll(async () => {
-    server = await startCosmosServer();
-  });
-  afterAll(() => server.stop());
-
-  it('all start: a 409 while creating the database or a container means another instance made it', async () => {
-    const database = `race-${randomBytes(6).toString('hex')}`;
-    const stores = Array.from({ length: 6 }, () => makeCosmosStore(server.endpoint, database));
-    const results = await Promise.allSettled(stores.map((s) => s.init()));
-    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(stores.map(() => 'ok'));
-    // And every one of them works on the containers the others created.
-    await stores[0].create('disputes', { id: 'd-1', tenantId: 't' });
-    for (const s of stores) expect(await s.read('disputes', 't', 'd-1')).toMatchObject({ id: 'd-1' });
-    expect(CONTAINER_LIST.length).toBeGreaterThan(5);
-    await Promise.all(stores.map((s) => s.close()));
-  });
-
-  it('two processes starting at the same instant both start', async () => {
-    const database = `race-${randomBytes(6).toString('hex')}`;
-    const go = path.join(os.tmpdir(), `wsb-go-${randomBytes(4).toString('hex')}`);
-    const children = [0, 1].map(() => spawnTs(require.resolve('../support/cosmos-init-child'), [server.endpoint, database, go]));
-    const lines = children.map(
-      (child) =>
-        new Promise<string>((resolve) => {
-          let out = '';
-          child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-          child.once('exit', () => resolve(out.trim()));
-        }),
-    );
-    await new Promise((r) => setTimeout(r, 1500)); // both are waiting for the go file
-    fs.writeFileSync(go, '');
-    expect(await Promise.all(lines)).toEqual(['started', 'started']);
-    fs.rmSync(go, { force: true });
-  });
-});
-
+// Cosmos start-up races: tests/integration/cosmos-startup-race.test.ts.
 describe('processes starting together on one DATA_DIR', () => {
   /** Starts `count` children that open the folder at the same instant; resolves to each one's first line. */
   async function race(dataDir: string, count: number): Promise<{ lines: string[]; stop: () => void }> {

@@ -8,6 +8,7 @@ import { silentLogger } from '../../services/logger';
 import type { Store } from '../../services/store/port';
 import { TestClock } from './clock';
 import { ConnectorStub } from './connector-stub';
+import { TEST_LOG_SEAL_KEY } from './seal-key';
 
 export const TENANT = PLAYGROUND_TENANT_ID;
 
@@ -43,7 +44,7 @@ export class BotHarness {
   async start(): Promise<this> {
     await this.stub.start();
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsb-test-'));
-    const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: this.dataDir, DIRECTORY_SEED: 'config/directory.playground.json', SCHEDULER_ENABLED: 'false', ...this.env });
+    const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: this.dataDir, DIRECTORY_SEED: 'config/directory.playground.json', SCHEDULER_ENABLED: 'false', LOG_SEAL_KEY: TEST_LOG_SEAL_KEY, ...this.env });
     this.composed = await compose(config, { clock: this.clock, logger: silentLogger, ...(this.store ? { store: this.store } : {}) });
     const port = await this.composed.start();
     this.baseUrl = `http://127.0.0.1:${port}`;

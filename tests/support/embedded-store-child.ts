@@ -5,7 +5,8 @@
  *                                   appending "ack <n>" to ackFile after each write returns. A file,
  *                                   not stdout: a pipe the parent is slow to read buffers in this
  *                                   process, and SIGKILL would lose acks for writes that were made.
- *   <dataDir> hold                  opens the store, prints "ready" and waits to be killed
+ *   <dataDir> hold [goFile]         opens the store, prints "ready" and waits to be killed; with goFile,
+ *                                   first waits until that file exists, so racing children open at once
  */
 import * as fs from 'node:fs';
 import { EmbeddedStore } from '../../services/store/embedded-store';
@@ -18,6 +19,13 @@ interface Numbered {
 }
 
 export async function main([dataDir, mode, ackFile, compactAfter]: string[]): Promise<void> {
+  if (mode === 'hold' && ackFile) {
+    process.stdout.write('waiting\n');
+    // A spin, not a timer: every child leaves it within microseconds of the file appearing.
+    while (!fs.existsSync(ackFile)) {
+      /* spin */
+    }
+  }
   const store = new EmbeddedStore({ dataDir, ...(compactAfter ? { compactAfter: Number(compactAfter) } : {}) });
   await store.init();
   if (mode === 'hold') {

@@ -42,6 +42,7 @@ import type { Clock } from '../../services/clock';
 import { parseConfig } from '../../services/config';
 import { createLogger } from '../../services/logger';
 import type { Store } from '../../services/store/port';
+import { TEST_LOG_SEAL_KEY } from './seal-key';
 
 /** Where screenshots go (gitignored); CI keeps this folder as a test artefact. */
 export const ARTIFACTS_DIR = path.resolve(__dirname, '../../test-artifacts');
@@ -264,6 +265,7 @@ export async function startPlaygroundSession(options: PlaygroundOptions = {}): P
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       DIRECTORY_SEED: path.join(REPO_ROOT, 'config/directory.playground.json'),
+      LOG_SEAL_KEY: TEST_LOG_SEAL_KEY,
       ...options.env,
     });
     bot = await compose(config, {

@@ -9,6 +9,7 @@ import { silentLogger } from '../../services/logger';
 import type { Messenger, OutboundMessage } from '../../services/messaging';
 import type { Store } from '../../services/store/port';
 import { TestClock } from './clock';
+import { TEST_LOG_SEAL_KEY } from './seal-key';
 
 /** A Messenger that records what services would have posted, for tests without a connector. */
 export class RecordingMessenger implements Messenger {
@@ -47,7 +48,7 @@ export async function createTestServices(
   const clock = options.clock ?? new TestClock('2026-03-02T10:00:00Z');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsb-services-'));
   const messenger = new RecordingMessenger();
-  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DIRECTORY_SEED: 'config/directory.playground.json', ...options.env });
+  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DIRECTORY_SEED: 'config/directory.playground.json', LOG_SEAL_KEY: TEST_LOG_SEAL_KEY, ...options.env });
   const composed = await compose(config, { clock, logger: silentLogger, messenger, ...(options.store ? { store: options.store } : {}) });
   return {
     services: composed.services,

@@ -1,4 +1,5 @@
-import { AuditLog, GENESIS_HASH, LogEntry, csvCell, hashEntry } from '../../services/log/audit-log';
+import { createHash } from 'node:crypto';
+import { AuditLog, GENESIS_HASH, LogEntry, UNCONFIGURED_SEAL_KEY, csvCell, hashEntry } from '../../services/log/audit-log';
 import type { Actor } from '../../services/directory/roles';
 import type { EmbeddedStore } from '../../services/store/embedded-store';
 import type { Stored } from '../../services/store/port';
@@ -47,7 +48,7 @@ describe('AuditLog', () => {
       });
       expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
       const { hash, ...body } = first;
-      expect(hashEntry(body)).toBe(hash);
+      expect(hashEntry(body, UNCONFIGURED_SEAL_KEY)).toBe(hash);
       expect(second.seq).toBe(2);
       expect(second.at).toBe('2026-03-02T10:01:00.000Z');
       expect(second.prevHash).toBe(first.hash);
@@ -112,7 +113,7 @@ describe('AuditLog', () => {
       await appendN(5);
       const third = await raw(3);
       await store.replace('log', { ...third, after: 'something else' }, third._etag);
-      expect(await log.verify(TENANT)).toEqual({ ok: false, entries: 3, brokenAt: 3, reason: 'entry 3 was altered after it was written' });
+      expect(await log.verify(TENANT)).toEqual({ ok: false, entries: 3, brokenAt: 3, reason: 'entry 3 was altered after it was written, or sealed with another key' });
     });
 
     it('names an entry whose actor was altered', async () => {
@@ -135,7 +136,7 @@ describe('AuditLog', () => {
       const forged = { ...last, after: 'forged' };
       const { hash: _old, _etag, ...body } = forged;
       void _old;
-      await store.replace('log', { ...body, hash: hashEntry(body) }, _etag);
+      await store.replace('log', { ...body, hash: log.seal(body) }, _etag);
       expect(await log.verify(TENANT)).toMatchObject({ ok: false, brokenAt: 3 });
     });
 
@@ -151,7 +152,7 @@ describe('AuditLog', () => {
       const { hash: _old, _etag, ...body } = third;
       void _old;
       const forged = { ...body, after: 'forged' };
-      await store.replace('log', { ...forged, hash: hashEntry(forged) }, _etag);
+      await store.replace('log', { ...forged, hash: log.seal(forged) }, _etag);
       expect(await log.verify(TENANT)).toEqual({ ok: false, entries: 4, brokenAt: 4, reason: 'entry 4 does not link to entry 3' });
     });
 
@@ -163,8 +164,37 @@ describe('AuditLog', () => {
       const { hash: _old, _etag, ...body } = fourth;
       void _old;
       const relinked = { ...body, prevHash: second.hash };
-      await store.replace('log', { ...relinked, hash: hashEntry(relinked) }, _etag);
+      await store.replace('log', { ...relinked, hash: log.seal(relinked) }, _etag);
       expect(await log.verify(TENANT)).toMatchObject({ ok: false, brokenAt: 3, reason: 'entry 3 is missing' });
+    });
+
+    it('seals with the key: the same entry under another key has another hash', async () => {
+      const [first] = await appendN(1);
+      const { hash, ...body } = first;
+      expect(hashEntry(body, 'another-key-of-at-least-thirty-two-chars')).not.toBe(hash);
+      expect(await new AuditLog(store, clock, 'another-key-of-at-least-thirty-two-chars').verify(TENANT)).toEqual({
+        ok: false,
+        entries: 1,
+        brokenAt: 1,
+        reason: 'entry 1 was altered after it was written, or sealed with another key',
+      });
+    });
+
+    it('names the first entry when someone with database access but not the key rewrites the whole chain and its head record', async () => {
+      await appendN(4);
+      // Rewrite every entry, re-chained with plain SHA-256 (all that is possible without the key), and move the head record to match.
+      let prevHash = GENESIS_HASH;
+      for (let seq = 1; seq <= 4; seq++) {
+        const { hash: _old, _etag, ...body } = await raw(seq);
+        void _old;
+        const forged = { ...body, after: `forged-${seq}`, prevHash };
+        const hash = createHash('sha256').update(JSON.stringify(forged)).digest('hex');
+        await store.replace('log', { ...forged, hash }, _etag);
+        prevHash = hash;
+      }
+      const anchor = await store.read<{ id: string; seq: number; hash: string }>('counters', TENANT, 'log-anchor');
+      await store.replace('counters', { ...anchor!, hash: prevHash }, anchor!._etag);
+      expect(await log.verify(TENANT)).toMatchObject({ ok: false, brokenAt: 1, reason: expect.stringContaining('sealed with another key') });
     });
 
     it('names a re-numbered entry that claims a different position', async () => {

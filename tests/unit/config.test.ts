@@ -1,7 +1,7 @@
 import { ConfigError, PLAYGROUND_TENANT_ID, parseConfig } from '../../services/config';
 
 const APP = { MicrosoftAppId: 'a1b2c3d4-0000-0000-0000-000000000001', MicrosoftAppPassword: 'secret-value', MicrosoftAppTenantId: 'a1b2c3d4-0000-0000-0000-0000000000aa' };
-const SIGNING = { EXPORT_SIGNING_KEY: 'a-long-enough-signing-key' };
+const SIGNING = { EXPORT_SIGNING_KEY: 'a-long-enough-signing-key', LOG_SEAL_KEY: 'a-log-seal-key-of-at-least-32-characters' };
 const COSMOS = { COSMOS_ENDPOINT: 'https://example.documents.azure.com:443/', COSMOS_DATABASE: 'safeguarding', COSMOS_KEY: 'key==' };
 
 function configError(env: Record<string, string>): ConfigError {
@@ -107,7 +107,10 @@ describe('parseConfig', () => {
     ['SingleTenant without a tenant', 'MicrosoftAppTenantId', { MicrosoftAppId: APP.MicrosoftAppId, MicrosoftAppPassword: 'p', ...SIGNING }],
     ['a MultiTenant bot without TENANT_ID', 'TENANT_ID', { MicrosoftAppId: APP.MicrosoftAppId, MicrosoftAppPassword: 'p', MicrosoftAppType: 'MultiTenant', ...SIGNING }],
     ['MicrosoftAppType unknown', 'MicrosoftAppType', { MicrosoftAppType: 'Personal' }],
-    ['credentials without EXPORT_SIGNING_KEY', 'EXPORT_SIGNING_KEY', { ...APP }],
+    ['credentials without EXPORT_SIGNING_KEY', 'EXPORT_SIGNING_KEY', { ...APP, LOG_SEAL_KEY: SIGNING.LOG_SEAL_KEY }],
+    ['credentials without LOG_SEAL_KEY', 'LOG_SEAL_KEY', { ...APP, EXPORT_SIGNING_KEY: SIGNING.EXPORT_SIGNING_KEY }],
+    ['LOG_SEAL_KEY too short', 'LOG_SEAL_KEY', { LOG_SEAL_KEY: 'sixteen-chars-ok' }],
+    ['LOG_SEAL_KEY_FILE inside DATA_DIR', 'LOG_SEAL_KEY_FILE', { DATA_DIR: '/srv/bot/data', LOG_SEAL_KEY_FILE: '/srv/bot/data/seal.key' }],
     ['EXPORT_SIGNING_KEY too short', 'EXPORT_SIGNING_KEY', { EXPORT_SIGNING_KEY: 'short' }],
     ['TIMEZONE unknown', 'TIMEZONE', { TIMEZONE: 'Europe/Warwick' }],
     ['LOG_LEVEL unknown', 'LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
@@ -145,5 +148,18 @@ describe('parseConfig', () => {
   it('never puts a secret into an error message', () => {
     const err = configError({ COSMOS_KEY: 'super-secret-key', COSMOS_DATABASE: 'db' });
     expect(err.message).not.toContain('super-secret-key');
+  });
+});
+
+describe('the log seal key', () => {
+  it('is taken from LOG_SEAL_KEY when given', () => {
+    expect(parseConfig({ ...APP, ...SIGNING }).logSealKey).toBe(SIGNING.LOG_SEAL_KEY);
+  });
+
+  it('is otherwise kept in a file beside DATA_DIR, not inside it', () => {
+    const config = parseConfig({ DATA_DIR: '/srv/bot/data' });
+    expect(config.logSealKey).toBeUndefined();
+    expect(config.logSealKeyFile).toBe('/srv/bot/data.log-seal-key');
+    expect(parseConfig({ DATA_DIR: '/srv/bot/data', LOG_SEAL_KEY_FILE: '/etc/bot/seal.key' }).logSealKeyFile).toBe('/etc/bot/seal.key');
   });
 });

@@ -189,6 +189,7 @@ describe('infra/azure.bicep runs the bot as the production checklist says', () =
       expect(bicep).not.toMatch(/listKeys|listConnectionStrings|primaryMasterKey/);
       expect(settings.get('MicrosoftAppPassword')).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\.properties\.secretUri\}\)'$/);
       expect(settings.get('EXPORT_SIGNING_KEY')).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\.properties\.secretUri\}\)'$/);
+      expect(settings.get('LOG_SEAL_KEY')).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{logSealKeySecret\.properties\.secretUri\}\)'$/);
       expect(web).toMatch(/\n\s*keyVaultReferenceIdentity:\s*identity\.id\s*\n/);
     });
 
@@ -265,6 +266,7 @@ describe('infra/azure.bicep runs the bot as the production checklist says', () =
     // Secrets come from the toolkit's SECRET_ variables, never literal values.
     expect(JSON.stringify(parameters.parameters.botAadAppClientSecret)).toContain('${{SECRET_BOT_PASSWORD}}');
     expect(JSON.stringify(parameters.parameters.exportSigningKey)).toContain('${{SECRET_');
+    expect(JSON.stringify(parameters.parameters.logSealKey)).toContain('${{SECRET_LOG_SEAL_KEY}}');
   });
 
   it('is what the toolkit project file provisions, and the deploy step builds before zipping', () => {

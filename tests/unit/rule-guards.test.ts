@@ -55,6 +55,8 @@ describe('dispute rules at their edges', () => {
   });
 });
 
+const KEY = 'a-test-seal-key-of-at-least-32-characters';
+
 describe('the log hash', () => {
   const entry: Omit<LogEntry, 'hash'> = {
     id: 'e-1',
@@ -68,6 +70,10 @@ describe('the log hash', () => {
     after: 'meeting scheduled',
     prevHash: GENESIS_HASH,
   };
+  it('is keyed: the same entry under another key hashes differently', () => {
+    expect(hashEntry(entry, KEY)).not.toBe(hashEntry(entry, `${KEY}-other`));
+  });
+
   it.each([
     ['before', { before: 'agenda agreed' }],
     ['after', { after: 'resolved' }],
@@ -77,7 +83,7 @@ describe('the log hash', () => {
     ['the previous hash', { prevHash: 'f'.repeat(64) }],
     ['the action', { action: 'dispute.closed' }],
   ])('covers %s: changing it changes the hash', (_field, change) => {
-    expect(hashEntry({ ...entry, ...change })).not.toBe(hashEntry(entry));
+    expect(hashEntry({ ...entry, ...change }, KEY)).not.toBe(hashEntry(entry, KEY));
   });
 });
 

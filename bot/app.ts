@@ -196,6 +196,8 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
     logger.error('turn failed', { error, activityType: context.activity?.type, activityId: context.activity?.id });
     try {
       if (context.activity?.type === (ActivityTypes.Invoke as string)) return;
+      // A proactive turn (a reminder, a card update) has nobody to apologise to: its caller sees the error.
+      if (context.activity?.type === (ActivityTypes.Event as string) && context.activity.name === 'ContinueConversation') return;
       await replyCard(context, renderNotice({ title: 'Sorry, something went wrong', text: 'Your last request may not have gone through: check the card, or try again in a moment. If it keeps happening, tell the Business Team.', tone: 'warning' }));
     } catch (sendError) {
       logger.error('could not apologise', { error: sendError });

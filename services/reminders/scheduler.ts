@@ -297,7 +297,10 @@ export class Scheduler {
       for (let i = 0; i < group.length; i++) {
         const outcome = outcomes[i];
         const { conversation } = group[i];
-        if (outcome.status === 'fulfilled') {
+        if (outcome.status === 'fulfilled' && !outcome.value.activityId) {
+          // Marked sent only with the id Teams returned: without it nothing proves the post exists.
+          failure ??= new DeliveryError('Teams accepted the message but returned no activity id', 0, undefined, 'no-activity-id');
+        } else if (outcome.status === 'fulfilled') {
           deliveredTo[conversation.id] = outcome.value.activityId;
           pass.result.copies += 1;
         } else if (outcome.reason instanceof DeliveryError && outcome.reason.botRemoved) {
@@ -368,16 +371,18 @@ export class Scheduler {
     const attempts = (timer.attempts ?? 0) + 1;
     const reason = describeError(err);
     if (attempts >= this.maxAttempts) {
-      const saved = await this.save(timer, { ...unleased(timer), status: 'failed', attempts, lastError: reason, heldBy: undefined });
+      // Given up: undeliverable, with the reason, in the log and in `reminders all`, for the Business Team to act on.
+      const why = `not delivered after ${attempts} attempts: ${reason}`;
+      const saved = await this.save(timer, { ...unleased(timer), status: 'undeliverable', attempts, lastError: why, sentAt: now.toISOString(), heldBy: undefined });
       if (!saved) return 'lost';
       await this.deps.log.append(this.actor(timer.tenantId), timer.tenantId, {
-        action: 'reminder.failed',
+        action: 'reminder.undeliverable',
         entity: timer.entity,
         before: 'pending',
-        after: `${timer.kind} not delivered after ${attempts} attempts: ${reason}`,
+        after: `${timer.kind} could not be delivered: ${why}`.slice(0, 500),
       });
-      this.deps.logger.error('reminder failed', { timer: timer.id, attempts, reason });
-      return 'failed';
+      this.deps.logger.error('reminder undeliverable', { timer: timer.id, attempts, reason });
+      return 'undeliverable';
     }
     const backoff = Math.min(this.retryBaseMs * 2 ** (attempts - 1), 60 * 60_000) * (0.8 + 0.4 * this.random());
     const retryAfter = err instanceof DeliveryError && err.retryAfterMs ? err.retryAfterMs : 0;
@@ -396,6 +401,7 @@ export class Scheduler {
       before: 'pending',
       after: `${timer.kind} could not be delivered: ${reason}`,
     });
+    this.deps.logger.error('reminder undeliverable', { timer: timer.id, reason });
     return 'undeliverable';
   }
 
@@ -564,6 +570,7 @@ function summaryOf(timer: Timer): string {
 }
 
 function describeError(err: unknown): string {
-  if (err instanceof DeliveryError) return `Teams answered ${err.status || 'nothing'}: ${err.message}`.slice(0, 300);
+  if (err instanceof DeliveryError && err.failure === 'http') return `Teams answered ${err.status}: ${err.message}`.slice(0, 300);
+  if (err instanceof DeliveryError) return err.message.slice(0, 300);
   return (err instanceof Error ? err.message : String(err)).slice(0, 300);
 }

@@ -251,6 +251,7 @@ export class Scheduler {
   }
 
   private async deliver(timer: Stored<Timer>, now: Date, pass: Pass): Promise<Outcome> {
+    if (timer.job) return this.runJob(timer, now);
     if (this.isQuiet(now)) {
       const saved = await this.save(timer, { ...unleased(timer), dueAt: this.nextSendInstant(now).toISOString(), heldBy: 'quiet' });
       return saved ? 'held' : 'lost';
@@ -272,6 +273,44 @@ export class Scheduler {
     const resolution = await this.resolve(timer, pass);
     if (!resolution.ok) return this.undeliverable(timer, now, resolution.reason);
     return this.sendTo(timer, resolution.destinations, message, now, late, pass);
+  }
+
+  /**
+   * A domain job runs now, whatever the hour or pauses. Its notice becomes a reminder timer with a
+   * deterministic id, created before the job is closed: a crash in between reruns the (idempotent)
+   * job, whose notice then meets the one already created (409) instead of a second copy.
+   */
+  private async runJob(timer: Stored<Timer>, now: Date): Promise<Outcome> {
+    let message: OutboundMessage | undefined;
+    try {
+      message = await this.buildMessage(timer);
+    } catch (err) {
+      return this.failure(timer, now, err);
+    }
+    let noticeId: string | undefined;
+    if (message) {
+      noticeId = `${timer.id}-notice`;
+      const notice: Timer = indexedTimer({
+        tenantId: timer.tenantId,
+        entity: timer.entity,
+        kind: `${timer.kind}-notice`,
+        date: timer.date,
+        target: timer.target,
+        content: { kind: 'message', message, data: timer.content.data },
+        id: noticeId,
+        dueAt: now.toISOString(),
+        originalDueAt: timer.originalDueAt ?? timer.dueAt,
+        status: 'pending',
+        createdAt: now.toISOString(),
+      });
+      try {
+        await this.deps.store.create<Timer>(TIMERS, notice);
+      } catch (err) {
+        if (!(err instanceof StoreConflict && err.reason === 'exists')) throw err;
+      }
+    }
+    const saved = await this.save(timer, { ...unleased(timer), status: 'done', sentAt: now.toISOString(), heldBy: undefined, ...(noticeId ? { noticeId } : {}) });
+    return saved ? 'done' : 'lost';
   }
 
   /** Sends a message to each destination not yet delivered, recording progress so a restart resumes without repeats. */
@@ -354,6 +393,7 @@ export class Scheduler {
 
   private async buildMessage(timer: Timer): Promise<OutboundMessage | undefined> {
     const content = timer.content;
+    if (content.kind === 'message') return content.message;
     if (content.kind === 'card') {
       return { card: this.deps.renderCard(content.template, content.data), ...(content.text ? { text: content.text } : {}) };
     }
@@ -370,6 +410,13 @@ export class Scheduler {
   private async failure(timer: Stored<Timer>, now: Date, err: unknown): Promise<Outcome> {
     const attempts = (timer.attempts ?? 0) + 1;
     const reason = describeError(err);
+    if (attempts >= this.maxAttempts && timer.job) {
+      const saved = await this.save(timer, { ...unleased(timer), status: 'failed', attempts, lastError: reason, sentAt: now.toISOString(), heldBy: undefined });
+      if (!saved) return 'lost';
+      await this.deps.log.append(this.actor(timer.tenantId), timer.tenantId, { action: 'reminder.failed', entity: timer.entity, before: 'pending', after: `${timer.kind} job failed after ${attempts} attempts: ${reason}`.slice(0, 500) });
+      this.deps.logger.error('job failed', { timer: timer.id, attempts, reason });
+      return 'failed';
+    }
     if (attempts >= this.maxAttempts) {
       // Given up: undeliverable, with the reason, in the log and in `reminders all`, for the Business Team to act on.
       const why = `not delivered after ${attempts} attempts: ${reason}`;
@@ -416,7 +463,7 @@ export class Scheduler {
     const groups = new Map<string, Stored<Timer>[]>();
     const singles: Stored<Timer>[] = [];
     for (const timer of due) {
-      if (!this.isLate(timer, now) || timer.content.kind !== 'card' || timer.deliveredTo) {
+      if (!this.isLate(timer, now) || timer.job || timer.content.kind !== 'card' || timer.deliveredTo) {
         singles.push(timer);
         continue;
       }
@@ -566,6 +613,7 @@ function summaryOf(timer: Timer): string {
     const title = typeof data.title === 'string' ? data.title : undefined;
     return timer.content.text ?? title ?? timer.kind;
   }
+  if (timer.content.kind === 'message') return timer.content.message.text ?? timer.kind;
   return timer.kind;
 }
 

@@ -86,6 +86,8 @@ export interface Timer extends ReminderSpec {
   lastError?: string;
   /** A job's notice: the id of the reminder timer that carries the message it produced. */
   noticeId?: string;
+  /** Late and superseded: a later reminder for the same entity, target and content went instead. */
+  collapsedInto?: string;
 }
 
 /** Handlers run when a `handler` reminder falls due; they return what to send, if anything. */

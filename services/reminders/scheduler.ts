@@ -190,7 +190,13 @@ export class Scheduler {
     result.due = due.length;
     if (!due.length) return result;
 
-    const { singles, digests } = this.groupForDigest(due, now);
+    const { kept, superseded } = this.collapseLate(due, now);
+    for (const [timer, into] of superseded) {
+      if (this.stopping) break;
+      const saved = await this.save(timer, { ...unleased(timer), status: 'done', sentAt: now.toISOString(), heldBy: undefined, collapsedInto: into.id });
+      if (saved) result.done += 1;
+    }
+    const { singles, digests } = this.groupForDigest(kept, now);
     // Instances reading the same batch start at different places, so they mostly claim different timers.
     const queue: (() => Promise<void>)[] = [];
     for (const group of digests) queue.push(() => this.deliverDigest(group, pass));
@@ -455,6 +461,30 @@ export class Scheduler {
   // ---- catch-up digests ----
 
   /**
+   * Several late reminders for the same entity, target and content (a dispute's "13 days left"
+   * and "7 days left" after downtime) collapse into the latest: only it is sent.
+   */
+  private collapseLate(due: Stored<Timer>[], now: Date): { kept: Stored<Timer>[]; superseded: [Stored<Timer>, Stored<Timer>][] } {
+    const latest = new Map<string, Stored<Timer>>();
+    const key = (t: Timer) => `${t.tenantId}|${t.entity.type}|${t.entity.id}|${targetKey(t.target)}|${contentKey(t)}`;
+    const collapsible = (t: Timer) => !t.job && !t.deliveredTo && t.content.kind !== 'message' && this.isLate(t, now);
+    const firstDue = (t: Timer) => t.originalDueAt ?? t.dueAt;
+    for (const timer of due) {
+      if (!collapsible(timer)) continue;
+      const current = latest.get(key(timer));
+      if (!current || firstDue(timer) > firstDue(current)) latest.set(key(timer), timer);
+    }
+    const kept: Stored<Timer>[] = [];
+    const superseded: [Stored<Timer>, Stored<Timer>][] = [];
+    for (const timer of due) {
+      const winner = collapsible(timer) ? latest.get(key(timer)) : undefined;
+      if (winner && winner.id !== timer.id) superseded.push([timer, winner]);
+      else kept.push(timer);
+    }
+    return { kept, superseded };
+  }
+
+  /**
    * Overdue (late) timers are grouped by tenant and target; a group larger than the digest
    * threshold goes as one digest card. Everything else is delivered one by one.
    */
@@ -463,7 +493,7 @@ export class Scheduler {
     const groups = new Map<string, Stored<Timer>[]>();
     const singles: Stored<Timer>[] = [];
     for (const timer of due) {
-      if (!this.isLate(timer, now) || timer.job || timer.content.kind !== 'card' || timer.deliveredTo) {
+      if (!this.isLate(timer, now) || timer.job || timer.deliveredTo) {
         singles.push(timer);
         continue;
       }
@@ -498,6 +528,30 @@ export class Scheduler {
       for (const timer of claimed) this.count(pass, await this.deliver(timer, now, pass));
       return;
     }
+    // Handler reminders decide at delivery time whether they are still due: those with nothing to say are done.
+    const summaries = new Map<string, string>();
+    const live: Stored<Timer>[] = [];
+    for (const timer of claimed) {
+      let message: OutboundMessage | undefined;
+      try {
+        message = await this.buildMessage(timer);
+      } catch (err) {
+        this.count(pass, await this.failure(timer, now, err));
+        continue;
+      }
+      if (!message) {
+        const saved = await this.save(timer, { ...unleased(timer), status: 'done', sentAt: now.toISOString(), heldBy: undefined });
+        this.count(pass, saved ? 'done' : 'lost');
+        continue;
+      }
+      summaries.set(timer.id, (message.text ?? summaryOf(timer)).slice(0, 300));
+      live.push(timer);
+    }
+    if (live.length <= this.options.settings.digestThreshold) {
+      for (const timer of live) this.count(pass, await this.deliver(timer, now, pass));
+      return;
+    }
+    claimed.splice(0, claimed.length, ...live);
     const first = claimed[0];
     const format = (t: Timer) => this.deps.time.formatInstant(new Date(t.originalDueAt ?? t.dueAt));
     const byDue = [...claimed].sort((a, b) => (a.originalDueAt ?? a.dueAt).localeCompare(b.originalDueAt ?? b.dueAt));
@@ -505,7 +559,7 @@ export class Scheduler {
       count: claimed.length,
       dueFrom: format(byDue[0]),
       dueTo: format(byDue[byDue.length - 1]),
-      items: byDue.map((t) => ({ summary: summaryOf(t), ref: t.entity.ref ?? t.entity.type, due: format(t) })),
+      items: byDue.map((t) => ({ summary: summaries.get(t.id) ?? summaryOf(t), ref: t.entity.ref ?? t.entity.type, due: format(t) })),
     });
     const resolution = await this.resolve(first, pass);
     if (!resolution.ok) {
@@ -615,6 +669,14 @@ function summaryOf(timer: Timer): string {
   }
   if (timer.content.kind === 'message') return timer.content.message.text ?? timer.kind;
   return timer.kind;
+}
+
+/** What a reminder says, for telling reminders of one entity apart: the template or the handler. */
+function contentKey(timer: Timer): string {
+  const content = timer.content;
+  if (content.kind === 'card') return `card:${content.template}`;
+  if (content.kind === 'handler') return `handler:${content.handler}:${typeof content.data.about === 'string' ? content.data.about : ''}`;
+  return `message:${timer.id}`;
 }
 
 function describeError(err: unknown): string {

@@ -108,6 +108,44 @@ describe('reminders through the real adapter against a misbehaving connector', (
     expect(stub.received.filter((r) => JSON.stringify(r.activity).includes('Sorry, something went wrong'))).toHaveLength(0);
   });
 
+  it('an answer without an activity id is not taken as sent; a failed card update reaches its caller typed, with no apology', async () => {
+    stub.failWith = undefined;
+    stub.resetWhen = undefined;
+    let withoutId = 1;
+    stub.omitIdWhen = ({ method, conversationId }) => method === 'POST' && conversationId === adele.id && withoutId-- > 0;
+    const timer = await bot.composed.services.reminders.schedule(system, {
+      tenantId: TENANT,
+      entity: { type: 'dispute', id: 'd-30', ref: 'D-30' },
+      kind: 'deadline-1d',
+      date: '2026-03-05',
+      target: { kind: 'person', aadObjectId: USERS.adele.aadObjectId, name: USERS.adele.name },
+      content: { kind: 'card', template: 'notice', data: { title: 'Reminder without id', text: 'x' } },
+    });
+    stub.clear();
+    bot.clock.set('2026-03-05T09:00:30Z');
+    await bot.composed.services.scheduler.tick();
+    let stored = await read(timer.id);
+    expect(stored).toMatchObject({ status: 'pending', heldBy: 'retry' });
+    expect(stored?.lastError).toContain('no activity id');
+    await runUntilSettled([timer.id]);
+    stored = await read(timer.id);
+    expect(stored?.status).toBe('sent');
+    expect(stored?.activityId).toBe(stub.messages()[stub.messages().length - 1].activityId);
+    stub.omitIdWhen = undefined;
+
+    // Updates take the same path: the caller sees the typed error, nothing is posted instead.
+    const conversation = (await bot.composed.services.conversations.byConversationId(TENANT, adele.id))!;
+    stub.failWith = ({ method }) => (method === 'PUT' ? { status: 404 } : undefined);
+    stub.clear();
+    const error = await bot.composed.services.messenger.update(conversation, 'act-1', { text: 'changed' }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(error).toMatchObject({ name: 'DeliveryError', status: 404 });
+    expect(stub.messages()).toHaveLength(0);
+    stub.failWith = undefined;
+  });
+
   it('a reminder Teams keeps refusing ends undeliverable with the reason, in the log, in "reminders all" and in /healthz', async () => {
     stub.resetWhen = undefined;
     stub.failWith = ({ method, conversationId }) => (method === 'POST' && conversationId === adele.id ? { status: 400 } : undefined);

@@ -29,6 +29,8 @@ export class ConnectorStub {
    * closes a keep-alive socket the client was about to reuse). Nothing is recorded.
    */
   resetWhen?: (req: { method: string; conversationId: string; activity: Record<string, unknown> }) => boolean;
+  /** Return true to accept a POST but answer without the activity id (as some channels do). */
+  omitIdWhen?: (req: { method: string; conversationId: string }) => boolean;
   /** Requests answered with a failure or a reset, for assertions. */
   readonly refused: { method: string; conversationId: string; status: number | 'reset' }[] = [];
 
@@ -71,9 +73,10 @@ export class ConnectorStub {
     const method = req.method === 'PUT' ? 'PUT' : 'POST';
     const activityId = method === 'PUT' ? pathActivityId! : `act-${++this.counter}`;
     this.received.push({ method, conversationId, activityId, replyToId: method === 'POST' ? pathActivityId : undefined, activity, at: Date.now() });
+    const omitId = this.omitIdWhen?.({ method: req.method ?? '', conversationId }) ?? false;
     const respond = () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ id: activityId }));
+      res.end(JSON.stringify(omitId ? {} : { id: activityId }));
     };
     if (this.delayMs > 0) setTimeout(respond, this.delayMs);
     else respond();

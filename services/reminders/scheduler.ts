@@ -257,7 +257,7 @@ export class Scheduler {
   }
 
   private async deliver(timer: Stored<Timer>, now: Date, pass: Pass): Promise<Outcome> {
-    if (timer.job) return this.runJob(timer, now);
+    if (timer.job) return this.runJob(timer, now, pass);
     if (this.isQuiet(now)) {
       const saved = await this.save(timer, { ...unleased(timer), dueAt: this.nextSendInstant(now).toISOString(), heldBy: 'quiet' });
       return saved ? 'held' : 'lost';
@@ -286,7 +286,7 @@ export class Scheduler {
    * deterministic id, created before the job is closed: a crash in between reruns the (idempotent)
    * job, whose notice then meets the one already created (409) instead of a second copy.
    */
-  private async runJob(timer: Stored<Timer>, now: Date): Promise<Outcome> {
+  private async runJob(timer: Stored<Timer>, now: Date, pass: Pass): Promise<Outcome> {
     let message: OutboundMessage | undefined;
     try {
       message = await this.buildMessage(timer);
@@ -316,7 +316,11 @@ export class Scheduler {
       }
     }
     const saved = await this.save(timer, { ...unleased(timer), status: 'done', sentAt: now.toISOString(), heldBy: undefined, ...(noticeId ? { noticeId } : {}) });
-    return saved ? 'done' : 'lost';
+    if (!saved) return 'lost';
+    // The notice goes at once when it may (not paused, not quiet); otherwise it waits as any reminder does.
+    const notice = noticeId ? await this.deps.store.read<Timer>(TIMERS, timer.tenantId, noticeId) : undefined;
+    if (notice?.status === 'pending') await this.deliverOne(notice, pass);
+    return 'done';
   }
 
   /** Sends a message to each destination not yet delivered, recording progress so a restart resumes without repeats. */

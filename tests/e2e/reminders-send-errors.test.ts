@@ -1,3 +1,5 @@
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { buildApplication } from '../../bot/app';
 import { conversationKey } from '../../services/conversations';
 import { SYSTEM_ACTOR } from '../../services/log/audit-log';
 import type { ReminderTarget, Timer } from '../../services/reminders/port';
@@ -180,6 +182,18 @@ function sendErrorsSuite(name: string, makeStore: () => Store | undefined) {
       expect(error).toMatchObject({ name: 'DeliveryError', status: 404 });
       expect(stub.messages()).toHaveLength(0);
       stub.failWith = undefined;
+    });
+
+    it('a proactive turn that fails posts no apology (app.error stays quiet outside a conversation turn)', async () => {
+      const adapter = new TeamsAdapter({});
+      buildApplication(adapter, bot.composed.services, []);
+      const conversation = (await bot.composed.services.conversations.byConversationId(TENANT, adele.id))!;
+      stub.failWith = undefined;
+      stub.clear();
+      await adapter.continueConversationAsync('', conversation.reference, async () => {
+        throw new Error('a failure inside a proactive turn');
+      });
+      expect(stub.received).toHaveLength(0);
     });
 
     it('a reminder Teams keeps refusing ends undeliverable with the reason, in the log, in "reminders all" and in /healthz', async () => {

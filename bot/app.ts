@@ -251,6 +251,8 @@ export function buildApplication(adapter: CloudAdapter, services: AppServices, f
         if (!context.turnState.get(INVOKE_RESPONSE_KEY)) await sendInvokeMessage(context, apology(context));
         return;
       }
+      // A proactive turn (a reminder, a card update) has nobody to apologise to: its caller sees the error.
+      if (context.activity?.type === (ActivityTypes.Event as string) && context.activity.name === 'ContinueConversation') return;
       await replyCard(context, renderNotice({ title: 'Sorry, something went wrong', text: `Your last request may not have gone through: check the card, or try again in a moment. If it keeps happening, tell the Business Team and quote reference ${correlationOf(context)}.`, tone: 'warning' }));
     } catch (sendError) {
       logger.error('could not apologise', { error: sendError });

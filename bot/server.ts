@@ -187,7 +187,9 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
 
   server.get('/healthz', async (_req, res) => {
     const reachable = await store.ping().catch(() => false);
-    res.send(reachable && !draining ? 200 : 503, { status: reachable ? (draining ? 'draining' : 'ok') : 'store unreachable', store: store.kind, reachable });
+    // Reminder figures for an operator's alert; they never fail the probe itself (the process is up).
+    const reminders = reachable ? await services.reminderDesk.health(services.config.tenantId).catch(() => undefined) : undefined;
+    res.send(reachable && !draining ? 200 : 503, { status: reachable ? (draining ? 'draining' : 'ok') : 'store unreachable', store: store.kind, reachable, ...(reminders ? { reminders } : {}) });
   });
 
   server.get('/exports/log.csv', async (req, res) => {

@@ -33,6 +33,8 @@ export class TeamsMessenger implements Messenger {
       const response = await context.sendActivity(toActivity(message));
       activityId = response?.id ?? '';
     });
+    // Only the id Teams returned proves the message was posted (and lets it be updated later).
+    if (!activityId) throw new DeliveryError('Teams accepted the message but returned no activity id', 0, undefined, 'no-activity-id');
     return { activityId };
   }
 
@@ -42,15 +44,28 @@ export class TeamsMessenger implements Messenger {
     });
   }
 
+  /**
+   * `continueConversationAsync` runs its logic through the adapter's `onTurnError` (Teams AI's
+   * `app.error`), which would swallow a failed send and post an apology into the chat. The error
+   * is caught inside the logic and carried out, so the caller (the limiter, the scheduler) decides.
+   */
   private async run(conversation: ConversationRecord, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    let failed = false;
+    let failure: unknown;
     try {
       await this.adapter.continueConversationAsync(this.botAppId, conversation.reference, async (context) => {
         withoutBuiltInRetries(context, this.adapter.ConnectorClientKey);
-        await logic(context);
+        try {
+          await logic(context);
+        } catch (err) {
+          failed = true;
+          failure = err;
+        }
       });
     } catch (err) {
       throw toDeliveryError(err);
     }
+    if (failed) throw toDeliveryError(failure);
   }
 }
 
@@ -64,11 +79,19 @@ function withoutBuiltInRetries(context: TurnContext, key: symbol): void {
   client?.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
 }
 
-/** Maps a connector failure to its HTTP status and Retry-After. */
+/** Error codes and messages of a connection that broke or never answered (Node, undici, core-rest-pipeline). */
+const CONNECTION_FAILURE = /ECONNRESET|ECONNREFUSED|ECONNABORTED|EPIPE|ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN|UND_ERR|REQUEST_SEND_ERROR|socket hang up|other side closed|timed? ?out|aborted/i;
+
+/** Maps a connector failure to its HTTP status and Retry-After, or to a broken connection. */
 export function toDeliveryError(err: unknown): DeliveryError {
   if (err instanceof DeliveryError) return err;
-  const e = err as { statusCode?: number; message?: string; response?: { headers?: { get?: (n: string) => string | undefined } } };
+  const e = err as { statusCode?: number; code?: string; message?: string; cause?: { code?: string; message?: string }; response?: { headers?: { get?: (n: string) => string | undefined } } };
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 0;
+  if (!status) {
+    const clue = [e?.code, e?.message, e?.cause?.code, e?.cause?.message].filter(Boolean).join(' ');
+    const failure = CONNECTION_FAILURE.test(clue) ? 'connection' : 'other';
+    return new DeliveryError(`${failure === 'connection' ? 'connection failed' : 'send failed'}: ${clue || String(err)}`.slice(0, 300), 0, undefined, failure);
+  }
   const retryAfter = e?.response?.headers?.get?.('retry-after');
   let retryAfterMs: number | undefined;
   if (retryAfter) {

@@ -33,6 +33,8 @@ export interface DomainSettings {
   voteDays: number;
   voteQuorum: number;
   voteReminderDays: number[];
+  /** Local hour a vote closes on its deadline date (a job: not limited to the reminder hours). */
+  voteCloseHour: number;
   actionReminderDays: number[];
   /** Safeguarding case-review clocks (CASE_*), from Working Together and the Care Act. */
   caseReviews: CaseReviewSettings;
@@ -198,6 +200,7 @@ export function parseConfig(env: Env): Config {
     voteDays: int('VOTE_DAYS', 7, 1, 90),
     voteQuorum: int('VOTE_QUORUM', 3, 1, 100),
     voteReminderDays: intList('VOTE_REMINDER_DAYS', [2, 1], 1, 90),
+    voteCloseHour: int('VOTE_CLOSE_HOUR', 17, 0, 23),
     actionReminderDays: intList('ACTION_REMINDER_DAYS', [7, 1], 1, 90),
     caseReviews: {
       notificationWorkingDays: int('CASE_NOTIFICATION_WORKING_DAYS', 5, 1, 60),

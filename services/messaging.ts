@@ -17,16 +17,24 @@ export interface Messenger {
   update(conversation: ConversationRecord, activityId: string, message: OutboundMessage): Promise<void>;
 }
 
+/**
+ * Why a send failed: `http` (the channel answered `status`), `connection` (reset, hang-up,
+ * timeout: no answer), `no-activity-id` (accepted without the id that proves it was posted), or
+ * `other` (anything else thrown on the way, e.g. a bug or a credential error).
+ */
+export type DeliveryFailure = 'http' | 'connection' | 'no-activity-id' | 'other';
+
 /** A failed send, with the HTTP status the channel answered (0 when it never answered). */
 export class DeliveryError extends Error {
-  constructor(message: string, readonly status: number, readonly retryAfterMs?: number) {
+  constructor(message: string, readonly status: number, readonly retryAfterMs?: number, readonly failure: DeliveryFailure = status ? 'http' : 'connection') {
     super(message);
     this.name = 'DeliveryError';
   }
 
-  /** Statuses Teams documents as worth retrying with back-off. */
+  /** Statuses Teams documents as worth retrying with back-off, and connections that broke. */
   get retryable(): boolean {
-    return [0, 412, 429, 502, 503, 504].includes(this.status);
+    if (this.failure === 'connection') return true;
+    return this.failure === 'http' && [412, 429, 502, 503, 504].includes(this.status);
   }
 
   /** The bot is no longer in the conversation. */

@@ -9,7 +9,8 @@ export interface UpcomingCardData {
   /** Show the pause / resume button (Business Team or chair, in a channel). */
   canPause: boolean;
   emptyText: string;
-  items: { when: string; what: string; about: string; where: string }[];
+  /** `why`: held, retrying, late or undeliverable and the reason; empty when simply upcoming. */
+  items: { when: string; what: string; about: string; where: string; why?: string }[];
   /** How many more there are beyond the items shown. */
   more: number;
 }

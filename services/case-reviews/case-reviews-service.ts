@@ -261,6 +261,8 @@ export class CaseReviewsService {
         date: breachDay,
         target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
         content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.breach, data: { caseId: c.id, clock: k.key } },
+        // A job: recorded at its instant whatever pauses and quiet hours; the announcement then waits for them.
+        job: true,
       });
     }
   }

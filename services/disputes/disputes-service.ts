@@ -260,7 +260,11 @@ export class DisputesService {
       before = strip(current);
       return { ...next, version: current.version + 1, updatedAt: this.clock.now().toISOString() };
     });
-    if (!before || !saved) return undefined;
+    if (!before || !saved) {
+      // Already recorded (the job ran before): change nothing, but still yield the notice.
+      const current = await this.store.read<Dispute>(CONTAINER, tenantId, disputeId);
+      return current?.breached ? strip(current) : undefined;
+    }
     const after = strip(saved);
     await this.log.append({ ...SYSTEM_ACTOR, tenantId }, tenantId, {
       action: 'dispute.breached',
@@ -327,6 +331,9 @@ export class DisputesService {
       date: breachDay > today ? breachDay : today,
       target: { kind: 'purpose', purpose: 'executive-board' },
       content: { kind: 'handler', handler: DISPUTE_HANDLERS.breach, data: { disputeId: d.id } },
+      // Recorded at the start of the day after the deadline, whatever the quiet hours; the notice waits for them.
+      job: true,
+      hour: 0,
     });
   }
 

@@ -86,6 +86,8 @@ export interface VoteSettings {
   voteReminderDays: number[];
   /** Local hour the vote closes on its deadline date. */
   closeHour?: number;
+  /** The same, as configured (VOTE_CLOSE_HOUR); wins over `closeHour`. */
+  voteCloseHour?: number;
 }
 
 const SUBMITTERS: Role[] = ['chair', 'business', 'partner', 'member', 'sponsor'];
@@ -120,7 +122,7 @@ export class RecommendationService implements RecommendationIntake {
     private readonly settings: VoteSettings,
     private readonly logger: Logger,
   ) {
-    this.closeHour = settings.closeHour ?? 17;
+    this.closeHour = settings.voteCloseHour ?? settings.closeHour ?? 17;
   }
 
   private today(): string {
@@ -215,6 +217,8 @@ export class RecommendationService implements RecommendationIntake {
       hour: this.closeHour,
       target: { kind: 'purpose', purpose: 'executive-board' },
       content: { kind: 'handler', handler: VOTE_CLOSE_HANDLER, data: { recommendationId: rec.id } },
+      // Closes at the deadline itself, not at the nearest reminder hour.
+      job: true,
     });
     const today = this.today();
     for (const days of this.settings.voteReminderDays) {

@@ -12,7 +12,12 @@ export type ReminderTarget =
 export type ReminderContent =
   | { kind: 'card'; template: string; data: Record<string, unknown>; text?: string }
   /** A registered handler builds the message (or does the work, e.g. closing a vote) at delivery time. */
-  | { kind: 'handler'; handler: string; data: Record<string, unknown> };
+  | { kind: 'handler'; handler: string; data: Record<string, unknown> }
+  /**
+   * A notice a domain job produced, kept as rendered so it survives pauses, quiet hours and
+   * restarts; `data` is the job's, so code reading `content.data` works on every kind.
+   */
+  | { kind: 'message'; message: OutboundMessage; data: Record<string, unknown> };
 
 export interface ReminderSpec {
   tenantId: string;
@@ -26,6 +31,14 @@ export interface ReminderSpec {
   hour?: number;
   target: ReminderTarget;
   content: ReminderContent;
+  /**
+   * A domain job, not a reminder: a change of state that falls due (closing a vote, recording a
+   * breach). Its `handler` runs at the exact local `hour` (not kept inside the reminder hours),
+   * whatever the quiet hours and channel pauses, once across instances; it must be idempotent
+   * (run twice, it changes nothing and still returns its notice). The message it returns goes
+   * to `target` as an ordinary reminder (the notice), held by pauses and quiet hours, never lost.
+   */
+  job?: boolean;
 }
 
 /**
@@ -71,6 +84,10 @@ export interface Timer extends ReminderSpec {
   digest?: boolean;
   /** The last failure, for people reading the timer. */
   lastError?: string;
+  /** A job's notice: the id of the reminder timer that carries the message it produced. */
+  noticeId?: string;
+  /** Late and superseded: a later reminder for the same entity, target and content went instead. */
+  collapsedInto?: string;
 }
 
 /** Handlers run when a `handler` reminder falls due; they return what to send, if anything. */

@@ -18,7 +18,12 @@ export interface UpcomingReminder {
   about: string;
   /** Where it goes ("this channel", "Megan Bowen", "the Executive Board channel"). */
   where: string;
+  /** Why it stands where it does (held, retrying, late, undeliverable and the reason); empty when simply upcoming. */
+  why: string;
 }
+
+/** Undeliverable reminders stay listed in `reminders all` this long after they were given up. */
+const UNDELIVERABLE_LISTED_MS = 30 * 24 * 60 * 60_000;
 
 export interface UpcomingList {
   items: UpcomingReminder[];
@@ -65,7 +70,36 @@ export class ReminderDesk {
   /** Every pending reminder: the Business Team only. */
   async all(actor: Actor, limit = 25): Promise<UpcomingList> {
     if (!hasRole(actor, 'business')) throw forbidden(['business'], 'list every reminder');
-    return this.present(await this.pending(actor.tenantId, []), limit);
+    const since = new Date(this.clock.now().getTime() - UNDELIVERABLE_LISTED_MS).toISOString();
+    const givenUp = await this.store.query<Timer>(CONTAINERS.timers.name, {
+      partitionKey: actor.tenantId,
+      where: [
+        { field: 'status', op: 'in', value: ['undeliverable', 'failed'] },
+        { field: 'sentAt', op: '>=', value: since },
+      ],
+      orderBy: [{ field: 'sentAt', direction: 'desc' }],
+    });
+    return this.present([...givenUp, ...(await this.pending(actor.tenantId, []))], limit);
+  }
+
+  /**
+   * Counts for an operator's alert (`/healthz`): reminders given up in the last 30 days, and
+   * pending ones first due more than `overdueAfterMs` ago that no pause or quiet hours explain.
+   */
+  async health(tenantId: string, overdueAfterMs = 30 * 60_000): Promise<{ undeliverable: number; overdue: number }> {
+    const now = this.clock.now().getTime();
+    const since = new Date(now - UNDELIVERABLE_LISTED_MS).toISOString();
+    const givenUp = await this.store.query<Timer>(CONTAINERS.timers.name, {
+      partitionKey: tenantId,
+      where: [
+        { field: 'status', op: 'in', value: ['undeliverable', 'failed'] },
+        { field: 'sentAt', op: '>=', value: since },
+      ],
+    });
+    const overdue = (await this.pending(tenantId, [])).filter(
+      (t) => t.heldBy !== 'paused' && t.heldBy !== 'quiet' && now - new Date(t.originalDueAt ?? t.dueAt).getTime() > overdueAfterMs,
+    );
+    return { undeliverable: givenUp.length, overdue: overdue.length };
   }
 
   /** Holds this conversation's reminders (they wait; none is dropped). Logged by Conversations. */
@@ -108,7 +142,9 @@ export class ReminderDesk {
   }
 
   private present(timers: Timer[], limit: number, here?: ConversationRecord): UpcomingList {
-    const unique = [...new Map(timers.map((t) => [t.id, t])).values()].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    const rank = (t: Timer) => (t.status === 'pending' ? 1 : 0);
+    const unique = [...new Map(timers.map((t) => [t.id, t])).values()].sort((a, b) => rank(a) - rank(b) || a.dueAt.localeCompare(b.dueAt));
+    const now = this.clock.now();
     return {
       items: unique.slice(0, limit).map((t) => ({
         id: t.id,
@@ -116,9 +152,21 @@ export class ReminderDesk {
         what: t.kind.replace(/[-_.]+/g, ' '),
         about: t.entity.ref ?? `${t.entity.type} ${t.entity.id}`,
         where: where(t, here),
+        why: this.why(t, now),
       })),
       more: Math.max(0, unique.length - limit),
     };
+  }
+
+  private why(t: Timer, now: Date): string {
+    const wasDue = this.time.formatInstant(new Date(t.originalDueAt ?? t.dueAt));
+    if (t.status !== 'pending') return `Undeliverable (due ${wasDue}): ${t.lastError ?? 'no reason recorded'}`;
+    if (t.leaseOwner && t.leaseUntil && t.leaseUntil > now.toISOString()) return 'Being sent now.';
+    if (t.heldBy === 'paused') return `Held: the channel is paused (due ${wasDue}).`;
+    if (t.heldBy === 'quiet') return `Held until the allowed hours (due ${wasDue}).`;
+    if (t.heldBy === 'retry') return `Teams refused it; retrying (attempt ${t.attempts ?? 1}, due ${wasDue}): ${t.lastError ?? ''}`.trim();
+    if (t.dueAt <= now.toISOString()) return `Overdue since ${wasDue}: not yet sent.`;
+    return '';
   }
 }
 

@@ -53,7 +53,8 @@ export class RemindersService implements Reminders {
     const timer: Timer = indexedTimer({
       ...spec,
       id,
-      dueAt: this.dueAt(spec.date, spec.hour).toISOString(),
+      // A job runs at its own hour; only reminders are kept inside the allowed hours.
+      dueAt: (spec.job ? this.time.instantAt(spec.date, spec.hour ?? this.settings.sendHour) : this.dueAt(spec.date, spec.hour)).toISOString(),
       status: 'pending',
       createdAt: this.clock.now().toISOString(),
     });

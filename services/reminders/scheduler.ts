@@ -190,7 +190,13 @@ export class Scheduler {
     result.due = due.length;
     if (!due.length) return result;
 
-    const { singles, digests } = this.groupForDigest(due, now);
+    const { kept, superseded } = this.collapseLate(due, now);
+    for (const [timer, into] of superseded) {
+      if (this.stopping) break;
+      const saved = await this.save(timer, { ...unleased(timer), status: 'done', sentAt: now.toISOString(), heldBy: undefined, collapsedInto: into.id });
+      if (saved) result.done += 1;
+    }
+    const { singles, digests } = this.groupForDigest(kept, now);
     // Instances reading the same batch start at different places, so they mostly claim different timers.
     const queue: (() => Promise<void>)[] = [];
     for (const group of digests) queue.push(() => this.deliverDigest(group, pass));
@@ -251,6 +257,7 @@ export class Scheduler {
   }
 
   private async deliver(timer: Stored<Timer>, now: Date, pass: Pass): Promise<Outcome> {
+    if (timer.job) return this.runJob(timer, now, pass);
     if (this.isQuiet(now)) {
       const saved = await this.save(timer, { ...unleased(timer), dueAt: this.nextSendInstant(now).toISOString(), heldBy: 'quiet' });
       return saved ? 'held' : 'lost';
@@ -272,6 +279,48 @@ export class Scheduler {
     const resolution = await this.resolve(timer, pass);
     if (!resolution.ok) return this.undeliverable(timer, now, resolution.reason);
     return this.sendTo(timer, resolution.destinations, message, now, late, pass);
+  }
+
+  /**
+   * A domain job runs now, whatever the hour or pauses. Its notice becomes a reminder timer with a
+   * deterministic id, created before the job is closed: a crash in between reruns the (idempotent)
+   * job, whose notice then meets the one already created (409) instead of a second copy.
+   */
+  private async runJob(timer: Stored<Timer>, now: Date, pass: Pass): Promise<Outcome> {
+    let message: OutboundMessage | undefined;
+    try {
+      message = await this.buildMessage(timer);
+    } catch (err) {
+      return this.failure(timer, now, err);
+    }
+    let noticeId: string | undefined;
+    if (message) {
+      noticeId = `${timer.id}-notice`;
+      const notice: Timer = indexedTimer({
+        tenantId: timer.tenantId,
+        entity: timer.entity,
+        kind: `${timer.kind}-notice`,
+        date: timer.date,
+        target: timer.target,
+        content: { kind: 'message', message, data: timer.content.data },
+        id: noticeId,
+        dueAt: now.toISOString(),
+        originalDueAt: timer.originalDueAt ?? timer.dueAt,
+        status: 'pending',
+        createdAt: now.toISOString(),
+      });
+      try {
+        await this.deps.store.create<Timer>(TIMERS, notice);
+      } catch (err) {
+        if (!(err instanceof StoreConflict && err.reason === 'exists')) throw err;
+      }
+    }
+    const saved = await this.save(timer, { ...unleased(timer), status: 'done', sentAt: now.toISOString(), heldBy: undefined, ...(noticeId ? { noticeId } : {}) });
+    if (!saved) return 'lost';
+    // The notice goes at once when it may (not paused, not quiet); otherwise it waits as any reminder does.
+    const notice = noticeId ? await this.deps.store.read<Timer>(TIMERS, timer.tenantId, noticeId) : undefined;
+    if (notice?.status === 'pending') await this.deliverOne(notice, pass);
+    return 'done';
   }
 
   /** Sends a message to each destination not yet delivered, recording progress so a restart resumes without repeats. */
@@ -297,7 +346,10 @@ export class Scheduler {
       for (let i = 0; i < group.length; i++) {
         const outcome = outcomes[i];
         const { conversation } = group[i];
-        if (outcome.status === 'fulfilled') {
+        if (outcome.status === 'fulfilled' && !outcome.value.activityId) {
+          // Marked sent only with the id Teams returned: without it nothing proves the post exists.
+          failure ??= new DeliveryError('Teams accepted the message but returned no activity id', 0, undefined, 'no-activity-id');
+        } else if (outcome.status === 'fulfilled') {
           deliveredTo[conversation.id] = outcome.value.activityId;
           pass.result.copies += 1;
         } else if (outcome.reason instanceof DeliveryError && outcome.reason.botRemoved) {
@@ -351,6 +403,7 @@ export class Scheduler {
 
   private async buildMessage(timer: Timer): Promise<OutboundMessage | undefined> {
     const content = timer.content;
+    if (content.kind === 'message') return content.message;
     if (content.kind === 'card') {
       return { card: this.deps.renderCard(content.template, content.data), ...(content.text ? { text: content.text } : {}) };
     }
@@ -367,17 +420,26 @@ export class Scheduler {
   private async failure(timer: Stored<Timer>, now: Date, err: unknown): Promise<Outcome> {
     const attempts = (timer.attempts ?? 0) + 1;
     const reason = describeError(err);
+    if (attempts >= this.maxAttempts && timer.job) {
+      const saved = await this.save(timer, { ...unleased(timer), status: 'failed', attempts, lastError: reason, sentAt: now.toISOString(), heldBy: undefined });
+      if (!saved) return 'lost';
+      await this.deps.log.append(this.actor(timer.tenantId), timer.tenantId, { action: 'reminder.failed', entity: timer.entity, before: 'pending', after: `${timer.kind} job failed after ${attempts} attempts: ${reason}`.slice(0, 500) });
+      this.deps.logger.error('job failed', { timer: timer.id, attempts, reason });
+      return 'failed';
+    }
     if (attempts >= this.maxAttempts) {
-      const saved = await this.save(timer, { ...unleased(timer), status: 'failed', attempts, lastError: reason, heldBy: undefined });
+      // Given up: undeliverable, with the reason, in the log and in `reminders all`, for the Business Team to act on.
+      const why = `not delivered after ${attempts} attempts: ${reason}`;
+      const saved = await this.save(timer, { ...unleased(timer), status: 'undeliverable', attempts, lastError: why, sentAt: now.toISOString(), heldBy: undefined });
       if (!saved) return 'lost';
       await this.deps.log.append(this.actor(timer.tenantId), timer.tenantId, {
-        action: 'reminder.failed',
+        action: 'reminder.undeliverable',
         entity: timer.entity,
         before: 'pending',
-        after: `${timer.kind} not delivered after ${attempts} attempts: ${reason}`,
+        after: `${timer.kind} could not be delivered: ${why}`.slice(0, 500),
       });
-      this.deps.logger.error('reminder failed', { timer: timer.id, attempts, reason });
-      return 'failed';
+      this.deps.logger.error('reminder undeliverable', { timer: timer.id, attempts, reason });
+      return 'undeliverable';
     }
     const backoff = Math.min(this.retryBaseMs * 2 ** (attempts - 1), 60 * 60_000) * (0.8 + 0.4 * this.random());
     const retryAfter = err instanceof DeliveryError && err.retryAfterMs ? err.retryAfterMs : 0;
@@ -396,10 +458,35 @@ export class Scheduler {
       before: 'pending',
       after: `${timer.kind} could not be delivered: ${reason}`,
     });
+    this.deps.logger.error('reminder undeliverable', { timer: timer.id, reason });
     return 'undeliverable';
   }
 
   // ---- catch-up digests ----
+
+  /**
+   * Several late reminders for the same entity, target and content (a dispute's "13 days left"
+   * and "7 days left" after downtime) collapse into the latest: only it is sent.
+   */
+  private collapseLate(due: Stored<Timer>[], now: Date): { kept: Stored<Timer>[]; superseded: [Stored<Timer>, Stored<Timer>][] } {
+    const latest = new Map<string, Stored<Timer>>();
+    const key = (t: Timer) => `${t.tenantId}|${t.entity.type}|${t.entity.id}|${targetKey(t.target)}|${contentKey(t)}`;
+    const collapsible = (t: Timer) => !t.job && !t.deliveredTo && t.content.kind !== 'message' && this.isLate(t, now);
+    const firstDue = (t: Timer) => t.originalDueAt ?? t.dueAt;
+    for (const timer of due) {
+      if (!collapsible(timer)) continue;
+      const current = latest.get(key(timer));
+      if (!current || firstDue(timer) > firstDue(current)) latest.set(key(timer), timer);
+    }
+    const kept: Stored<Timer>[] = [];
+    const superseded: [Stored<Timer>, Stored<Timer>][] = [];
+    for (const timer of due) {
+      const winner = collapsible(timer) ? latest.get(key(timer)) : undefined;
+      if (winner && winner.id !== timer.id) superseded.push([timer, winner]);
+      else kept.push(timer);
+    }
+    return { kept, superseded };
+  }
 
   /**
    * Overdue (late) timers are grouped by tenant and target; a group larger than the digest
@@ -410,7 +497,7 @@ export class Scheduler {
     const groups = new Map<string, Stored<Timer>[]>();
     const singles: Stored<Timer>[] = [];
     for (const timer of due) {
-      if (!this.isLate(timer, now) || timer.content.kind !== 'card' || timer.deliveredTo) {
+      if (!this.isLate(timer, now) || timer.job || timer.deliveredTo) {
         singles.push(timer);
         continue;
       }
@@ -445,6 +532,30 @@ export class Scheduler {
       for (const timer of claimed) this.count(pass, await this.deliver(timer, now, pass));
       return;
     }
+    // Handler reminders decide at delivery time whether they are still due: those with nothing to say are done.
+    const summaries = new Map<string, string>();
+    const live: Stored<Timer>[] = [];
+    for (const timer of claimed) {
+      let message: OutboundMessage | undefined;
+      try {
+        message = await this.buildMessage(timer);
+      } catch (err) {
+        this.count(pass, await this.failure(timer, now, err));
+        continue;
+      }
+      if (!message) {
+        const saved = await this.save(timer, { ...unleased(timer), status: 'done', sentAt: now.toISOString(), heldBy: undefined });
+        this.count(pass, saved ? 'done' : 'lost');
+        continue;
+      }
+      summaries.set(timer.id, (message.text ?? summaryOf(timer)).slice(0, 300));
+      live.push(timer);
+    }
+    if (live.length <= this.options.settings.digestThreshold) {
+      for (const timer of live) this.count(pass, await this.deliver(timer, now, pass));
+      return;
+    }
+    claimed.splice(0, claimed.length, ...live);
     const first = claimed[0];
     const format = (t: Timer) => this.deps.time.formatInstant(new Date(t.originalDueAt ?? t.dueAt));
     const byDue = [...claimed].sort((a, b) => (a.originalDueAt ?? a.dueAt).localeCompare(b.originalDueAt ?? b.dueAt));
@@ -452,7 +563,7 @@ export class Scheduler {
       count: claimed.length,
       dueFrom: format(byDue[0]),
       dueTo: format(byDue[byDue.length - 1]),
-      items: byDue.map((t) => ({ summary: summaryOf(t), ref: t.entity.ref ?? t.entity.type, due: format(t) })),
+      items: byDue.map((t) => ({ summary: summaries.get(t.id) ?? summaryOf(t), ref: t.entity.ref ?? t.entity.type, due: format(t) })),
     });
     const resolution = await this.resolve(first, pass);
     if (!resolution.ok) {
@@ -560,10 +671,20 @@ function summaryOf(timer: Timer): string {
     const title = typeof data.title === 'string' ? data.title : undefined;
     return timer.content.text ?? title ?? timer.kind;
   }
+  if (timer.content.kind === 'message') return timer.content.message.text ?? timer.kind;
   return timer.kind;
 }
 
+/** What a reminder says, for telling reminders of one entity apart: the template or the handler. */
+function contentKey(timer: Timer): string {
+  const content = timer.content;
+  if (content.kind === 'card') return `card:${content.template}`;
+  if (content.kind === 'handler') return `handler:${content.handler}:${typeof content.data.about === 'string' ? content.data.about : ''}`;
+  return `message:${timer.id}`;
+}
+
 function describeError(err: unknown): string {
-  if (err instanceof DeliveryError) return `Teams answered ${err.status || 'nothing'}: ${err.message}`.slice(0, 300);
+  if (err instanceof DeliveryError && err.failure === 'http') return `Teams answered ${err.status}: ${err.message}`.slice(0, 300);
+  if (err instanceof DeliveryError) return err.message.slice(0, 300);
   return (err instanceof Error ? err.message : String(err)).slice(0, 300);
 }

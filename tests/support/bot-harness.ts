@@ -34,12 +34,14 @@ export const BOARD_CHANNEL: ConversationSpec = { id: '19:board@thread.tacv2', ty
 
 /** The real bot (restify, CloudAdapter, Teams AI) on a temporary embedded store, talking to a connector stub. */
 export class BotHarness {
-  readonly stub = new ConnectorStub();
+  readonly stub: ConnectorStub;
   composed!: Composed;
   baseUrl = '';
   dataDir = '';
 
-  constructor(readonly clock = new TestClock('2026-03-02T10:00:00Z'), private readonly env: Record<string, string> = {}, private readonly store?: Store) {}
+  constructor(readonly clock = new TestClock('2026-03-02T10:00:00Z'), private readonly env: Record<string, string> = {}, private readonly store?: Store, stub = new ConnectorStub()) {
+    this.stub = stub;
+  }
 
   async start(): Promise<this> {
     await this.stub.start();

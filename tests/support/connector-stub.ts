@@ -24,6 +24,17 @@ export class ConnectorStub {
   url = '';
   /** Answer each accepted request this many ms after recording it (a slow connector, for shutdown tests). */
   delayMs = 0;
+  /**
+   * Return true to drop the connection without answering (a reset, as a connector does when it
+   * closes a keep-alive socket the client was about to reuse). Nothing is recorded.
+   */
+  resetWhen?: (req: { method: string; conversationId: string; activity: Record<string, unknown> }) => boolean;
+  /** Return true to accept a POST but answer without the activity id (as some channels do). */
+  omitIdWhen?: (req: { method: string; conversationId: string }) => boolean;
+  /** Requests answered with a failure or a reset, for assertions. */
+  readonly refused: { method: string; conversationId: string; status: number | 'reset' }[] = [];
+
+  constructor(private readonly options: { keepAliveTimeoutMs?: number } = {}) {}
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => {
@@ -31,6 +42,8 @@ export class ConnectorStub {
       req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       req.on('end', () => this.handle(req, res, body));
     });
+    // Teams' front door closes idle keep-alive sockets after a few seconds; a short timeout here makes the client meet closed sockets.
+    if (this.options.keepAliveTimeoutMs !== undefined) this.server.keepAliveTimeout = this.options.keepAliveTimeoutMs;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
     return this.url;
@@ -45,8 +58,14 @@ export class ConnectorStub {
     const conversationId = decodeURIComponent(match[1]);
     const pathActivityId = match[2] ? decodeURIComponent(match[2]) : undefined;
     const activity = body ? (JSON.parse(body) as ReceivedActivity['activity']) : {};
+    if (this.resetWhen?.({ method: req.method ?? '', conversationId, activity })) {
+      this.refused.push({ method: req.method ?? '', conversationId, status: 'reset' });
+      req.socket.destroy();
+      return;
+    }
     const failure = this.failWith?.({ method: req.method ?? '', conversationId, activity });
     if (failure) {
+      this.refused.push({ method: req.method ?? '', conversationId, status: failure.status });
       res.writeHead(failure.status, { 'Content-Type': 'application/json', ...(failure.headers ?? {}) });
       res.end(JSON.stringify({ error: { code: 'Failure', message: `stub answered ${failure.status}` } }));
       return;
@@ -54,9 +73,10 @@ export class ConnectorStub {
     const method = req.method === 'PUT' ? 'PUT' : 'POST';
     const activityId = method === 'PUT' ? pathActivityId! : `act-${++this.counter}`;
     this.received.push({ method, conversationId, activityId, replyToId: method === 'POST' ? pathActivityId : undefined, activity, at: Date.now() });
+    const omitId = this.omitIdWhen?.({ method: req.method ?? '', conversationId }) ?? false;
     const respond = () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ id: activityId }));
+      res.end(JSON.stringify(omitId ? {} : { id: activityId }));
     };
     if (this.delayMs > 0) setTimeout(respond, this.delayMs);
     else respond();
@@ -77,6 +97,7 @@ export class ConnectorStub {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

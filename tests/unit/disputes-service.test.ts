@@ -283,7 +283,8 @@ describe('DisputesService', () => {
     clock.set('2026-04-08T08:00:00Z');
     const breached = await service.recordBreach(T, d.id);
     expect(breached).toMatchObject({ breached: true, breachedOn: '2026-04-08', version: 2 });
-    expect(await service.recordBreach(T, d.id)).toBeUndefined();
+    // Run again (the job repeated): nothing changes, and it still yields the breach for its notice.
+    expect(await service.recordBreach(T, d.id)).toMatchObject({ breached: true, breachedOn: '2026-04-08', version: 2 });
     const entries = (await log.recent(T, 100, { entityId: d.id })).filter((e) => e.action === 'dispute.breached');
     expect(entries).toHaveLength(1);
     expect(entries[0].actor.aadObjectId).toBe('system');

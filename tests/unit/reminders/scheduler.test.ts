@@ -166,7 +166,7 @@ describe('Scheduler', () => {
       expect((await read(world, timer.id))?.lastError).toContain('no longer in the conversation');
     });
 
-    it('other failures are retried with back-off, a bounded number of times, then recorded as failed', async () => {
+    it('other failures are retried with back-off, a bounded number of times, then recorded as undeliverable with the reason', async () => {
       const channel = await world.channel('19:a@thread');
       const timer = await world.reminders.schedule(SYSTEM, world.spec({ target: { kind: 'conversation', conversationKey: channel.id } }));
       world.messenger.fail = () => new DeliveryError('Bad request: card too large', 400);
@@ -185,9 +185,11 @@ describe('Scheduler', () => {
       expect(new Date(stored!.dueAt).getTime() - world.clock.now().getTime()).toBe(120_000);
 
       world.clock.advance(120_000);
-      expect(await scheduler.tick()).toMatchObject({ failed: 1 });
-      expect(await read(world, timer.id)).toMatchObject({ status: 'failed', attempts: 3 });
-      expect(await actions(world)).toContain('reminder.failed');
+      expect(await scheduler.tick()).toMatchObject({ undeliverable: 1 });
+      stored = await read(world, timer.id);
+      expect(stored).toMatchObject({ status: 'undeliverable', attempts: 3 });
+      expect(stored!.lastError).toMatch(/not delivered after 3 attempts: Teams answered 400/);
+      expect(await actions(world)).toContain('reminder.undeliverable');
       world.clock.advanceDays(1);
       expect((await scheduler.tick()).due).toBe(0);
     });

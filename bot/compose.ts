@@ -13,6 +13,7 @@ import { AuditLog } from '../services/log/audit-log';
 import { ExportLinks } from '../services/log/export-links';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
+import { Outbox } from '../services/outbox/outbox';
 import { Publisher } from '../services/publisher';
 import { ActionService } from '../services/recommendations/action-service';
 import { RecommendationService } from '../services/recommendations/recommendation-service';
@@ -26,6 +27,7 @@ import { LimitedMessenger } from '../services/reminders/limited-messenger';
 import { LimiterTime, RateLimiter } from '../services/reminders/rate-limiter';
 import { renderNamedCard } from '../cards/registry';
 import { renderDigest } from '../cards/reminders/digest';
+import { OUTBOX_CONTAINERS } from '../services/store/containers';
 import { CosmosStore } from '../services/store/cosmos-store';
 import { EmbeddedStore } from '../services/store/embedded-store';
 import type { Store } from '../services/store/port';
@@ -95,7 +97,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   await store.init();
 
   const time = new CalendarTime(config.timezone);
-  const log = new AuditLog(store, clock);
+  const instanceId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const log = new AuditLog(store, clock, instanceId);
   const directory = new Directory(store, log, clock);
   const conversations = new Conversations(store, log, clock);
   const cardPosts = new CardPosts(store, clock);
@@ -121,12 +124,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const refs = new References(store);
   const scheduler = new Scheduler(
     { store, clock, time, log, conversations, messenger, handlers: reminders.handlers, renderCard: renderNamedCard, renderDigest, logger },
-    { instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, settings: config.reminders },
+    { instanceId, settings: config.reminders },
   );
+  const outbox = new Outbox({ store, clock, log, reminders, logger }, OUTBOX_CONTAINERS, { instanceId });
 
   const reminderDesk = new ReminderDesk(store, conversations, clock, time);
 
-  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler, reminderDesk };
+  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, outbox, publisher, refs, scheduler, reminderDesk };
   services.recommendations = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, logger);
   services.actionItems = new ActionService(store, log, clock, time, directory, refs, reminders, services.recommendations, config.domain);
   services.recommendationIntake = services.recommendations;
@@ -139,6 +143,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   };
   // First on shutdown: stop claiming timers, finish the sends in flight, release the leases held.
   onStop('scheduler', () => scheduler.stop());
+  // Effects of the last changes: the pass in flight finishes; anything left waits in its document.
+  onStop('outbox', () => outbox.stop());
   // Then the card updates still queued after the last turns (publisher.refreshSoon).
   onStop('card refreshes', () => publisher.idle());
 
@@ -163,7 +169,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       new Promise((resolve, reject) => {
         http.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {
-          if (config.reminders.schedulerEnabled) scheduler.start();
+          if (config.reminders.schedulerEnabled) {
+            scheduler.start();
+            outbox.start();
+          }
           const address = (http.server.server as Server).address();
           resolve(typeof address === 'object' && address ? address.port : config.port);
         });

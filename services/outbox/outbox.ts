@@ -95,10 +95,10 @@ export class Outbox {
     const kept = current?.outbox ?? [];
     const added: Effect[] = effects.map((e, i) => ({ ...e, id: `${changeKey}.${i}` }));
     const outbox = [...kept, ...added.filter((e) => !kept.some((k) => k.id === e.id))];
-    const base = withoutOutbox(next as T & OutboxFields) as T;
+    const base = withoutOutbox(next);
     if (!outbox.length) return base;
     const held = current?.outboxLease && current.outboxLease.owner !== this.settings.instanceId && current.outboxLease.until > now.toISOString();
-    const lease = held ? current!.outboxLease! : { owner: this.settings.instanceId, until: new Date(now.getTime() + this.leaseMs).toISOString() };
+    const lease = held ? current.outboxLease! : { owner: this.settings.instanceId, until: new Date(now.getTime() + this.leaseMs).toISOString() };
     return { ...base, outbox, outboxLease: lease, outboxDueAt: lease.until, ...(current?.outboxAttempts ? { outboxAttempts: current.outboxAttempts } : {}) };
   }
 
@@ -187,7 +187,7 @@ export class Outbox {
    */
   private async carryOut(container: string, doc: Stored<WithOutbox<Doc & { tenantId: string }>>): Promise<void> {
     const done: string[] = [];
-    let failure: unknown;
+    let failure: Error | undefined;
     let ordered = true;
     for (const effect of doc.outbox ?? []) {
       if (!ordered && effect.kind !== 'handler') continue;
@@ -195,7 +195,7 @@ export class Outbox {
         await this.run(container, doc, effect);
         done.push(effect.id);
       } catch (err) {
-        failure ??= err;
+        failure ??= err instanceof Error ? err : new Error(String(err));
         if (effect.kind !== 'handler') ordered = false;
       }
     }

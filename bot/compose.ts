@@ -131,7 +131,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const reminderDesk = new ReminderDesk(store, conversations, clock, time);
 
   const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, outbox, publisher, refs, scheduler, reminderDesk };
-  services.recommendations = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, logger);
+  services.recommendations = new RecommendationService(store, clock, time, directory, refs, outbox, config.domain, logger);
   services.actionItems = new ActionService(store, log, clock, time, directory, refs, reminders, services.recommendations, config.domain);
   services.recommendationIntake = services.recommendations;
 

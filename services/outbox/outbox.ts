@@ -90,7 +90,7 @@ export class Outbox {
    * `changeKey` (the document id and version, say) so a retried write stages the same ids. The
    * writer takes the lease unless another live instance holds it (then that one runs them all).
    */
-  stage<T extends Doc>(current: (T & OutboxFields) | undefined, next: T, changeKey: string, effects: EffectSpec[]): WithOutbox<T> {
+  stage<T extends Doc>(current: (Doc & OutboxFields) | undefined, next: T, changeKey: string, effects: EffectSpec[]): WithOutbox<T> {
     const now = this.deps.clock.now();
     const kept = current?.outbox ?? [];
     const added: Effect[] = effects.map((e, i) => ({ ...e, id: `${changeKey}.${i}` }));

@@ -215,8 +215,8 @@ export class AuditLog {
         const batch = await this.recordedEntries(tenantId, SEAL_BATCH);
         if (!batch.length) break;
         for (const recorded of batch) {
-          if (head.source === recorded.id) {
-            // Sealed before a crash, not yet removed.
+          if (head.source === recorded.id || (await this.sealedFrom(tenantId, recorded.id))) {
+            // Sealed already: before a crash that left the recorded copy, or recorded again by a retried effect.
             await this.store.delete(CONTAINERS.log.name, tenantId, recorded.id);
             continue;
           }

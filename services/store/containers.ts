@@ -22,7 +22,7 @@ export const CONTAINERS = {
   /** Conversation references of every install, for proactive messages. */
   conversations: { name: 'conversations', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
   /** Append-only, hash-chained audit log; `seq` orders each tenant's chain. */
-  log: { name: 'log', partitionKey: '/tenantId', orderedFields: ['seq', 'recordedAt'] },
+  log: { name: 'log', partitionKey: '/tenantId', orderedFields: ['seq', 'recordedAt', 'source'] },
   /** Where each entity's cards were posted, so every copy can be updated in place. */
   cardPosts: { name: 'cardPosts', partitionKey: '/tenantId' },
   /** Counters for short human references (D-7, R-3) and other small shared state. */

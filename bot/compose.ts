@@ -132,7 +132,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
   const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, outbox, publisher, refs, scheduler, reminderDesk };
   services.recommendations = new RecommendationService(store, clock, time, directory, refs, outbox, config.domain, logger);
-  services.actionItems = new ActionService(store, log, clock, time, directory, refs, reminders, services.recommendations, config.domain);
+  services.actionItems = new ActionService(store, outbox, clock, time, directory, refs, reminders, services.recommendations, config.domain);
   services.recommendationIntake = services.recommendations;
 
   services.recommendationIntake ??= new PendingRecommendations(store, log, clock, refs);

@@ -41,7 +41,7 @@ export async function votesFixture(start = '2026-03-02T10:00:00Z') {
   const reminders = new RemindersService(store, log, clock, time, config.reminders);
   const outbox = new Outbox({ store, clock, log, reminders, logger: silentLogger }, OUTBOX_CONTAINERS, { instanceId: 'votes-fixture' });
   const recs = new RecommendationService(store, clock, time, directory, refs, outbox, config.domain, silentLogger);
-  const actions = new ActionService(store, log, clock, time, directory, refs, reminders, recs, config.domain);
+  const actions = new ActionService(store, outbox, clock, time, directory, refs, reminders, recs, config.domain);
   const actor = async (id: string): Promise<Actor> => directory.actorFor(TENANT, id, '');
 
   /** Everything a refusal must leave alone: every document and the log's length. */

@@ -178,7 +178,7 @@ export function coreFeature(services: AppServices): Feature {
             await replyCard(
               turn.context,
               result.ok
-                ? renderNotice({ title: 'The log is intact', text: `All ${result.entries} entries link up and none was altered.`, tone: 'good' })
+                ? renderNotice({ title: 'The log is intact', text: `All ${result.entries} entries link up and none was altered.${result.pending ? ` ${result.pending} more recorded in the last moments are waiting to join the chain; none of them was altered either.` : ''}`, tone: 'good' })
                 : renderNotice({ title: `The log is broken at entry ${result.brokenAt}`, text: `${result.reason}. Entries before it are intact. Report this to the Business Manager.`, tone: 'warning' }),
             );
           } catch (err) {

@@ -132,9 +132,12 @@ export function disputesFeature(services: AppServices): Feature {
     const d = await disputes.read(tenantId, data.disputeId);
     if (!d) return;
     const key = entityKey(d.id);
+    // A copy recorded but not yet marked (the process died between the two) is not sent again.
+    const recorded = new Set((await services.cardPosts.list(d.tenantId, key)).map((p) => p.conversationKey));
     for (const channel of await conversations.forPurpose(d.tenantId, 'executive-board')) {
       if (progress.has(`c:${channel.id}`)) continue;
-      await publisher.postTo(d.tenantId, key, channel, { card: await postedCard(d, undefined), text: `New dispute ${d.ref}: ${d.subject}` });
+      if (!recorded.has(channel.id))
+        await publisher.postTo(d.tenantId, key, channel, { card: await postedCard(d, undefined), text: `New dispute ${d.ref}: ${d.subject}` });
       await progress.mark(`c:${channel.id}`);
     }
     const chairs = await directory.withRole(d.tenantId, 'chair');

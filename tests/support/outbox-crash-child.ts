@@ -9,6 +9,7 @@ import { References } from '../../services/refs';
 import { RemindersService } from '../../services/reminders/reminders-service';
 import { OUTBOX_CONTAINERS } from '../../services/store/containers';
 import { EmbeddedStore } from '../../services/store/embedded-store';
+import { makeCosmosStore } from './cosmos-server';
 import type { Doc, Store } from '../../services/store/port';
 import { systemClock } from '../../services/clock';
 import { CalendarTime } from '../../services/time';
@@ -22,11 +23,14 @@ const MEGAN = '00000000-0000-0000-0000-0000000000021';
 /**
  * A bot process for the crash tests: `raise` raises the disputes, SIGKILLing itself right after
  * its `killAfter`-th store write (0: never); `recover` is the next start: it retries the same
- * raises (a person clicking again) and runs the relay until nothing is pending. "Teams" is a file
+ * raises (a person clicking again) and runs the relay until nothing is pending. On the embedded
+ * store or the Cosmos wire server (the parent runs the server, so it outlives the kill). "Teams" is a file
  * of posts (the only thing mocked): each line one card sent.
  */
-export async function main([mode, dataDir, postsFile, killAfter]: string[]): Promise<void> {
-  const embedded = new EmbeddedStore({ dataDir });
+export async function main([mode, where, postsFile, killAfter]: string[]): Promise<void> {
+  // `where`: a DATA_DIR, or `cosmos:<endpoint>|<database>` for the Cosmos wire server.
+  const [endpoint, database] = where.startsWith('cosmos:') ? where.slice('cosmos:'.length).split('|') : [];
+  const embedded: Store = endpoint ? makeCosmosStore(endpoint, database) : new EmbeddedStore({ dataDir: where });
   await embedded.init();
   let writes = 0;
   let counting = false;

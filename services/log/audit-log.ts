@@ -133,9 +133,13 @@ export class AuditLog {
    */
   async append(actor: Actor, tenantId: string, input: LogInput, key?: string): Promise<LogEntry> {
     const recorded = await this.record(actor, tenantId, input, key ?? randomUUID());
-    await this.seal(tenantId);
-    const sealed = await this.sealedFrom(tenantId, recorded.id);
-    if (sealed) return sealed;
+    // Another instance may hold the sealer's lease: its round ends soon and releases it.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      await this.seal(tenantId);
+      const sealed = await this.sealedFrom(tenantId, recorded.id);
+      if (sealed) return sealed;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     throw new Error('The log is too busy to seal the entry now; it is recorded and will be sealed');
   }
 

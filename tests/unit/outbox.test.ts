@@ -227,6 +227,19 @@ describe('sealing the log', () => {
     expect(await a.verify(T)).toEqual({ ok: true, entries: 1 });
   });
 
+  it('lets append wait for another instance to finish its sealing round, instead of failing the caller', async () => {
+    const a = new AuditLog(embedded, clock, 'a');
+    await embedded.create(CONTAINERS.counters.name, { id: 'log-sealer', tenantId: T, owner: 'b', until: '2026-03-10T10:00:10.000Z' });
+    let done = false;
+    const appended = a.append(who, T, { action: 'test.waited', entity: { type: 'test', id: 'A-1' } }).finally(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(done).toBe(false);
+    // b's round ends and releases the lease.
+    const lease = (await embedded.read(CONTAINERS.counters.name, T, 'log-sealer'))!;
+    await embedded.replace(CONTAINERS.counters.name, { id: 'log-sealer', tenantId: T, owner: '', until: '' }, lease._etag);
+    expect(await appended).toMatchObject({ seq: 1, action: 'test.waited' });
+  });
+
   it('never seals an entry twice when a sealer died between sealing it and removing the recorded copy', async () => {
     const a = new AuditLog(embedded, clock, 'a');
     await a.record(who, T, { action: 'test.one', entity: { type: 'test', id: 'O-1' } }, 'o-1');

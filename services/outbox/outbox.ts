@@ -65,6 +65,8 @@ export function withoutOutbox<T extends object>(doc: T): T {
  */
 export class Outbox {
   private readonly handlers = new Map<string, EffectHandler>();
+  /** Effects this process is carrying out now: a second run over the same document (the next change) skips them. */
+  private readonly inFlight = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -191,12 +193,17 @@ export class Outbox {
     let ordered = true;
     for (const effect of doc.outbox ?? []) {
       if (!ordered && effect.kind !== 'handler') continue;
+      const key = `${container}/${doc.id}/${effect.id}`;
+      if (this.inFlight.has(key)) continue;
+      this.inFlight.add(key);
       try {
         await this.run(container, doc, effect);
         done.push(effect.id);
       } catch (err) {
         failure ??= err instanceof Error ? err : new Error(String(err));
         if (effect.kind !== 'handler') ordered = false;
+      } finally {
+        this.inFlight.delete(key);
       }
     }
     await this.settle(container, doc.tenantId, doc.id, done, failure !== undefined);

@@ -9,6 +9,7 @@ import type { ExportLinks } from '../services/log/export-links';
 import type { LogView } from '../services/log/log-view';
 import type { Logger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
+import type { Outbox } from '../services/outbox/outbox';
 import type { Publisher } from '../services/publisher';
 import type { ActionService } from '../services/recommendations/action-service';
 import type { RecommendationIntake } from '../services/recommendations/intake';
@@ -38,6 +39,8 @@ export interface AppServices {
   logger: Logger;
   /** Posts entity cards to channels and people, and updates every copy in place. */
   publisher: Publisher;
+  /** Carries out the effects each change stored with it (log entries, posts, reminders); tests call `outbox.tick()`. */
+  outbox: Outbox;
   /** Durable reminders (schedule, cancel, list). */
   reminders: RemindersService;
   /** Delivers due reminders; tests call `scheduler.tick()` after stepping the clock. */

@@ -17,6 +17,7 @@ import { ExportLinks } from '../services/log/export-links';
 import { LogView } from '../services/log/log-view';
 import { Logger, createLogger } from '../services/logger';
 import type { Messenger } from '../services/messaging';
+import { Outbox } from '../services/outbox/outbox';
 import { Publisher } from '../services/publisher';
 import { ActionService } from '../services/recommendations/action-service';
 import { RecommendationService } from '../services/recommendations/recommendation-service';
@@ -30,6 +31,7 @@ import { LimitedMessenger } from '../services/reminders/limited-messenger';
 import { LimiterTime, RateLimiter } from '../services/reminders/rate-limiter';
 import { renderNamedCard } from '../cards/registry';
 import { renderDigest } from '../cards/reminders/digest';
+import { OUTBOX_CONTAINERS } from '../services/store/containers';
 import { CosmosStore } from '../services/store/cosmos-store';
 import { EmbeddedStore } from '../services/store/embedded-store';
 import type { Store } from '../services/store/port';
@@ -102,7 +104,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   await store.init();
 
   const time = new CalendarTime(config.timezone);
-  const log = new AuditLog(store, clock, config.logSealKey ?? loadOrCreateSealKey(config.logSealKeyFile));
+  const instanceId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const log = new AuditLog(store, clock, config.logSealKey ?? loadOrCreateSealKey(config.logSealKeyFile), instanceId);
   const directory = new Directory(store, log, clock);
   const conversations = new Conversations(store, log, clock);
   const cardPosts = new CardPosts(store, clock);
@@ -128,15 +131,16 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const refs = new References(store);
   const scheduler = new Scheduler(
     { store, clock, time, log, conversations, messenger, handlers: reminders.handlers, renderCard: renderNamedCard, renderDigest, logger },
-    { instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, settings: config.reminders },
+    { instanceId, settings: config.reminders },
   );
+  const outbox = new Outbox({ store, clock, log, reminders, logger }, OUTBOX_CONTAINERS, { instanceId });
 
   const reminderDesk = new ReminderDesk(store, conversations, clock, time);
   const caseReviews = new CaseReviewsService(store, log, clock, time, new WorkingCalendar(), reminders, config.domain.caseReviews);
 
-  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, publisher, refs, scheduler, reminderDesk, caseReviews, logView: new LogView(log) };
-  services.recommendations = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, logger);
-  services.actionItems = new ActionService(store, log, clock, time, directory, refs, reminders, services.recommendations, config.domain);
+  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, outbox, publisher, refs, scheduler, reminderDesk, caseReviews, logView: new LogView(log) };
+  services.recommendations = new RecommendationService(store, clock, time, directory, refs, outbox, config.domain, logger);
+  services.actionItems = new ActionService(store, outbox, clock, time, directory, refs, reminders, services.recommendations, config.domain);
   services.recommendationIntake = services.recommendations;
 
   services.recommendationIntake ??= new PendingRecommendations(store, log, clock, refs);
@@ -147,6 +151,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   };
   // First on shutdown: stop claiming timers, finish the sends in flight, release the leases held.
   onStop('scheduler', () => scheduler.stop());
+  // Effects of the last changes: the pass in flight finishes; anything left waits in its document.
+  onStop('outbox', () => outbox.stop());
   // Then the card updates still queued after the last turns (publisher.refreshSoon).
   onStop('card refreshes', () => publisher.idle());
   let stopLogSeal: (() => void) | undefined;
@@ -182,6 +188,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
           if (config.reminders.schedulerEnabled) {
             scheduler.start();
             stopLogSeal = startLogSeal(store, log, clock, publisher, config.tenantId, logger);
+            outbox.start();
           }
           const address = (http.server.server as Server).address();
           resolve(typeof address === 'object' && address ? address.port : config.port);

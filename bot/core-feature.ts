@@ -211,7 +211,7 @@ export function coreFeature(services: AppServices): Feature {
             await replyCard(
               turn.context,
               replay.ok
-                ? renderNotice({ title: 'The log is intact', text: `All ${result.entries} entries link up and none was altered. All ${replay.documents} votes, recommendations, disputes, reviews and actions in the store are accounted for by the log.`, tone: 'good' })
+                ? renderNotice({ title: 'The log is intact', text: `All ${result.entries} entries link up and none was altered.${result.pending ? ` ${result.pending} more recorded in the last moments are waiting to join the chain; none of them was altered either.` : ''} All ${replay.documents} votes, recommendations, disputes, reviews and actions in the store are accounted for by the log.`, tone: 'good' })
                 : renderNotice({
                     title: `The log is intact, but ${replay.findings.length} stored document${replay.findings.length === 1 ? '' : 's'} ${replay.findings.length === 1 ? 'does' : 'do'} not match it`,
                     text: `${replay.findings.slice(0, 10).map((x) => `${x.container}/${x.id}: ${x.problem}`).join('. ')}${replay.findings.length > 10 ? `. And ${replay.findings.length - 10} more` : ''}. These were changed outside the bot. Report this to the Business Manager.`,

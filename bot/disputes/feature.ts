@@ -6,7 +6,7 @@ import { DISPUTE_VERBS } from '../../cards/disputes/verbs';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Actor } from '../../services/directory/roles';
 import { Dispute, STATUS_LABELS, clockOf } from '../../services/disputes/dispute';
-import { DISPUTE_HANDLERS, DisputesService } from '../../services/disputes/disputes-service';
+import { DISPUTE_EFFECTS, DISPUTE_HANDLERS, DisputesService } from '../../services/disputes/disputes-service';
 import { DomainError } from '../../services/errors';
 import type { LogEntry } from '../../services/log/audit-log';
 import type { OutboundMessage } from '../../services/messaging';
@@ -25,8 +25,8 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
  * card's buttons, and the reminder handlers that keep the 28-day clock.
  */
 export function disputesFeature(services: AppServices): Feature {
-  const { store, log, clock, time, directory, refs, reminders, config, conversations, publisher } = services;
-  const disputes = new DisputesService(store, log, clock, time, directory, refs, reminders, config.domain);
+  const { store, log, clock, time, directory, refs, reminders, config, conversations, publisher, outbox } = services;
+  const disputes = new DisputesService(store, log, clock, time, directory, refs, outbox, config.domain);
 
   /** The viewer's roles, for a copy rendered for someone other than the person acting. */
   const viewerActor = async (tenantId: string, aadObjectId: string | undefined): Promise<Actor | undefined> => {
@@ -112,9 +112,9 @@ export function disputesFeature(services: AppServices): Feature {
           subject: data.subject,
           determinedOn: data.determinedOn,
           notes: data.notes,
+          raisedInChat: !turn.inChannel,
         });
         if (!created) return await card(d, turn.actor, { notice: `This dispute was already raised as ${d.ref}; nothing was changed.` });
-        await publish(d, turn);
         await clickedCopy(turn, d);
         return await card(d, turn.actor, { notice: `Raised as ${d.ref}: posted to the Executive Board channel and sent to each party and the chair.` });
       } catch (err) {
@@ -123,21 +123,36 @@ export function disputesFeature(services: AppServices): Feature {
     },
   };
 
-  /** A new dispute's card: to the Executive Board channel, and personally to each party and the chair. */
-  const publish = async (d: Dispute, turn: Turn): Promise<void> => {
+  /**
+   * A new dispute's card (an outbox effect of raising it): to the Executive Board channel, and
+   * personally to each party and the chair. Each copy sent is remembered in the effect, so a
+   * retry after a crash sends only the copies still missing.
+   */
+  outbox.registerHandler(DISPUTE_EFFECTS.announce, async (tenantId, data, progress) => {
+    const d = await disputes.read(tenantId, data.disputeId);
+    if (!d) return;
     const key = entityKey(d.id);
-    await publisher.postToPurpose(d.tenantId, key, 'executive-board', { card: await postedCard(d, undefined), text: `New dispute ${d.ref}: ${d.subject}` });
+    // A copy recorded but not yet marked (the process died between the two) is not sent again.
+    const recorded = new Set((await services.cardPosts.list(d.tenantId, key)).map((p) => p.conversationKey));
+    for (const channel of await conversations.forPurpose(d.tenantId, 'executive-board')) {
+      if (progress.has(`c:${channel.id}`)) continue;
+      if (!recorded.has(channel.id))
+        await publisher.postTo(d.tenantId, key, channel, { card: await postedCard(d, undefined), text: `New dispute ${d.ref}: ${d.subject}` });
+      await progress.mark(`c:${channel.id}`);
+    }
     const chairs = await directory.withRole(d.tenantId, 'chair');
     const people = [...chairs.map((c) => ({ aadObjectId: c.aadObjectId, name: c.name })), ...d.parties.flatMap((p) => p.people)];
     const seen = new Set<string>();
     for (const person of people) {
-      if (seen.has(person.aadObjectId)) continue;
+      if (seen.has(person.aadObjectId) || progress.has(`p:${person.aadObjectId}`)) continue;
       seen.add(person.aadObjectId);
       // The raiser's own form, in their personal chat, has just become their copy.
-      if (person.aadObjectId === turn.actor.aadObjectId && !turn.inChannel) continue;
+      if (person.aadObjectId === data.raisedBy && data.raisedInChat === true) continue;
       await publisher.postToPerson(d.tenantId, key, person, renderCopy(d), 'executive-board', `Dispute ${d.ref}: ${d.subject}`);
+      await progress.mark(`p:${person.aadObjectId}`);
     }
-  };
+  });
+
 
   const reminderMessage = async (timer: Timer, about: 'deadline' | 'meeting' | 'agenda'): Promise<OutboundMessage | undefined> => {
     const personId = timer.target.kind === 'person' ? timer.target.aadObjectId : undefined;

@@ -23,9 +23,9 @@ export const reviewEntityKey = (reviewId: string): string => `review:${reviewId}
 
 /** Hub focused reviews: start, timeline, stage sign-off, learning event, impact checks, programme. */
 export function reviewsFeature(services: AppServices): Feature {
-  const { store, log, clock, time, directory, conversations, reminders, refs, publisher, config } = services;
+  const { store, clock, time, directory, conversations, reminders, refs, publisher, config } = services;
   if (!services.recommendationIntake) throw new Error('reviewsFeature needs services.recommendationIntake (set in bot/compose.ts)');
-  const reviews = new ReviewsService(store, log, clock, time, directory, conversations, reminders, refs, services.recommendationIntake, config.domain);
+  const reviews = new ReviewsService(store, services.outbox, clock, time, directory, conversations, reminders, refs, services.recommendationIntake, config.domain);
 
   const timelineCard = async (review: Review): Promise<AdaptiveCard> => {
     const names: string[] = [];

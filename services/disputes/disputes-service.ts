@@ -6,7 +6,7 @@ import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { AuditLog, LogEntry, SYSTEM_ACTOR } from '../log/audit-log';
 import type { References } from '../refs';
 import { normaliseRef } from '../refs';
-import type { Reminders } from '../reminders/port';
+import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
 import { CONTAINERS } from '../store/containers';
 import { Store, Stored, updateWithRetry } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
@@ -25,6 +25,11 @@ export const DISPUTE_HANDLERS = {
   breach: 'dispute.breach',
 } as const;
 
+/** Outbox handlers the bot registers: a new dispute's card to the Executive Board, the parties and the chair. */
+export const DISPUTE_EFFECTS = {
+  announce: 'dispute.announce',
+} as const;
+
 export interface RaiseInput {
   /** A nonce from the form: the dispute id is built from it, so a double submit raises one dispute. */
   formId: unknown;
@@ -33,6 +38,8 @@ export interface RaiseInput {
   subject: unknown;
   determinedOn: unknown;
   notes?: unknown;
+  /** Raised from the raiser's personal chat: the form there becomes their copy, so none is sent to them. */
+  raisedInChat?: boolean;
 }
 
 /** What the card's button carried: the dispute and the version the card showed. */
@@ -48,8 +55,9 @@ export interface PartyOptions {
 
 /**
  * Disputes between Board members: raising, the 28-day clock, the lifecycle, and the reminders
- * that go with it. Every change is a replace with ETag of a versioned document, then one log
- * entry; a refusal changes and logs nothing.
+ * that go with it. Every change is one write (create, or replace with ETag) of a versioned
+ * document that carries all the change's effects (its log entry, reminders, announcement) in
+ * its outbox; a refusal changes and logs nothing.
  */
 export class DisputesService {
   constructor(
@@ -59,7 +67,8 @@ export class DisputesService {
     private readonly time: CalendarTime,
     private readonly directory: Directory,
     private readonly refs: References,
-    private readonly reminders: Reminders,
+    /** Carries each change's effects (log entry, reminders, announcement) out of the changed document. */
+    private readonly outbox: Outbox,
     private readonly settings: Pick<DomainSettings, 'disputeMeetingDays' | 'disputeReminderDays'>,
   ) {}
 
@@ -129,20 +138,29 @@ export class DisputesService {
       createdAt: now,
       updatedAt: now,
     };
+    const effects: EffectSpec[] = [
+      {
+        kind: 'log',
+        actor,
+        input: {
+          action: 'dispute.raised',
+          entity: entityOf(dispute),
+          after: `${subject}; parties ${parties.map((p) => p.name).join(', ')}; determined ${determinedOn}, deadline ${dispute.deadline}`,
+        },
+      },
+      ...this.clockReminderEffects(actor, dispute, await this.recipients(dispute, true)),
+      { kind: 'handler', handler: DISPUTE_EFFECTS.announce, tenantId, data: { disputeId: id, raisedBy: actor.aadObjectId, raisedInChat: input.raisedInChat === true } },
+    ];
+    let saved: Stored<Dispute>;
     try {
-      await this.store.create(CONTAINER, dispute);
+      saved = await this.store.create(CONTAINER, this.outbox.stage(undefined, dispute, `${id}.v1`, effects));
     } catch (err) {
       // The same form submitted twice at once: the first one won.
       const again = await this.store.read<Dispute>(CONTAINER, tenantId, id);
       if (again) return { dispute: strip(again), created: false };
       throw err;
     }
-    await this.log.append(actor, tenantId, {
-      action: 'dispute.raised',
-      entity: entityOf(dispute),
-      after: `${subject}; parties ${parties.map((p) => p.name).join(', ')}; determined ${determinedOn}, deadline ${dispute.deadline}`,
-    });
-    await this.scheduleClockReminders(actor, dispute);
+    await this.outbox.deliver(CONTAINER, saved);
     return { dispute, created: true };
   }
 
@@ -252,27 +270,31 @@ export class DisputesService {
    */
   async recordBreach(tenantId: string, disputeId: string): Promise<Dispute | undefined> {
     const today = this.today();
-    let before: Dispute | undefined;
+    const system: Actor = { ...SYSTEM_ACTOR, tenantId };
+    let recorded = false;
     const saved = await updateWithRetry<Dispute>(this.store, CONTAINER, tenantId, disputeId, (current) => {
+      recorded = false;
       if (!current) return undefined;
-      const next = rules.breach(strip(current), today);
+      const before = strip(current);
+      const next = rules.breach(before, today);
       if (!next) return undefined;
-      before = strip(current);
-      return { ...next, version: current.version + 1, updatedAt: this.clock.now().toISOString() };
+      const after: Dispute = { ...next, version: current.version + 1, updatedAt: this.clock.now().toISOString() };
+      recorded = true;
+      return this.outbox.stage(current, after, `${after.id}.v${after.version}`, [
+        {
+          kind: 'log',
+          actor: system,
+          input: { action: 'dispute.breached', entity: entityOf(after), before: summary(before), after: `${summary(after)}: no meeting held by the deadline ${formatDate(after.deadline)}` },
+        },
+      ]);
     });
-    if (!before || !saved) {
+    if (!recorded || !saved) {
       // Already recorded (the job ran before): change nothing, but still yield the notice.
       const current = await this.store.read<Dispute>(CONTAINER, tenantId, disputeId);
       return current?.breached ? strip(current) : undefined;
     }
-    const after = strip(saved);
-    await this.log.append({ ...SYSTEM_ACTOR, tenantId }, tenantId, {
-      action: 'dispute.breached',
-      entity: entityOf(after),
-      before: summary(before),
-      after: `${summary(after)}: no meeting held by the deadline ${formatDate(after.deadline)}`,
-    });
-    return after;
+    await this.outbox.deliver(CONTAINER, saved);
+    return strip(saved);
   }
 
   /**
@@ -284,19 +306,21 @@ export class DisputesService {
     const found = await this.get(actor, card.disputeId);
     if (typeof card.version !== 'number' || !Number.isInteger(card.version)) throw invalid('This card\'s data is not valid; nothing was changed.');
     const today = this.today();
-    let before: Dispute | undefined;
+    // Parties do not change after raising; the chair is looked up once, before the write.
+    const people = { withChair: await this.recipients(found, true), parties: await this.recipients(found, false) };
     const saved = await updateWithRetry<Dispute>(this.store, CONTAINER, tenantId, found.id, (current) => {
       if (!current) throw notFound('That dispute does not exist.');
       const d = strip(current);
       if (!isOpen(d)) throw new DomainError('closed', `${d.ref} is closed (${rules.STATUS_LABELS[d.status]}); nothing more can be done on it.`);
       if (d.version !== card.version) throw new DomainError('stale', 'This card was out of date; it now shows the latest. Nothing was changed.');
-      before = d;
-      return { ...transition(d, today), version: d.version + 1, updatedAt: this.clock.now().toISOString() };
+      const after: Dispute = { ...transition(d, today), version: d.version + 1, updatedAt: this.clock.now().toISOString() };
+      return this.outbox.stage(current, after, `${after.id}.v${after.version}`, [
+        { kind: 'log', actor, input: { action, entity: entityOf(after), before: summary(d), after: summary(after) } },
+        ...this.reminderEffects(actor, d, after, people),
+      ]);
     });
-    const after = strip(saved!);
-    await this.log.append(actor, tenantId, { action, entity: entityOf(after), before: summary(before!), after: summary(after) });
-    await this.syncReminders(actor, before!, after);
-    return after;
+    await this.outbox.deliver(CONTAINER, saved!);
+    return strip(saved!);
   }
 
   private async recipients(d: Dispute, includeChair: boolean): Promise<PartyPerson[]> {
@@ -306,72 +330,87 @@ export class DisputesService {
   }
 
   /** Deadline reminders (21, 14, 7, 3, 1 days before) to the chair and the parties, and the breach check. */
-  private async scheduleClockReminders(actor: Actor, d: Dispute): Promise<void> {
+  private clockReminderEffects(actor: Actor, d: Dispute, people: PartyPerson[]): EffectSpec[] {
     const today = this.today();
     const entity = entityOf(d);
-    const people = await this.recipients(d, true);
+    const effects: EffectSpec[] = [];
     for (const days of this.settings.disputeReminderDays) {
       const date = addDays(d.deadline, -days);
       if (date <= today) continue;
       for (const person of people)
-        await this.reminders.schedule(actor, {
-          tenantId: d.tenantId,
-          entity,
-          kind: `deadline-${days}d`,
-          date,
-          target: { kind: 'person', aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' },
-          content: { kind: 'handler', handler: DISPUTE_HANDLERS.reminder, data: { disputeId: d.id, about: 'deadline', days } },
+        effects.push({
+          kind: 'schedule',
+          actor,
+          spec: {
+            tenantId: d.tenantId,
+            entity,
+            kind: `deadline-${days}d`,
+            date,
+            target: { kind: 'person', aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' },
+            content: { kind: 'handler', handler: DISPUTE_HANDLERS.reminder, data: { disputeId: d.id, about: 'deadline', days } },
+          },
         });
     }
     const breachDay = addDays(d.deadline, 1);
-    await this.reminders.schedule(actor, {
-      tenantId: d.tenantId,
-      entity,
-      kind: 'breach',
-      date: breachDay > today ? breachDay : today,
-      target: { kind: 'purpose', purpose: 'executive-board' },
-      content: { kind: 'handler', handler: DISPUTE_HANDLERS.breach, data: { disputeId: d.id } },
-      // Recorded at the start of the day after the deadline, whatever the quiet hours; the notice waits for them.
-      job: true,
-      hour: 0,
+    effects.push({
+      kind: 'schedule',
+      actor,
+      spec: {
+        tenantId: d.tenantId,
+        entity,
+        kind: 'breach',
+        date: breachDay > today ? breachDay : today,
+        target: { kind: 'purpose', purpose: 'executive-board' },
+        content: { kind: 'handler', handler: DISPUTE_HANDLERS.breach, data: { disputeId: d.id } },
+        // Recorded at the start of the day after the deadline, whatever the quiet hours; the notice waits for them.
+        job: true,
+        hour: 0,
+      },
     });
+    return effects;
   }
 
   /** Meeting reminders follow the meeting; once it is held (or the dispute closes) the clock's reminders stop. */
-  private async syncReminders(actor: Actor, before: Dispute, after: Dispute): Promise<void> {
+  private reminderEffects(actor: Actor, before: Dispute, after: Dispute, people: { withChair: PartyPerson[]; parties: PartyPerson[] }): EffectSpec[] {
     const wasRunning = PRE_MEETING.includes(before.status);
     const running = PRE_MEETING.includes(after.status);
-    if (wasRunning && !running) {
-      await this.reminders.cancel(actor, after.tenantId, after.id);
-      return;
-    }
+    if (wasRunning && !running) return [{ kind: 'cancel', actor, tenantId: after.tenantId, entityId: after.id }];
     const moved = before.meeting?.date !== after.meeting?.date;
-    if (!running || !moved || !after.meeting) return;
-    await this.reminders.cancel(actor, after.tenantId, after.id, 'meeting-');
+    if (!running || !moved || !after.meeting) return [];
+    const effects: EffectSpec[] = [{ kind: 'cancel', actor, tenantId: after.tenantId, entityId: after.id, kindPrefix: 'meeting-' }];
     const today = this.today();
     const entity = entityOf(after);
     const dayBefore = addDays(after.meeting.date, -1);
     if (dayBefore > today)
-      for (const person of await this.recipients(after, true))
-        await this.reminders.schedule(actor, {
-          tenantId: after.tenantId,
-          entity,
-          kind: 'meeting-1d',
-          date: dayBefore,
-          target: { kind: 'person', aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' },
-          content: { kind: 'handler', handler: DISPUTE_HANDLERS.reminder, data: { disputeId: after.id, about: 'meeting' } },
+      for (const person of people.withChair)
+        effects.push({
+          kind: 'schedule',
+          actor,
+          spec: {
+            tenantId: after.tenantId,
+            entity,
+            kind: 'meeting-1d',
+            date: dayBefore,
+            target: { kind: 'person', aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' },
+            content: { kind: 'handler', handler: DISPUTE_HANDLERS.reminder, data: { disputeId: after.id, about: 'meeting' } },
+          },
         });
     const agendaDay = addDays(after.meeting.date, -3);
     if (agendaDay > today)
-      for (const person of await this.recipients(after, false))
-        await this.reminders.schedule(actor, {
-          tenantId: after.tenantId,
-          entity,
-          kind: 'meeting-agenda-3d',
-          date: agendaDay,
-          target: { kind: 'person', aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' },
-          content: { kind: 'handler', handler: DISPUTE_HANDLERS.agendaReminder, data: { disputeId: after.id } },
+      for (const person of people.parties)
+        effects.push({
+          kind: 'schedule',
+          actor,
+          spec: {
+            tenantId: after.tenantId,
+            entity,
+            kind: 'meeting-agenda-3d',
+            date: agendaDay,
+            target: { kind: 'person', aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' },
+            content: { kind: 'handler', handler: DISPUTE_HANDLERS.agendaReminder, data: { disputeId: after.id } },
+          },
         });
+    return effects;
   }
 
   /**
@@ -402,5 +441,5 @@ function entityOf(d: Dispute): { type: string; id: string; ref: string } {
 function strip(doc: Stored<Dispute> | Dispute): Dispute {
   const { _etag, ...rest } = doc as Stored<Dispute>;
   void _etag;
-  return rest;
+  return withoutOutbox(rest);
 }

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Actor } from '../directory/roles';
 import { CONTAINERS } from '../store/containers';
@@ -19,6 +19,22 @@ export interface LogEntry {
   after?: string;
   prevHash: string;
   hash: string;
+  /** The recorded entry this one sealed (`p-<key>`), so a sealer that crashed after sealing never seals it twice. */
+  source?: string;
+}
+
+/**
+ * A change recorded with its own document, before it joins the chain: the click path writes only
+ * this (a create with an id of its own, so nothing contends), and one sealer at a time joins
+ * recorded entries to the chain off the click path. Its hash covers its content (with seq 0 and
+ * the genesis link), so `verify` checks entries not yet sealed too.
+ */
+export interface RecordedEntry extends Omit<LogEntry, 'seq' | 'source'> {
+  recorded: true;
+  /** The instant it was recorded: with the id, the order the sealer joins entries in. */
+  recordedAt: string;
+  /** Order among the entries this process recorded in the same instant: the tie-break before the id. */
+  recordedOrder: number;
 }
 
 export type LogInput = Pick<LogEntry, 'action' | 'entity' | 'before' | 'after'>;
@@ -28,7 +44,9 @@ export const SYSTEM_ACTOR: Actor = { tenantId: '', aadObjectId: 'system', name: 
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type VerifyResult = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
+export type VerifyResult =
+  | { ok: true; entries: number; /** Recorded entries not yet sealed into the chain, each checked against its own hash. */ pending?: number }
+  | { ok: false; entries: number; brokenAt: number; reason: string };
 
 /** The newest entry's position and hash, kept outside the chain (see AuditLog.advanceAnchor). */
 interface LogAnchor {
@@ -41,6 +59,35 @@ interface LogAnchor {
 const ANCHOR_ID = 'log-anchor';
 
 const entryId = (seq: number): string => `e-${String(seq).padStart(12, '0')}`;
+const recordedId = (key: string): string => `p-${key}`;
+const SEALER_ID = 'log-sealer';
+/** How long a sealer holds a tenant's chain before another instance may take over (a crashed one). */
+const SEALER_LEASE_MS = 15_000;
+const SEAL_BATCH = 200;
+
+/** The sealer's lease on a tenant's chain: one sealer at a time joins recorded entries. */
+interface SealerLease {
+  id: string;
+  tenantId: string;
+  owner: string;
+  until: string;
+}
+
+/** The content hash of a recorded entry: the entry as if it were the first, through hashEntry like every other hash. */
+function recordedHash(entry: Omit<RecordedEntry, 'hash'>, sealKey: string): string {
+  return hashEntry({
+    id: entry.id,
+    tenantId: entry.tenantId,
+    seq: 0,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    entity: entry.entity,
+    ...(entry.before !== undefined ? { before: entry.before } : {}),
+    ...(entry.after !== undefined ? { after: entry.after } : {}),
+    prevHash: entry.prevHash,
+  }, sealKey);
+}
 
 /**
  * For tests and tools that build an AuditLog directly. The composition root always passes the
@@ -74,59 +121,200 @@ export function hashEntry(entry: Omit<LogEntry, 'hash'>, sealKey: string): strin
 }
 
 /**
- * The tamper-evident audit log: one hash chain per tenant. An append takes the next sequence
- * number by creating the entry with a deterministic id, so two instances appending at once
- * collide (409) and the loser retries on top of the winner; the chain never forks.
+ * The tamper-evident audit log: one hash chain per tenant. A change is first recorded as a
+ * document of its own (`record`: one create, no shared head), then joined into the chain by one
+ * sealer at a time (a lease per tenant), in a deterministic order (recorded instant, then id).
+ * Sealed entries take the next sequence number by creating the entry with a deterministic id, so
+ * even two sealers at once collide (409) and the chain never forks.
  */
 export class AuditLog {
-  /** Appends from this process queue per tenant, so they do not race each other. */
-  private readonly tails = new Map<string, Promise<unknown>>();
-  private readonly heads = new Map<string, { seq: number; hash: string }>();
+  private readonly sealing = new Map<string, Promise<void>>();
+  private readonly sealAgain = new Set<string>();
+  private recordedCount = 0;
 
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly sealKey: string = UNCONFIGURED_SEAL_KEY) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly sealKey: string = UNCONFIGURED_SEAL_KEY,
+    private readonly instanceId = `log-${randomUUID()}`,
+  ) {}
 
   /** The seal of an entry under this log's key (see hashEntry). */
-  seal(entry: Omit<LogEntry, 'hash'>): string {
+  private sealOf(entry: Omit<LogEntry, 'hash'>): string {
     return hashEntry(entry, this.sealKey);
   }
 
-  append(actor: Actor, tenantId: string, input: LogInput): Promise<LogEntry> {
-    const previous = this.tails.get(tenantId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.appendNow(actor, tenantId, input));
-    this.tails.set(tenantId, next);
-    void next.finally(() => {
-      if (this.tails.get(tenantId) === next) this.tails.delete(tenantId);
-    }).catch(() => undefined);
-    return next;
+  /**
+   * Records a change and joins it to the chain before returning the sealed entry. For work off
+   * the click path; a click records through the outbox (`record`) and never waits for the chain.
+   */
+  async append(actor: Actor, tenantId: string, input: LogInput, key?: string): Promise<LogEntry> {
+    const recorded = await this.record(actor, tenantId, input, key ?? randomUUID());
+    // Another instance may hold the sealer's lease: its round ends soon and releases it.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      await this.seal(tenantId);
+      const sealed = await this.sealedFrom(tenantId, recorded.id);
+      if (sealed) return sealed;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('The log is too busy to seal the entry now; it is recorded and will be sealed');
   }
 
-  private async appendNow(actor: Actor, tenantId: string, input: LogInput): Promise<LogEntry> {
-    let head = this.heads.get(tenantId) ?? (await this.readHead(tenantId));
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const body: Omit<LogEntry, 'hash'> = {
-        id: entryId(head.seq + 1),
-        tenantId,
-        seq: head.seq + 1,
-        at: this.clock.now().toISOString(),
-        actor: { aadObjectId: actor.aadObjectId, name: actor.name, roles: [...actor.roles] },
-        action: input.action,
-        entity: input.entity,
-        ...(input.before !== undefined ? { before: input.before } : {}),
-        ...(input.after !== undefined ? { after: input.after } : {}),
-        prevHash: head.hash,
-      };
-      const entry: LogEntry = { ...body, hash: this.seal(body) };
-      try {
-        await this.store.create(CONTAINERS.log.name, entry);
-        this.heads.set(tenantId, { seq: entry.seq, hash: entry.hash });
-        await this.advanceAnchor(tenantId, entry);
-        return entry;
-      } catch (err) {
-        if (!(err instanceof StoreConflict) || err.reason !== 'exists') throw err;
-        head = await this.readHead(tenantId);
-      }
+  /**
+   * Records a change with an idempotent key: recording the same key twice (a retried effect, a
+   * redelivered click) stores one entry. Costs one create of a document of this change alone.
+   */
+  async record(actor: Actor, tenantId: string, input: LogInput, key: string): Promise<RecordedEntry> {
+    const at = this.clock.now().toISOString();
+    const body: Omit<RecordedEntry, 'hash'> = {
+      id: recordedId(key),
+      tenantId,
+      recorded: true,
+      recordedAt: at,
+      recordedOrder: ++this.recordedCount,
+      at,
+      actor: { aadObjectId: actor.aadObjectId, name: actor.name, roles: [...actor.roles] },
+      action: input.action,
+      entity: input.entity,
+      ...(input.before !== undefined ? { before: input.before } : {}),
+      ...(input.after !== undefined ? { after: input.after } : {}),
+      prevHash: GENESIS_HASH,
+    };
+    const entry: RecordedEntry = { ...body, hash: recordedHash(body, this.sealKey) };
+    try {
+      await this.store.create(CONTAINERS.log.name, entry);
+      return entry;
+    } catch (err) {
+      if (!(err instanceof StoreConflict) || err.reason !== 'exists') throw err;
+      return entry;
     }
-    throw new Error('The log is too busy to append; try again');
+  }
+
+  /** Seals in the background (coalesced per tenant); failures are left for the next round. */
+  sealSoon(tenantId: string): void {
+    void this.seal(tenantId).catch(() => undefined);
+  }
+
+  /**
+   * Joins every recorded entry of the tenant to the chain, if this process gets the sealer's
+   * lease (another instance holding it seals them instead). Coalesced: a call while a round runs
+   * makes one more round.
+   */
+  seal(tenantId: string): Promise<void> {
+    const running = this.sealing.get(tenantId);
+    if (running) {
+      this.sealAgain.add(tenantId);
+      return running;
+    }
+    const round = (async () => {
+      try {
+        do {
+          this.sealAgain.delete(tenantId);
+          await this.sealRound(tenantId);
+        } while (this.sealAgain.has(tenantId));
+      } finally {
+        this.sealing.delete(tenantId);
+      }
+    })();
+    this.sealing.set(tenantId, round);
+    return round;
+  }
+
+  /** Tenants with recorded entries waiting (after a crash), for the relay's periodic pass. */
+  async tenantsWithRecorded(limit = 100): Promise<string[]> {
+    const docs = await this.store.query<RecordedEntry>(CONTAINERS.log.name, { where: [{ field: 'recorded', op: '=', value: true }], orderBy: [{ field: 'recordedAt', direction: 'asc' }], limit });
+    return [...new Set(docs.map((d) => d.tenantId))];
+  }
+
+  private async sealRound(tenantId: string): Promise<void> {
+    if (!(await this.claimSealer(tenantId))) return;
+    try {
+      // Another instance may have sealed since this one last held the lease.
+      let head = await this.readHead(tenantId);
+      let last: LogEntry | undefined;
+      for (;;) {
+        const batch = await this.recordedEntries(tenantId, SEAL_BATCH);
+        if (!batch.length) break;
+        for (const recorded of batch) {
+          if (head.source === recorded.id || (await this.sealedFrom(tenantId, recorded.id))) {
+            // Sealed already: before a crash that left the recorded copy, or recorded again by a retried effect.
+            await this.store.delete(CONTAINERS.log.name, tenantId, recorded.id);
+            continue;
+          }
+          const body: Omit<LogEntry, 'hash'> = {
+            id: entryId(head.seq + 1),
+            tenantId,
+            seq: head.seq + 1,
+            at: recorded.at,
+            actor: recorded.actor,
+            action: recorded.action,
+            entity: recorded.entity,
+            ...(recorded.before !== undefined ? { before: recorded.before } : {}),
+            ...(recorded.after !== undefined ? { after: recorded.after } : {}),
+            prevHash: head.hash,
+          };
+          const entry: LogEntry = { ...body, hash: this.sealOf(body), source: recorded.id };
+          try {
+            await this.store.create(CONTAINERS.log.name, entry);
+          } catch (err) {
+            if (!(err instanceof StoreConflict) || err.reason !== 'exists') throw err;
+            return; // another sealer took over (an expired lease): it seals the rest
+          }
+          head = { seq: entry.seq, hash: entry.hash, source: recorded.id };
+          last = entry;
+          await this.store.delete(CONTAINERS.log.name, tenantId, recorded.id);
+        }
+        if (batch.length < SEAL_BATCH) break;
+        await this.claimSealer(tenantId);
+      }
+      if (last) await this.advanceAnchor(tenantId, last);
+    } finally {
+      await this.releaseSealer(tenantId);
+    }
+  }
+
+  /** Recorded entries in the order they are sealed: recorded instant, then id. */
+  private async recordedEntries(tenantId: string, limit: number): Promise<RecordedEntry[]> {
+    const docs = await this.store.query<RecordedEntry>(CONTAINERS.log.name, {
+      partitionKey: tenantId,
+      where: [{ field: 'recorded', op: '=', value: true }],
+      orderBy: [{ field: 'recordedAt', direction: 'asc' }],
+      limit,
+    });
+    const entries = docs.map((d) => stripStore<RecordedEntry>(d));
+    // Entries sharing the last instant may continue past the page: seal up to the instant before it.
+    const lastAt = entries.length === limit ? entries[entries.length - 1].recordedAt : undefined;
+    const page = lastAt && entries[0].recordedAt !== lastAt ? entries.filter((e) => e.recordedAt < lastAt) : entries;
+    return page.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.recordedOrder - b.recordedOrder || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  }
+
+  private async claimSealer(tenantId: string): Promise<boolean> {
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + SEALER_LEASE_MS).toISOString();
+    let mine = false;
+    try {
+      await updateWithRetry<SealerLease>(this.store, CONTAINERS.counters.name, tenantId, SEALER_ID, (current) => {
+        mine = false;
+        if (current && current.owner !== this.instanceId && current.until > now.toISOString()) return undefined;
+        mine = true;
+        return { id: SEALER_ID, tenantId, owner: this.instanceId, until };
+      }, 5);
+    } catch (err) {
+      if (err instanceof StoreConflict) return false;
+      throw err;
+    }
+    return mine;
+  }
+
+  private async releaseSealer(tenantId: string): Promise<void> {
+    const lease = await this.store.read<SealerLease>(CONTAINERS.counters.name, tenantId, SEALER_ID);
+    if (lease?.owner !== this.instanceId) return;
+    await this.store.replace<SealerLease>(CONTAINERS.counters.name, { id: SEALER_ID, tenantId, owner: '', until: '' }, lease._etag).catch(() => undefined);
+  }
+
+  private async sealedFrom(tenantId: string, source: string): Promise<LogEntry | undefined> {
+    const [entry] = await this.store.query<LogEntry>(CONTAINERS.log.name, { partitionKey: tenantId, where: [{ field: 'source', op: '=', value: source }], limit: 1 });
+    return entry ? stripStore(entry) : undefined;
   }
 
   /**
@@ -140,17 +328,18 @@ export class AuditLog {
     );
   }
 
-  private async readHead(tenantId: string): Promise<{ seq: number; hash: string }> {
+  private async readHead(tenantId: string): Promise<{ seq: number; hash: string; source?: string }> {
     const [last] = await this.store.query<LogEntry>(CONTAINERS.log.name, {
       partitionKey: tenantId,
       orderBy: [{ field: 'seq', direction: 'desc' }],
       limit: 1,
     });
-    return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+    return last ? { seq: last.seq, hash: last.hash, ...(last.source ? { source: last.source } : {}) } : { seq: 0, hash: GENESIS_HASH };
   }
 
   /** The newest entries first. */
   async recent(tenantId: string, limit = 10, filter?: { entityId?: string }): Promise<LogEntry[]> {
+    await this.seal(tenantId);
     return this.store.query<LogEntry>(CONTAINERS.log.name, {
       partitionKey: tenantId,
       where: filter?.entityId ? [{ field: 'entity.id', op: '=', value: filter.entityId }] : [],
@@ -177,6 +366,7 @@ export class AuditLog {
 
   /** Walks the chain and names the first entry whose hash, link or position is wrong. */
   async verify(tenantId: string): Promise<VerifyResult> {
+    await this.seal(tenantId).catch(() => undefined);
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let count = 0;
@@ -187,7 +377,7 @@ export class AuditLog {
         return { ok: false, entries: count, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
       if (entry.prevHash !== prevHash)
         return { ok: false, entries: count, brokenAt: entry.seq, reason: `entry ${entry.seq} does not link to entry ${entry.seq - 1}` };
-      if (this.seal(body) !== hash)
+      if (this.sealOf(body) !== hash)
         return { ok: false, entries: count, brokenAt: entry.seq, reason: `entry ${entry.seq} was altered after it was written, or sealed with another key` };
       prevHash = hash;
       expectedSeq += 1;
@@ -203,13 +393,21 @@ export class AuditLog {
       };
     if (anchor && anchor.seq === lastSeq && anchor.hash !== prevHash)
       return { ok: false, entries: count, brokenAt: lastSeq, reason: `entry ${lastSeq} does not match the log's head record` };
-    return { ok: true, entries: count };
+    let pending = 0;
+    for (const recorded of await this.recordedEntries(tenantId, 100_000)) {
+      const { hash, ...body } = recorded;
+      if (recordedHash(body, this.sealKey) !== hash)
+        return { ok: false, entries: count, brokenAt: lastSeq + 1, reason: `the recorded entry ${recorded.id} (not yet sealed) was altered after it was written` };
+      pending += 1;
+    }
+    return { ok: true, entries: count, ...(pending ? { pending } : {}) };
   }
 
   /** The whole log as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read it right). */
   async exportCsv(tenantId: string): Promise<string> {
     const header = ['seq', 'when_utc', 'who_object_id', 'who_name', 'who_roles', 'action', 'entity_type', 'entity_id', 'entity_ref', 'before', 'after', 'prev_hash', 'hash'];
     const rows = [header.join(',')];
+    await this.seal(tenantId);
     for await (const e of this.all(tenantId)) {
       rows.push(
         [e.seq, e.at, e.actor.aadObjectId, e.actor.name, e.actor.roles.join(' '), e.action, e.entity.type, e.entity.id, e.entity.ref ?? '', e.before ?? '', e.after ?? '', e.prevHash, e.hash]
@@ -221,10 +419,10 @@ export class AuditLog {
   }
 }
 
-function stripStore(entry: LogEntry & { _etag?: string }): LogEntry {
+function stripStore<T extends object>(entry: T & { _etag?: string }): T {
   const { _etag, ...rest } = entry;
   void _etag;
-  return rest;
+  return rest as T;
 }
 
 /** Quotes a CSV cell, and defuses cells a spreadsheet would run as a formula. */

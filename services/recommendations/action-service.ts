@@ -3,9 +3,9 @@ import type { Clock } from '../clock';
 import type { Directory } from '../directory/directory';
 import { Actor, Role, hasRole } from '../directory/roles';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
-import type { AuditLog } from '../log/audit-log';
+import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
 import type { References } from '../refs';
-import type { Reminders } from '../reminders/port';
+import type { ReminderSpec, Reminders } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
@@ -49,7 +49,8 @@ const OVERDUE_EVERY_DAYS = 7;
 export class ActionService {
   constructor(
     private readonly store: Store,
-    private readonly log: AuditLog,
+    /** Each change's log entry and reminders go out through the outbox of the action's document. */
+    private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly time: CalendarTime,
     private readonly directory: Directory,
@@ -105,29 +106,29 @@ export class ActionService {
       version: 1,
       dueChanges: [],
     };
+    const effects: EffectSpec[] = [
+      { kind: 'log', actor, input: { action: 'action.assigned', entity: entityOf(action), after: `${description.slice(0, 200)} → ${owner.name} (${organisation}), due ${due}; from ${rec.ref}` } },
+      ...this.reminderEffects(actor, action),
+    ];
     let saved: Stored<ActionItem>;
     try {
-      saved = await this.store.create(CONTAINERS.actions.name, action);
+      saved = await this.store.create(CONTAINERS.actions.name, this.outbox.stage(undefined, action, `${id}.v1`, effects));
     } catch (err) {
-      if (err instanceof StoreConflict && err.reason === 'exists') return { action: (await this.get(actor.tenantId, id))!, created: false };
+      if (err instanceof StoreConflict && err.reason === 'exists') return { action: withoutOutbox((await this.get(actor.tenantId, id))!), created: false };
       throw err;
     }
-    await this.log.append(actor, actor.tenantId, {
-      action: 'action.assigned',
-      entity: entityOf(saved),
-      after: `${description.slice(0, 200)} → ${owner.name} (${organisation}), due ${due}; from ${rec.ref}`,
-    });
-    await this.scheduleReminders(actor, saved);
-    return { action: saved, created: true };
+    await this.outbox.deliver(CONTAINERS.actions.name, saved);
+    return { action: withoutOutbox(saved), created: true };
   }
 
-  private async scheduleReminders(actor: Actor, action: ActionItem): Promise<void> {
+  private reminderEffects(actor: Actor, action: ActionItem): EffectSpec[] {
     const today = this.today();
+    const specs: ReminderSpec[] = [];
     const target = { kind: 'person' as const, aadObjectId: action.owner.aadObjectId, name: action.owner.name, fallbackPurpose: 'executive-board' as const };
     for (const days of this.settings.actionReminderDays) {
       const date = addDays(action.due, -days);
       if (date <= today) continue;
-      await this.reminders.schedule(actor, {
+      specs.push({
         tenantId: action.tenantId,
         entity: entityOf(action),
         kind: `action-due-${days}d`,
@@ -136,19 +137,15 @@ export class ActionService {
         content: { kind: 'handler', handler: ACTION_REMIND_HANDLER, data: { actionId: action.id, daysLeft: days } },
       });
     }
-    await this.scheduleOverdue(actor, action, addDays(action.due, 1));
+    specs.push(overdueSpec(action, addDays(action.due, 1)));
+    return specs.map((spec) => ({ kind: 'schedule', actor, spec }));
   }
 
   private async scheduleOverdue(actor: Actor, action: ActionItem, date: string): Promise<void> {
-    await this.reminders.schedule(actor, {
-      tenantId: action.tenantId,
-      entity: entityOf(action),
-      kind: 'action-overdue',
-      date,
-      target: { kind: 'person', aadObjectId: action.owner.aadObjectId, name: action.owner.name, fallbackPurpose: 'executive-board' },
-      content: { kind: 'handler', handler: ACTION_OVERDUE_HANDLER, data: { actionId: action.id } },
-    });
+    await this.reminders.schedule(actor, overdueSpec(action, date));
   }
+
+
 
   /** The overdue timer's work: the action if it is still open and overdue (the next weekly reminder is then scheduled). */
   async overdueReminder(actor: Actor, tenantId: string, id: string): Promise<ActionItem | undefined> {
@@ -197,9 +194,12 @@ export class ActionService {
     return action;
   }
 
-  private async replace(action: Stored<ActionItem>, next: ActionItem): Promise<Stored<ActionItem>> {
+  /** One write: the new state and its effects; then the effects are carried out. */
+  private async replace(action: Stored<ActionItem>, next: ActionItem, effects: EffectSpec[]): Promise<Stored<ActionItem>> {
     try {
-      return await this.store.replace(CONTAINERS.actions.name, next, action._etag);
+      const saved = await this.store.replace(CONTAINERS.actions.name, this.outbox.stage(action, next, `${next.id}.v${next.version}`, effects), action._etag);
+      await this.outbox.deliver(CONTAINERS.actions.name, saved);
+      return saved;
     } catch (err) {
       if (err instanceof StoreConflict) throw new DomainError('conflict', `${action.ref} changed while you were updating it; look at the card again and retry.`);
       throw err;
@@ -211,15 +211,15 @@ export class ActionService {
     const action = await this.requireOpen(actor, id, 'mark done', version);
     const note = typeof evidence === 'string' ? evidence.trim() : '';
     if (note.length < 3) throw invalid('Say what shows the action is done (the evidence); it is kept in the log.', 'evidence');
-    const saved = await this.replace(action, {
-      ...stripEtag(action),
-      status: 'done',
-      version: action.version + 1,
-      done: { at: this.clock.now().toISOString(), by: actor.name, evidence: note.slice(0, 2000) },
-    });
-    await this.log.append(actor, actor.tenantId, { action: 'action.done', entity: entityOf(saved), before: 'open', after: `done: ${note.slice(0, 300)}` });
-    await this.reminders.cancel(actor, actor.tenantId, saved.id);
-    return saved;
+    const saved = await this.replace(
+      action,
+      { ...stripEtag(action), status: 'done', version: action.version + 1, done: { at: this.clock.now().toISOString(), by: actor.name, evidence: note.slice(0, 2000) } },
+      [
+        { kind: 'log', actor, input: { action: 'action.done', entity: entityOf(action), before: 'open', after: `done: ${note.slice(0, 300)}` } },
+        { kind: 'cancel', actor, tenantId: actor.tenantId, entityId: action.id },
+      ],
+    );
+    return withoutOutbox(saved);
   }
 
   /** Moves the due date, with a reason; reminders follow. */
@@ -230,19 +230,33 @@ export class ActionService {
     if (due === action.due) throw invalid(`${action.ref} is already due on ${formatDate(due)}.`, 'due');
     const why = typeof reason === 'string' ? reason.trim() : '';
     if (why.length < 3) throw invalid('Give a reason for the new due date; it is kept in the log.', 'reason');
-    const saved = await this.replace(action, {
+    const next: ActionItem = {
       ...stripEtag(action),
       due,
       version: action.version + 1,
       dueChanges: [...action.dueChanges, { from: action.due, to: due, reason: why.slice(0, 500), by: actor.name, at: this.clock.now().toISOString() }],
-    });
-    await this.log.append(actor, actor.tenantId, { action: 'action.due-changed', entity: entityOf(saved), before: action.due, after: `${due} (${why.slice(0, 200)})` });
-    await this.reminders.cancel(actor, actor.tenantId, saved.id);
-    await this.scheduleReminders(actor, saved);
-    return saved;
+    };
+    const saved = await this.replace(action, next, [
+      { kind: 'log', actor, input: { action: 'action.due-changed', entity: entityOf(action), before: action.due, after: `${due} (${why.slice(0, 200)})` } },
+      { kind: 'cancel', actor, tenantId: actor.tenantId, entityId: action.id },
+      ...this.reminderEffects(actor, next),
+    ]);
+    return withoutOutbox(saved);
   }
 }
 
 function entityOf(action: Pick<ActionItem, 'id' | 'ref'>): { type: string; id: string; ref: string } {
   return { type: 'action', id: action.id, ref: action.ref };
+}
+
+/** The weekly reminder to the owner of an overdue action. */
+function overdueSpec(action: ActionItem, date: string): ReminderSpec {
+  return {
+    tenantId: action.tenantId,
+    entity: entityOf(action),
+    kind: 'action-overdue',
+    date,
+    target: { kind: 'person', aadObjectId: action.owner.aadObjectId, name: action.owner.name, fallbackPurpose: 'executive-board' },
+    content: { kind: 'handler', handler: ACTION_OVERDUE_HANDLER, data: { actionId: action.id } },
+  };
 }

@@ -2,10 +2,11 @@ import type { Clock } from '../clock';
 import type { Directory } from '../directory/directory';
 import { Actor, Role, hasRole } from '../directory/roles';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
-import { AuditLog, SYSTEM_ACTOR } from '../log/audit-log';
+import { SYSTEM_ACTOR } from '../log/audit-log';
 import type { Logger } from '../logger';
 import type { References } from '../refs';
-import type { Reminders } from '../reminders/port';
+import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
+import type { ReminderSpec } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
@@ -113,16 +114,22 @@ export class RecommendationService implements RecommendationIntake {
 
   constructor(
     private readonly store: Store,
-    private readonly log: AuditLog,
     private readonly clock: Clock,
     private readonly time: CalendarTime,
     private readonly directory: Directory,
     private readonly refs: References,
-    private readonly reminders: Reminders,
+    /** Each change's effects (log entry, reminders, the cards in Teams) go out through the outbox of the changed document. */
+    private readonly outbox: Outbox,
     private readonly settings: VoteSettings,
     private readonly logger: Logger,
   ) {
     this.closeHour = settings.voteCloseHour ?? settings.closeHour ?? 17;
+    for (const name of ['opened', 'changed', 'decided'] as const)
+      outbox.registerHandler(hookEffect(name), async (tenantId, data) => {
+        const rec = await this.get(tenantId, data.recommendationId);
+        const hook = this.hooks[name];
+        if (rec && hook) await hook(withoutOutbox(rec));
+      });
   }
 
   private today(): string {
@@ -196,20 +203,30 @@ export class RecommendationService implements RecommendationIntake {
       extensions: [],
       ...(formKey ? { formKey: formKey.slice(0, 64) } : {}),
     };
-    const saved = await this.store.create(CONTAINERS.recommendations.name, rec);
-    await this.log.append(actor, tenantId, {
-      action: 'recommendation.submitted',
-      entity: entityOf(rec),
-      after: `"${title}" from ${rec.source.name}; vote open to ${rec.eligible.length} partners until ${formatDate(deadline)}`,
-    });
-    await this.scheduleReminders(actor, saved);
-    await this.runHook('opened', saved);
-    return saved;
+    const saved = await this.store.create(
+      CONTAINERS.recommendations.name,
+      this.outbox.stage(undefined, rec, `${rec.id}.v1`, [
+        {
+          kind: 'log',
+          actor,
+          input: {
+            action: 'recommendation.submitted',
+            entity: entityOf(rec),
+            after: `"${title}" from ${rec.source.name}; vote open to ${rec.eligible.length} partners until ${formatDate(deadline)}`,
+          },
+        },
+        ...this.reminderEffects(actor, rec),
+        { kind: 'handler', handler: hookEffect('opened'), tenantId, data: { recommendationId: rec.id } },
+      ]),
+    );
+    await this.outbox.deliver(CONTAINERS.recommendations.name, saved);
+    return withoutOutbox(saved);
   }
 
-  private async scheduleReminders(actor: Actor, rec: Recommendation): Promise<void> {
+  private reminderEffects(actor: Actor, rec: Recommendation): EffectSpec[] {
+    const specs: ReminderSpec[] = [];
     const entity = entityOf(rec);
-    await this.reminders.schedule(actor, {
+    specs.push({
       tenantId: rec.tenantId,
       entity,
       kind: 'vote-close',
@@ -225,7 +242,7 @@ export class RecommendationService implements RecommendationIntake {
       const date = addDays(rec.deadline, -days);
       if (date <= today) continue;
       for (const voter of rec.eligible) {
-        await this.reminders.schedule(actor, {
+        specs.push({
           tenantId: rec.tenantId,
           entity,
           kind: `vote-remind-${days}d`,
@@ -235,6 +252,7 @@ export class RecommendationService implements RecommendationIntake {
         });
       }
     }
+    return specs.map((spec) => ({ kind: 'schedule', actor, spec }));
   }
 
   async get(tenantId: string, id: unknown): Promise<Stored<Recommendation> | undefined> {
@@ -311,20 +329,23 @@ export class RecommendationService implements RecommendationIntake {
     const id = `${rec.id}:${actor.aadObjectId}`;
     const now = this.clock.now().toISOString();
     let outcome: VoteResult['outcome'] | undefined;
-    let previous: VoteOption | undefined;
     let stored: Vote | undefined;
+    let saved: Stored<Vote> | undefined;
     for (let attempt = 0; attempt < 20 && !outcome; attempt++) {
       const existing = await this.store.read<Vote>(CONTAINERS.votes.name, rec.tenantId, id);
       try {
         if (!existing) {
-          stored = stripEtag(await this.store.create<Vote>(CONTAINERS.votes.name, { id, tenantId: rec.tenantId, recommendationId: rec.id, voter, option, castAt: now }));
+          const vote: Vote = { id, tenantId: rec.tenantId, recommendationId: rec.id, voter, option, castAt: now };
+          saved = await this.store.create(CONTAINERS.votes.name, this.outbox.stage(undefined, vote, `${id}.cast`, [{ kind: 'log', actor, input: { action: 'vote.cast', entity: entityOf(rec), after: OPTION_LABELS[option] } }]));
+          stored = stripEtag(saved);
           outcome = 'cast';
         } else if (existing.option === option) {
           stored = stripEtag(existing);
           outcome = 'unchanged';
         } else {
-          stored = stripEtag(await this.store.replace<Vote>(CONTAINERS.votes.name, { ...stripEtag(existing), option, changedAt: now }, existing._etag));
-          previous = existing.option;
+          const effect: EffectSpec = { kind: 'log', actor, input: { action: 'vote.changed', entity: entityOf(rec), before: OPTION_LABELS[existing.option], after: OPTION_LABELS[option] } };
+          saved = await this.store.replace(CONTAINERS.votes.name, this.outbox.stage(existing, { ...stripEtag(existing), option, changedAt: now }, `${id}.after-${existing._etag.replace(/[^A-Za-z0-9-]/g, '')}`, [effect]), existing._etag);
+          stored = stripEtag(saved);
           outcome = 'changed';
         }
       } catch (err) {
@@ -332,10 +353,7 @@ export class RecommendationService implements RecommendationIntake {
       }
     }
     if (!outcome) throw new DomainError('conflict', 'Your vote clashed with another change; click again.');
-    if (outcome === 'cast')
-      await this.log.append(actor, rec.tenantId, { action: 'vote.cast', entity: entityOf(rec), after: OPTION_LABELS[option] });
-    if (outcome === 'changed')
-      await this.log.append(actor, rec.tenantId, { action: 'vote.changed', entity: entityOf(rec), before: OPTION_LABELS[previous!], after: OPTION_LABELS[option] });
+    if (saved) await this.outbox.deliver(CONTAINERS.votes.name, saved);
 
     let view = await this.view(rec);
     if (outcome !== 'unchanged' && view.notVoted.length === 0) {
@@ -365,23 +383,30 @@ export class RecommendationService implements RecommendationIntake {
         version: current.version + 1,
         closed: { at: this.clock.now().toISOString(), by: actor.name, how, ...(reason ? { reason } : {}), tally },
       };
+      const why = how === 'deadline' ? 'closed at the deadline' : how === 'all-voted' ? 'every partner voted' : `closed early by the chair: ${reason}`;
+      const effects: EffectSpec[] = [
+        {
+          kind: 'log',
+          actor,
+          input: {
+            action: 'recommendation.decided',
+            entity: entityOf(next),
+            before: 'open',
+            after: `${DECISION_LABELS[decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain of ${next.eligible.length} eligible (${why})`,
+          },
+        },
+        { kind: 'cancel', actor, tenantId, entityId: next.id, kindPrefix: how === 'deadline' ? 'vote-remind' : 'vote-' },
+        { kind: 'handler', handler: hookEffect('decided'), tenantId, data: { recommendationId: next.id } },
+      ];
       let saved: Stored<Recommendation>;
       try {
-        saved = await this.store.replace(CONTAINERS.recommendations.name, next, current._etag);
+        saved = await this.store.replace(CONTAINERS.recommendations.name, this.outbox.stage(current, next, `${next.id}.v${next.version}`, effects), current._etag);
       } catch (err) {
         if (err instanceof StoreConflict) continue;
         throw err;
       }
-      const why = how === 'deadline' ? 'closed at the deadline' : how === 'all-voted' ? 'every partner voted' : `closed early by the chair: ${reason}`;
-      await this.log.append(actor, tenantId, {
-        action: 'recommendation.decided',
-        entity: entityOf(saved),
-        before: 'open',
-        after: `${DECISION_LABELS[decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain of ${saved.eligible.length} eligible (${why})`,
-      });
-      await this.reminders.cancel(actor, tenantId, saved.id, how === 'deadline' ? 'vote-remind' : 'vote-');
-      await this.runHook('decided', saved);
-      return saved;
+      await this.outbox.deliver(CONTAINERS.recommendations.name, saved);
+      return withoutOutbox(saved);
     }
     throw new DomainError('conflict', 'The vote was changing while it closed; try again.');
   }
@@ -425,18 +450,21 @@ export class RecommendationService implements RecommendationIntake {
       version: rec.version + 1,
       extensions: [...rec.extensions, { from: rec.deadline, to: deadline, reason: why.slice(0, 500), by: actor.name, at: this.clock.now().toISOString() }],
     };
+    const effects: EffectSpec[] = [
+      { kind: 'log', actor, input: { action: 'recommendation.extended', entity: entityOf(next), before: rec.deadline, after: `${deadline} (${why.slice(0, 200)})` } },
+      { kind: 'cancel', actor, tenantId: actor.tenantId, entityId: next.id, kindPrefix: 'vote-' },
+      ...this.reminderEffects(actor, next),
+      { kind: 'handler', handler: hookEffect('changed'), tenantId: actor.tenantId, data: { recommendationId: next.id } },
+    ];
     let saved: Stored<Recommendation>;
     try {
-      saved = await this.store.replace(CONTAINERS.recommendations.name, next, rec._etag);
+      saved = await this.store.replace(CONTAINERS.recommendations.name, this.outbox.stage(rec, next, `${next.id}.v${next.version}`, effects), rec._etag);
     } catch (err) {
       if (err instanceof StoreConflict) throw new DomainError('conflict', 'The vote changed while you were extending it; look at the card again and retry.');
       throw err;
     }
-    await this.log.append(actor, actor.tenantId, { action: 'recommendation.extended', entity: entityOf(saved), before: rec.deadline, after: `${deadline} (${why.slice(0, 200)})` });
-    await this.reminders.cancel(actor, actor.tenantId, saved.id, 'vote-');
-    await this.scheduleReminders(actor, saved);
-    await this.runHook('changed', saved);
-    return saved;
+    await this.outbox.deliver(CONTAINERS.recommendations.name, saved);
+    return withoutOutbox(saved);
   }
 
   /** The card's refresh after a vote: everyone else's copies. */
@@ -455,6 +483,9 @@ export class RecommendationService implements RecommendationIntake {
     }
   }
 }
+
+/** The outbox handler that runs a hook after the change is stored. */
+const hookEffect = (name: keyof RecommendationHooks): string => `recommendation.${name}`;
 
 export const SYSTEM_FOR = (tenantId: string): Actor => ({ ...SYSTEM_ACTOR, tenantId });
 

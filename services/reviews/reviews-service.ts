@@ -5,7 +5,8 @@ import { ChannelPurpose, ConversationRecord, Conversations } from '../conversati
 import type { Directory, Person } from '../directory/directory';
 import { Actor, hasRole } from '../directory/roles';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
-import { AuditLog, SYSTEM_ACTOR } from '../log/audit-log';
+import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
+import { SYSTEM_ACTOR } from '../log/audit-log';
 import type { RecommendationIntake } from '../recommendations/intake';
 import { normaliseRef, References } from '../refs';
 import type { ReminderTarget, Reminders, Timer } from '../reminders/port';
@@ -87,7 +88,8 @@ const toggle = (value: unknown): boolean => value === true || value === 'true';
 export class ReviewsService {
   constructor(
     private readonly store: Store,
-    private readonly log: AuditLog,
+    /** Each change's log entries are written with the review, in its outbox (reminders follow the write for now). */
+    private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly time: CalendarTime,
     private readonly directory: Directory,
@@ -160,16 +162,18 @@ export class ReviewsService {
     };
     let saved: Stored<Review>;
     try {
-      saved = await this.store.create(CONTAINER, review);
+      saved = await this.store.create(
+        CONTAINER,
+        this.outbox.stage(undefined, review, `${id}.v1`, [
+          { kind: 'log', actor, input: { action: 'review.started', entity: { type: ENTITY, id, ref }, after: `${theme} (${strand}); sponsor ${sponsor.name}; ${formatDate(startDate)} to ${formatDate(endDate)}` } },
+        ]),
+      );
     } catch (err) {
       if (err instanceof StoreConflict && err.reason === 'exists') throw new DomainError('stale', 'This form has just started a review; look for its timeline card.');
       throw err;
     }
-    await this.log.append(actor, tenantId, {
-      action: 'review.started',
-      entity: { type: ENTITY, id, ref },
-      after: `${theme} (${strand}); sponsor ${sponsor.name}; ${formatDate(startDate)} to ${formatDate(endDate)}`,
-    });
+    await this.outbox.deliver(CONTAINER, saved);
+    saved = withoutOutbox(saved);
     await this.scheduleReminders(actor, saved);
     return saved;
   }
@@ -511,24 +515,25 @@ export class ReviewsService {
         impactChecks: impactCheckDates(next.endDate, this.settings.impactCheckMonths),
       };
     }
+    const entity = { type: ENTITY, id: next.id, ref: next.ref };
+    const effects: EffectSpec[] = [{ kind: 'log', actor, input: { action: decision.log.action, entity, before: decision.log.before, after: decision.log.after } }];
+    if (completes)
+      effects.push({
+        kind: 'log',
+        actor,
+        input: { action: 'review.completed', entity, before: 'active', after: `completed; impact checks ${next.impactChecks.map((c) => `${c.months} months: ${formatDate(c.date)}`).join(', ')}` },
+      });
     let saved: Stored<Review>;
     try {
-      saved = await this.store.replace(CONTAINER, stripEtag(next), review._etag);
+      saved = await this.store.replace(CONTAINER, this.outbox.stage(review, stripEtag(next), `${next.id}.v${next.version}`, effects), review._etag);
     } catch (err) {
       if (err instanceof StoreConflict) throw new DomainError('stale', `Someone else changed ${review.ref} at the same moment; nothing was recorded from your click. Use the updated card.`);
       throw err;
     }
-    await this.log.append(actor, tenantId, { action: decision.log.action, entity: { type: ENTITY, id: saved.id, ref: saved.ref }, before: decision.log.before, after: decision.log.after });
+    await this.outbox.deliver(CONTAINER, saved);
+    saved = withoutOutbox(saved);
     if (decision.after) await decision.after(saved);
-    if (completes) {
-      await this.log.append(actor, tenantId, {
-        action: 'review.completed',
-        entity: { type: ENTITY, id: saved.id, ref: saved.ref },
-        before: 'active',
-        after: `completed; impact checks ${saved.impactChecks.map((c) => `${c.months} months: ${formatDate(c.date)}`).join(', ')}`,
-      });
-      await this.scheduleImpactChecks(actor, saved);
-    }
+    if (completes) await this.scheduleImpactChecks(actor, saved);
     return saved;
   }
 

@@ -18,26 +18,29 @@ export interface ContainerDefinition {
 
 export const CONTAINERS = {
   /** People and their roles, keyed by Entra object id. */
-  people: { name: 'people', partitionKey: '/tenantId' },
+  people: { name: 'people', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
   /** Conversation references of every install, for proactive messages. */
-  conversations: { name: 'conversations', partitionKey: '/tenantId' },
+  conversations: { name: 'conversations', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
   /** Append-only, hash-chained audit log; `seq` orders each tenant's chain. */
-  log: { name: 'log', partitionKey: '/tenantId', orderedFields: ['seq'] },
+  log: { name: 'log', partitionKey: '/tenantId', orderedFields: ['seq', 'recordedAt', 'source'] },
   /** Where each entity's cards were posted, so every copy can be updated in place. */
   cardPosts: { name: 'cardPosts', partitionKey: '/tenantId' },
   /** Counters for short human references (D-7, R-3) and other small shared state. */
   counters: { name: 'counters', partitionKey: '/tenantId' },
   /** Durable reminders; the scheduler reads due ones across tenants by `dueAt`. */
   timers: { name: 'timers', partitionKey: '/tenantId', orderedFields: ['dueAt', 'pendingDueAt'] },
-  disputes: { name: 'disputes', partitionKey: '/tenantId' },
-  reviews: { name: 'reviews', partitionKey: '/tenantId' },
-  recommendations: { name: 'recommendations', partitionKey: '/tenantId' },
+  disputes: { name: 'disputes', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
+  reviews: { name: 'reviews', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
+  recommendations: { name: 'recommendations', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
   /** One document per vote: id = recommendation + voter, so a double click is a 409, not a second vote. */
-  votes: { name: 'votes', partitionKey: '/tenantId' },
-  actions: { name: 'actions', partitionKey: '/tenantId' },
+  votes: { name: 'votes', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
+  actions: { name: 'actions', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
   /** Safeguarding case reviews: an anonymised reference and dates only, never personal data. */
   caseReviews: { name: 'caseReviews', partitionKey: '/tenantId' },
 } as const satisfies Record<string, ContainerDefinition>;
+
+/** Containers whose documents carry a transactional outbox (services/outbox): the relay looks in each by `outboxDueAt`. */
+export const OUTBOX_CONTAINERS: string[] = [CONTAINERS.disputes.name, CONTAINERS.reviews.name, CONTAINERS.recommendations.name, CONTAINERS.votes.name, CONTAINERS.actions.name, CONTAINERS.people.name, CONTAINERS.conversations.name];
 
 export type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS]['name'];
 

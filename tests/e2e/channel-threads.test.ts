@@ -6,6 +6,7 @@ import { AuditLog } from '../../services/log/audit-log';
 import { EmbeddedStore } from '../../services/store/embedded-store';
 import { BotHarness, ConversationSpec, TENANT, USERS } from '../support/bot-harness';
 import { TestClock } from '../support/clock';
+import { TEST_LOG_SEAL_KEY } from '../support/seal-key';
 import { createTestServices } from '../support/services';
 
 jest.setTimeout(120_000);
@@ -52,7 +53,7 @@ describe('records stored before threads were folded into channels', () => {
     const clock = new TestClock('2026-03-10T09:30:00Z');
     const old = new EmbeddedStore({ dataDir });
     await old.init();
-    const conversations = new Conversations(old, new AuditLog(old, clock), clock);
+    const conversations = new Conversations(old, new AuditLog(old, clock, TEST_LOG_SEAL_KEY), clock);
     const patti = { tenantId: TENANT, aadObjectId: USERS.patti.aadObjectId, name: USERS.patti.name, roles: ['business' as const] };
     for (const root of ['111', '222']) {
       const id = `${CHANNEL};messageid=${root}`;

@@ -1,3 +1,5 @@
+import { silentLogger } from '../../services/logger';
+import { Outbox } from '../../services/outbox/outbox';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +14,7 @@ import { References } from '../../services/refs';
 import { RemindersService } from '../../services/reminders/reminders-service';
 import type { Review } from '../../services/reviews/review';
 import { ReviewsService } from '../../services/reviews/reviews-service';
-import { CONTAINERS } from '../../services/store/containers';
+import { CONTAINERS, OUTBOX_CONTAINERS } from '../../services/store/containers';
 import { EmbeddedStore } from '../../services/store/embedded-store';
 import type { Store } from '../../services/store/port';
 import { CalendarTime } from '../../services/time';
@@ -52,7 +54,8 @@ export class ReviewsWorld {
     this.reminders = new RemindersService(store, this.log, this.clock, this.time, this.config.reminders);
     this.refs = new References(store);
     this.intake = new PendingRecommendations(store, this.log, this.clock, this.refs);
-    this.reviews = new ReviewsService(store, this.log, this.clock, this.time, this.directory, this.conversations, this.reminders, this.refs, this.intake, this.config.domain);
+    const outbox = new Outbox({ store, clock: this.clock, log: this.log, reminders: this.reminders, logger: silentLogger }, OUTBOX_CONTAINERS, { instanceId: 'reviews-world' });
+    this.reviews = new ReviewsService(store, outbox, this.clock, this.time, this.directory, this.conversations, this.reminders, this.refs, this.intake, this.config.domain);
   }
 
   /** On a fresh embedded store in a temporary folder. */

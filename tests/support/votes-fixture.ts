@@ -1,3 +1,4 @@
+import { Outbox } from '../../services/outbox/outbox';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ import { ActionService } from '../../services/recommendations/action-service';
 import { RecommendationService } from '../../services/recommendations/recommendation-service';
 import { References } from '../../services/refs';
 import { RemindersService } from '../../services/reminders/reminders-service';
-import { CONTAINERS } from '../../services/store/containers';
+import { CONTAINERS, OUTBOX_CONTAINERS } from '../../services/store/containers';
 import { EmbeddedStore } from '../../services/store/embedded-store';
 import { CalendarTime } from '../../services/time';
 import { TestClock } from './clock';
@@ -38,8 +39,9 @@ export async function votesFixture(start = '2026-03-02T10:00:00Z') {
   await directory.seedIfEmpty(TENANT, JSON.parse(fs.readFileSync('config/directory.playground.json', 'utf8')) as DirectorySeed);
   const refs = new References(store);
   const reminders = new RemindersService(store, log, clock, time, config.reminders);
-  const recs = new RecommendationService(store, log, clock, time, directory, refs, reminders, config.domain, silentLogger);
-  const actions = new ActionService(store, log, clock, time, directory, refs, reminders, recs, config.domain);
+  const outbox = new Outbox({ store, clock, log, reminders, logger: silentLogger }, OUTBOX_CONTAINERS, { instanceId: 'votes-fixture' });
+  const recs = new RecommendationService(store, clock, time, directory, refs, outbox, config.domain, silentLogger);
+  const actions = new ActionService(store, outbox, clock, time, directory, refs, reminders, recs, config.domain);
   const actor = async (id: string): Promise<Actor> => directory.actorFor(TENANT, id, '');
 
   /** Everything a refusal must leave alone: every document and the log's length. */
@@ -53,6 +55,7 @@ export async function votesFixture(start = '2026-03-02T10:00:00Z') {
 
   return {
     store,
+    outbox,
     clock,
     time,
     log,

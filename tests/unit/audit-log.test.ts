@@ -136,7 +136,7 @@ describe('AuditLog', () => {
       const forged = { ...last, after: 'forged' };
       const { hash: _old, _etag, ...body } = forged;
       void _old;
-      await store.replace('log', { ...body, hash: log.seal(body) }, _etag);
+      await store.replace('log', { ...body, hash: hashEntry(body, UNCONFIGURED_SEAL_KEY) }, _etag);
       expect(await log.verify(TENANT)).toMatchObject({ ok: false, brokenAt: 3 });
     });
 
@@ -152,7 +152,7 @@ describe('AuditLog', () => {
       const { hash: _old, _etag, ...body } = third;
       void _old;
       const forged = { ...body, after: 'forged' };
-      await store.replace('log', { ...forged, hash: log.seal(forged) }, _etag);
+      await store.replace('log', { ...forged, hash: hashEntry(forged, UNCONFIGURED_SEAL_KEY) }, _etag);
       expect(await log.verify(TENANT)).toEqual({ ok: false, entries: 4, brokenAt: 4, reason: 'entry 4 does not link to entry 3' });
     });
 
@@ -164,7 +164,7 @@ describe('AuditLog', () => {
       const { hash: _old, _etag, ...body } = fourth;
       void _old;
       const relinked = { ...body, prevHash: second.hash };
-      await store.replace('log', { ...relinked, hash: log.seal(relinked) }, _etag);
+      await store.replace('log', { ...relinked, hash: hashEntry(relinked, UNCONFIGURED_SEAL_KEY) }, _etag);
       expect(await log.verify(TENANT)).toMatchObject({ ok: false, brokenAt: 3, reason: 'entry 3 is missing' });
     });
 

@@ -1,3 +1,6 @@
+import { silentLogger } from '../../services/logger';
+import { Outbox } from '../../services/outbox/outbox';
+import { OUTBOX_CONTAINERS } from '../../services/store/containers';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -52,7 +55,7 @@ describe('DisputesService', () => {
       actors[k as keyof typeof ID] = { tenantId: T, aadObjectId: id, name: p.name, roles: p.roles, organisation: p.organisation };
     }
     reminders = new RemindersService(store, log, clock, time, config.reminders);
-    service = new DisputesService(store, log, clock, time, directory, new References(store), reminders, config.domain);
+    service = new DisputesService(store, log, clock, time, directory, new References(store), new Outbox({ store, clock, log, reminders, logger: silentLogger }, OUTBOX_CONTAINERS, { instanceId: 'test' }), config.domain);
   });
 
   afterEach(async () => {

@@ -337,19 +337,7 @@ export class DisputesService {
     for (const days of this.settings.disputeReminderDays) {
       const date = addDays(d.deadline, -days);
       if (date <= today) continue;
-      for (const person of people)
-        effects.push({
-          kind: 'schedule',
-          actor,
-          spec: {
-            tenantId: d.tenantId,
-            entity,
-            kind: `deadline-${days}d`,
-            date,
-            target: { kind: 'person', aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' },
-            content: { kind: 'handler', handler: DISPUTE_HANDLERS.reminder, data: { disputeId: d.id, about: 'deadline', days } },
-          },
-        });
+      effects.push(...personReminders(actor, d, people, `deadline-${days}d`, date, DISPUTE_HANDLERS.reminder, { about: 'deadline', days }));
     }
     const breachDay = addDays(d.deadline, 1);
     effects.push({
@@ -379,37 +367,10 @@ export class DisputesService {
     if (!running || !moved || !after.meeting) return [];
     const effects: EffectSpec[] = [{ kind: 'cancel', actor, tenantId: after.tenantId, entityId: after.id, kindPrefix: 'meeting-' }];
     const today = this.today();
-    const entity = entityOf(after);
     const dayBefore = addDays(after.meeting.date, -1);
-    if (dayBefore > today)
-      for (const person of people.withChair)
-        effects.push({
-          kind: 'schedule',
-          actor,
-          spec: {
-            tenantId: after.tenantId,
-            entity,
-            kind: 'meeting-1d',
-            date: dayBefore,
-            target: { kind: 'person', aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' },
-            content: { kind: 'handler', handler: DISPUTE_HANDLERS.reminder, data: { disputeId: after.id, about: 'meeting' } },
-          },
-        });
+    if (dayBefore > today) effects.push(...personReminders(actor, after, people.withChair, 'meeting-1d', dayBefore, DISPUTE_HANDLERS.reminder, { about: 'meeting' }));
     const agendaDay = addDays(after.meeting.date, -3);
-    if (agendaDay > today)
-      for (const person of people.parties)
-        effects.push({
-          kind: 'schedule',
-          actor,
-          spec: {
-            tenantId: after.tenantId,
-            entity,
-            kind: 'meeting-agenda-3d',
-            date: agendaDay,
-            target: { kind: 'person', aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' },
-            content: { kind: 'handler', handler: DISPUTE_HANDLERS.agendaReminder, data: { disputeId: after.id } },
-          },
-        });
+    if (agendaDay > today) effects.push(...personReminders(actor, after, people.parties, 'meeting-agenda-3d', agendaDay, DISPUTE_HANDLERS.agendaReminder, {}));
     return effects;
   }
 
@@ -428,6 +389,22 @@ export class DisputesService {
     if (!d.agenda) return keys.length ? d : undefined;
     return keys.some((k) => pending.includes(k)) ? d : undefined;
   }
+}
+
+/** One reminder per person (their personal chat, or the Board channel with them named), each scheduled in the change's outbox. */
+function personReminders(actor: Actor, d: Dispute, people: PartyPerson[], kind: string, date: string, handler: string, data: Record<string, unknown>): EffectSpec[] {
+  return people.map((person) => ({
+    kind: 'schedule' as const,
+    actor,
+    spec: {
+      tenantId: d.tenantId,
+      entity: entityOf(d),
+      kind,
+      date,
+      target: { kind: 'person' as const, aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' as const },
+      content: { kind: 'handler' as const, handler, data: { disputeId: d.id, ...data } },
+    },
+  }));
 }
 
 function personOf(p: Person | PartyPerson): PartyPerson {

@@ -133,25 +133,40 @@ describe.each(['embedded', 'cosmos'] as const)('a change killed with SIGKILL at 
  * state write (the effects staged in it), the write after it (the relay's first effect: the log
  * entry) and one halfway to the write that removes the done effects (between two reminders).
  */
-const BOUNDARIES = [
-  ['grant', 'after the state write'],
-  ['grant', 'during the relay'],
-  ['review', 'after the state write'],
-  ['review', 'during the relay'],
-  ['review', 'between effects'],
-  ['case review', 'after the state write'],
-  ['case review', 'during the relay'],
-  ['case review', 'between effects'],
-] as const;
+type Change = 'grant' | 'review' | 'case review';
+type Boundary = 'after the state write' | 'during the relay' | 'between effects';
+
+/**
+ * Each change killed at two of its boundaries and each boundary hit on two changes, per store
+ * (a grant has one effect, so nothing lies between effects): few runs, every boundary covered.
+ */
+const BOUNDARIES: Record<'embedded' | 'cosmos', [Change, Boundary][]> = {
+  embedded: [
+    ['grant', 'after the state write'],
+    ['grant', 'during the relay'],
+    ['review', 'during the relay'],
+    ['review', 'between effects'],
+    ['case review', 'after the state write'],
+    ['case review', 'between effects'],
+  ],
+  cosmos: [
+    ['grant', 'during the relay'],
+    ['review', 'after the state write'],
+    ['review', 'between effects'],
+    ['case review', 'after the state write'],
+    ['case review', 'during the relay'],
+    ['case review', 'between effects'],
+  ],
+};
 
 /** Where each change's state write is, in a trace line ("<n> <op> <container> <id>"). */
-const STATE_WRITE: Record<(typeof BOUNDARIES)[number][0], RegExp> = {
+const STATE_WRITE: Record<Change, RegExp> = {
   grant: new RegExp(`^\\d+ replace people ${GRANTEE}$`),
   review: /^\d+ create reviews rv-/,
   'case review': /^\d+ create caseReviews cr-/,
 };
 
-function killPoint(trace: string[], change: (typeof BOUNDARIES)[number][0], boundary: (typeof BOUNDARIES)[number][1]): number {
+function killPoint(trace: string[], change: Change, boundary: Boundary): number {
   const at = trace.findIndex((l) => STATE_WRITE[change].test(l));
   expect({ change, found: at >= 0 }).toEqual({ change, found: true });
   const [, , container, id] = trace[at].split(' ');
@@ -221,7 +236,7 @@ describe.each(['embedded', 'cosmos'] as const)('a grant, a review and a case rev
     cosmos = undefined;
   });
 
-  it.each(BOUNDARIES)('the %s killed %s ends with nothing lost, nothing doubled and the log intact', async (change, boundary) => {
+  it.each(BOUNDARIES[kind])('the %s killed %s ends with nothing lost, nothing doubled and the log intact', async (change, boundary) => {
     const killAfter = killPoint(trace, change, boundary);
     const w = world(kind);
     try {

@@ -106,8 +106,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const time = new CalendarTime(config.timezone);
   const instanceId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = new AuditLog(store, clock, config.logSealKey ?? loadOrCreateSealKey(config.logSealKeyFile), instanceId);
-  const directory = new Directory(store, log, clock);
-  const conversations = new Conversations(store, log, clock);
+  const reminders = new RemindersService(store, log, clock, time, config.reminders);
+  const outbox = new Outbox({ store, clock, log, reminders, logger }, OUTBOX_CONTAINERS, { instanceId });
+  const directory = new Directory(store, log, clock, outbox);
+  const conversations = new Conversations(store, log, clock, outbox);
   const cardPosts = new CardPosts(store, clock);
   const adapter = new TeamsAdapter(
     config.credentials
@@ -125,7 +127,6 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const messenger = new LimitedMessenger(options.messenger ?? new TeamsMessenger(adapter, config.credentials?.appId ?? ''), new RateLimiter(realTime, { tenantWindows: [{ limit: config.reminders.tenantRatePerSecond, windowMs: 1000 }] }), realTime, logger);
   const exportSigningKey = config.exportSigningKey ?? randomBytes(32).toString('hex');
   const exportLinks = new ExportLinks(exportSigningKey, clock);
-  const reminders = new RemindersService(store, log, clock, time, config.reminders);
 
   const publisher = new Publisher(messenger, conversations, cardPosts, logger);
   const refs = new References(store);
@@ -133,10 +134,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     { store, clock, time, log, conversations, messenger, handlers: reminders.handlers, renderCard: renderNamedCard, renderDigest, logger },
     { instanceId, settings: config.reminders },
   );
-  const outbox = new Outbox({ store, clock, log, reminders, logger }, OUTBOX_CONTAINERS, { instanceId });
 
   const reminderDesk = new ReminderDesk(store, conversations, clock, time);
-  const caseReviews = new CaseReviewsService(store, log, clock, time, new WorkingCalendar(), reminders, config.domain.caseReviews);
+  const caseReviews = new CaseReviewsService(store, log, clock, time, new WorkingCalendar(), outbox, config.domain.caseReviews);
 
   const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, outbox, publisher, refs, scheduler, reminderDesk, caseReviews, logView: new LogView(log) };
   services.recommendations = new RecommendationService(store, clock, time, directory, refs, outbox, config.domain, logger);

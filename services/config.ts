@@ -30,6 +30,8 @@ export interface DomainSettings {
   disputeReminderDays: number[];
   reviewStageWarningDays: number;
   impactCheckMonths: number[];
+  /** Hub focused reviews the arrangements plan each year, by strand (the programme view's targets). */
+  reviewProgramme: { children: number; adults: number; combined: number };
   voteDays: number;
   voteQuorum: number;
   voteReminderDays: number[];
@@ -197,6 +199,11 @@ export function parseConfig(env: Env): Config {
     disputeReminderDays: intList('DISPUTE_REMINDER_DAYS', [21, 14, 7, 3, 1], 1, 365),
     reviewStageWarningDays: int('REVIEW_STAGE_WARNING_DAYS', 7, 1, 28),
     impactCheckMonths: intList('IMPACT_CHECK_MONTHS', [6, 12], 1, 60).sort((a, b) => a - b),
+    reviewProgramme: {
+      children: int('REVIEW_PROGRAMME_CHILDREN', 2, 0, 20),
+      adults: int('REVIEW_PROGRAMME_ADULTS', 2, 0, 20),
+      combined: int('REVIEW_PROGRAMME_COMBINED', 1, 0, 20),
+    },
     voteDays: int('VOTE_DAYS', 7, 1, 90),
     voteQuorum: int('VOTE_QUORUM', 3, 1, 100),
     voteReminderDays: intList('VOTE_REMINDER_DAYS', [2, 1], 1, 90),

@@ -1,10 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from './clock';
 import { forbidden, invalid, notFound } from './errors';
-import { AuditLog } from './log/audit-log';
+import { AuditLog, LogInput } from './log/audit-log';
 import { Actor, hasRole } from './directory/roles';
+import { silentLogger } from './logger';
+import { Outbox, OutboxFields, localLogOutbox, withoutOutbox } from './outbox/outbox';
 import { CONTAINERS } from './store/containers';
-import { Store, updateWithRetry } from './store/port';
+import { Store, Stored, updateWithRetry } from './store/port';
+
+const CONTAINER = CONTAINERS.conversations.name;
 
 /** What a channel is for; features post to the channel named for their purpose. */
 export const CHANNEL_PURPOSES = {
@@ -55,9 +59,47 @@ const stableReference = (reference: Record<string, unknown>): string => JSON.str
 export const conversationKey = (conversationId: string): string =>
   createHash('sha256').update(conversationId).digest('hex').slice(0, 32);
 
-/** Conversation references for proactive messages, and which channel serves which purpose. */
+/**
+ * Conversation references for proactive messages, and which channel serves which purpose. Each
+ * logged change stages its log entry in the outbox of the same write (services/outbox).
+ */
 export class Conversations {
-  constructor(private readonly store: Store, private readonly log: AuditLog, private readonly clock: Clock) {}
+  private readonly outbox: Outbox;
+
+  constructor(
+    private readonly store: Store,
+    log: AuditLog,
+    private readonly clock: Clock,
+    /** The app's outbox; without one, a local outbox carries the log entries right after each write. */
+    outbox?: Outbox,
+  ) {
+    this.outbox = outbox ?? localLogOutbox(store, clock, log, silentLogger);
+  }
+
+  /**
+   * Changes one record and stages its log entry (built from the record before and after) in the
+   * same write, then carries it out. `change` returns undefined for no change (nothing logged).
+   */
+  private async change(
+    actor: Actor,
+    tenantId: string,
+    id: string,
+    change: (current: ConversationRecord | undefined) => ConversationRecord | undefined,
+    entry: (before: ConversationRecord | undefined, after: ConversationRecord) => LogInput | undefined,
+  ): Promise<{ saved: ConversationRecord | undefined; changed: boolean }> {
+    const key = `${id}.${randomUUID()}`;
+    let changed = false;
+    const saved = await updateWithRetry<ConversationRecord & OutboxFields>(this.store, CONTAINER, tenantId, id, (current) => {
+      const before = current ? stripRecord(current) : undefined;
+      const next = change(before);
+      changed = next !== undefined;
+      if (!next) return undefined;
+      const input = entry(before, next);
+      return this.outbox.stage(current, next, key, input ? [{ kind: 'log', actor, input }] : []);
+    });
+    if (changed && saved) await this.outbox.deliver(CONTAINER, saved);
+    return { saved: saved ? stripRecord(saved) : undefined, changed };
+  }
 
   /** Records (or refreshes) where the bot is installed; a new install is logged. */
   async remember(
@@ -66,31 +108,18 @@ export class Conversations {
   ): Promise<ConversationRecord> {
     const tenantId = actor.tenantId;
     const id = conversationKey(info.conversationId);
-    let isNew = false;
-    let reactivated = false;
     const now = this.clock.now().toISOString();
-    const saved = await updateWithRetry<ConversationRecord>(this.store, CONTAINERS.conversations.name, tenantId, id, (current) => {
-      isNew = !current;
-      reactivated = !!current && !current.active;
-      if (current && current.active && stableReference(current.reference) === stableReference(info.reference) && current.name === info.name)
-        return undefined;
-      return {
-        ...(current ?? { purposes: [], installedAt: now }),
-        id,
-        tenantId,
-        ...info,
-        active: true,
-        inactiveReason: undefined,
-        updatedAt: now,
-      };
-    });
-    if (isNew || reactivated) {
-      await this.log.append(actor, tenantId, {
-        action: isNew ? 'conversation.installed' : 'conversation.reinstalled',
-        entity: { type: 'conversation', id, ref: describe(saved!) },
-        after: 'active',
-      });
-    }
+    const { saved } = await this.change(
+      actor,
+      tenantId,
+      id,
+      (current) => {
+        if (current && current.active && stableReference(current.reference) === stableReference(info.reference) && current.name === info.name) return undefined;
+        return { ...(current ?? { purposes: [], installedAt: now }), id, tenantId, ...info, active: true, inactiveReason: undefined, updatedAt: now };
+      },
+      (before, after) =>
+        !before || !before.active ? { action: before ? 'conversation.reinstalled' : 'conversation.installed', entity: { type: 'conversation', id, ref: describe(after) }, after: 'active' } : undefined,
+    );
     return saved!;
   }
 
@@ -144,19 +173,13 @@ export class Conversations {
 
   /** The bot was removed (uninstall event or a 403 on send): keep the record, stop sending. */
   async markInactive(actor: Actor, tenantId: string, id: string, reason: string): Promise<void> {
-    let changed = false;
-    const saved = await updateWithRetry<ConversationRecord>(this.store, CONTAINERS.conversations.name, tenantId, id, (current) => {
-      if (!current || !current.active) return undefined;
-      changed = true;
-      return { ...current, active: false, inactiveReason: reason, updatedAt: this.clock.now().toISOString() };
-    });
-    if (changed && saved)
-      await this.log.append(actor, tenantId, {
-        action: 'conversation.inactive',
-        entity: { type: 'conversation', id, ref: describe(saved) },
-        before: 'active',
-        after: `inactive: ${reason}`,
-      });
+    await this.change(
+      actor,
+      tenantId,
+      id,
+      (current) => (!current || !current.active ? undefined : { ...current, active: false, inactiveReason: reason, updatedAt: this.clock.now().toISOString() }),
+      (_before, after) => ({ action: 'conversation.inactive', entity: { type: 'conversation', id, ref: describe(after) }, before: 'active', after: `inactive: ${reason}` }),
+    );
   }
 
   /** Names (or un-names) this channel for a purpose. Business Team only. */
@@ -167,18 +190,23 @@ export class Conversations {
     const id = conversationKey(conversationId);
     const before = await this.get(actor.tenantId, id);
     if (!before) throw notFound('The bot has no record of this conversation yet; send it a message first.');
-    const saved = await updateWithRetry<ConversationRecord>(this.store, CONTAINERS.conversations.name, actor.tenantId, id, (current) => {
-      if (!current) return undefined;
-      const purposes = on ? [...new Set([...current.purposes, purpose])] : current.purposes.filter((p) => p !== purpose);
-      return { ...current, purposes, updatedAt: this.clock.now().toISOString() };
-    });
-    await this.log.append(actor, actor.tenantId, {
-      action: on ? 'channel.named' : 'channel.unnamed',
-      entity: { type: 'conversation', id, ref: describe(saved!) },
-      before: before.purposes.join(', ') || 'none',
-      after: saved!.purposes.join(', ') || 'none',
-    });
-    return saved!;
+    const { saved } = await this.change(
+      actor,
+      actor.tenantId,
+      id,
+      (current) => {
+        if (!current) return undefined;
+        const purposes = on ? [...new Set([...current.purposes, purpose])] : current.purposes.filter((p) => p !== purpose);
+        return { ...current, purposes, updatedAt: this.clock.now().toISOString() };
+      },
+      (_before, after) => ({
+        action: on ? 'channel.named' : 'channel.unnamed',
+        entity: { type: 'conversation', id, ref: describe(after) },
+        before: before.purposes.join(', ') || 'none',
+        after: after.purposes.join(', ') || 'none',
+      }),
+    );
+    return saved ?? before;
   }
 
   /**
@@ -190,25 +218,31 @@ export class Conversations {
     const tenantId = stray.tenantId;
     const id = conversationKey(into.conversationId);
     const now = this.clock.now().toISOString();
-    const saved = await updateWithRetry<ConversationRecord>(this.store, CONTAINERS.conversations.name, tenantId, id, (current) => {
-      const base: ConversationRecord = current ?? { ...into, id, tenantId, active: stray.active, purposes: [], installedAt: stray.installedAt, updatedAt: now };
-      return {
-        ...base,
-        name: base.name ?? into.name,
-        teamName: base.teamName ?? into.teamName,
-        purposes: [...new Set([...base.purposes, ...stray.purposes])],
-        ...(base.paused || stray.paused ? { paused: true } : {}),
-        active: base.active || stray.active,
-        updatedAt: now,
-      };
-    });
-    await this.store.delete(CONTAINERS.conversations.name, tenantId, stray.id);
-    await this.log.append(actor, tenantId, {
-      action: 'conversation.merged',
-      entity: { type: 'conversation', id, ref: describe(saved!) },
-      before: `a separate record for a reply thread (${stray.purposes.join(', ') || 'no purpose'})`,
-      after: saved!.purposes.join(', ') || 'none',
-    });
+    // The kept record's write carries the entry; the stray is removed after it.
+    const { saved } = await this.change(
+      actor,
+      tenantId,
+      id,
+      (current) => {
+        const base: ConversationRecord = current ?? { ...into, id, tenantId, active: stray.active, purposes: [], installedAt: stray.installedAt, updatedAt: now };
+        return {
+          ...base,
+          name: base.name ?? into.name,
+          teamName: base.teamName ?? into.teamName,
+          purposes: [...new Set([...base.purposes, ...stray.purposes])],
+          ...(base.paused || stray.paused ? { paused: true } : {}),
+          active: base.active || stray.active,
+          updatedAt: now,
+        };
+      },
+      (_before, after) => ({
+        action: 'conversation.merged',
+        entity: { type: 'conversation', id, ref: describe(after) },
+        before: `a separate record for a reply thread (${stray.purposes.join(', ') || 'no purpose'})`,
+        after: after.purposes.join(', ') || 'none',
+      }),
+    );
+    await this.store.delete(CONTAINER, tenantId, stray.id);
     return saved!;
   }
 
@@ -219,15 +253,18 @@ export class Conversations {
     const before = await this.get(actor.tenantId, id);
     if (!before) throw notFound('The bot has no record of this conversation yet; send it a message first.');
     if (!!before.paused === paused) throw invalid(`Reminders here are already ${paused ? 'paused' : 'running'}.`);
-    const saved = await updateWithRetry<ConversationRecord>(this.store, CONTAINERS.conversations.name, actor.tenantId, id, (current) =>
-      current ? { ...current, paused, updatedAt: this.clock.now().toISOString() } : undefined,
+    const { saved } = await this.change(
+      actor,
+      actor.tenantId,
+      id,
+      (current) => (current ? { ...current, paused, updatedAt: this.clock.now().toISOString() } : undefined),
+      () => ({
+        action: paused ? 'reminders.paused' : 'reminders.resumed',
+        entity: { type: 'conversation', id, ref: describe(before) },
+        before: before.paused ? 'paused' : 'running',
+        after: paused ? 'paused' : 'running',
+      }),
     );
-    await this.log.append(actor, actor.tenantId, {
-      action: paused ? 'reminders.paused' : 'reminders.resumed',
-      entity: { type: 'conversation', id, ref: describe(saved!) },
-      before: before.paused ? 'paused' : 'running',
-      after: paused ? 'paused' : 'running',
-    });
     return saved!;
   }
 }
@@ -236,4 +273,11 @@ export function describe(c: Pick<ConversationRecord, 'kind' | 'name' | 'teamName
   if (c.kind === 'channel') return `${c.teamName ?? 'team'} / ${c.name ?? 'channel'}`;
   if (c.kind === 'groupChat') return c.name ?? 'group chat';
   return `personal chat${c.name ? ` with ${c.name}` : ''}`;
+}
+
+/** The record as callers see it: no ETag, no pending effects. */
+function stripRecord(doc: Stored<ConversationRecord> | ConversationRecord): ConversationRecord {
+  const { _etag, ...rest } = doc as Stored<ConversationRecord>;
+  void _etag;
+  return withoutOutbox(rest);
 }

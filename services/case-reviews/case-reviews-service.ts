@@ -2,9 +2,9 @@ import type { Clock } from '../clock';
 import { Actor, hasRole } from '../directory/roles';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { AuditLog, LogEntry, SYSTEM_ACTOR } from '../log/audit-log';
-import type { Reminders } from '../reminders/port';
+import { EffectSpec, Outbox, OutboxFields, withoutOutbox } from '../outbox/outbox';
 import { CONTAINERS } from '../store/containers';
-import { Store, Stored, updateWithRetry } from '../store/port';
+import { Store, StoreConflict, Stored, updateWithRetry } from '../store/port';
 import type { CalendarTime } from '../time';
 import type { WorkingCalendar } from '../working-days';
 import * as rules from './case-review';
@@ -57,8 +57,9 @@ const STEP_ACTIONS: Record<CaseAction, string> = {
 /**
  * Safeguarding case reviews (DOMAIN.md §5): recording a notified incident or a SAR referral,
  * each step of the lifecycle, the statutory clocks in working days, their reminders and
- * breaches. Every change is a replace with ETag of a versioned document, then one log entry; a
- * refusal changes and logs nothing. Only the anonymised reference and dates reach the log.
+ * breaches. Every change is one write (a replace with ETag of a versioned document) that carries
+ * its log entry and the reminders it schedules or cancels in its outbox; a refusal changes and
+ * logs nothing. Only the anonymised reference and dates reach the log.
  */
 export class CaseReviewsService {
   constructor(
@@ -67,7 +68,8 @@ export class CaseReviewsService {
     private readonly clock: Clock,
     private readonly time: CalendarTime,
     private readonly calendar: WorkingCalendar,
-    private readonly reminders: Reminders,
+    /** Carries each change's log entry and reminder moves out of the changed document. */
+    private readonly outbox: Outbox,
     private readonly settings: CaseReviewSettings,
   ) {}
 
@@ -97,15 +99,17 @@ export class CaseReviewsService {
     const review = rules.openCase(input, actor, this.today(), { id, tenantId, now });
     const [sameRef] = await this.store.query<CaseReview>(CONTAINER, { partitionKey: tenantId, where: [{ field: 'ref', op: '=', value: review.ref }], limit: 1 });
     if (sameRef) throw invalid(`There is already a case review ${review.ref}: open it with "case review ${review.ref}", or use another reference.`, 'reference');
+    const effects: EffectSpec[] = [{ kind: 'log', actor, input: { action: 'case_review.opened', entity: entityOf(review), after: summary(review) } }, ...this.reminderEffects(actor, review)];
+    let saved: Stored<CaseReview & OutboxFields>;
     try {
-      await this.store.create(CONTAINER, review);
+      saved = await this.store.create(CONTAINER, this.outbox.stage(undefined, review, `${id}.v${review.version}`, effects));
     } catch (err) {
+      if (!(err instanceof StoreConflict)) throw err;
       const again = await this.store.read<CaseReview>(CONTAINER, tenantId, id);
       if (again) return { review: strip(again), created: false };
       throw err;
     }
-    await this.log.append(actor, tenantId, { action: 'case_review.opened', entity: entityOf(review), after: summary(review) });
-    await this.syncReminders(actor, review);
+    await this.outbox.deliver(CONTAINER, saved);
     return { review, created: true };
   }
 
@@ -163,20 +167,19 @@ export class CaseReviewsService {
     const found = await this.get(actor, card.caseId);
     if (typeof card.version !== 'number' || !Number.isInteger(card.version)) throw invalid("This card's data is not valid; nothing was changed.");
     const today = this.today();
-    let before: CaseReview | undefined;
-    const saved = await updateWithRetry<CaseReview>(this.store, CONTAINER, actor.tenantId, found.id, (current) => {
+    const saved = await updateWithRetry<CaseReview & OutboxFields>(this.store, CONTAINER, actor.tenantId, found.id, (current) => {
       if (!current) throw notFound('That case review does not exist.');
       const c = strip(current);
       if (!isOpen(c)) throw new DomainError('closed', `${c.ref} is ${rules.STAGE_LABELS[c.stage]}; nothing more can be done on it.`);
       if (c.version !== card.version) throw new DomainError('stale', 'This card was out of date; it now shows the latest. Nothing was changed.');
-      before = c;
-      const next = rules.step(c, actor, action, input, today, { cal: this.calendar, settings: this.settings });
-      return { ...next, version: c.version + 1, updatedAt: this.clock.now().toISOString() };
+      const next: CaseReview = { ...rules.step(c, actor, action, input, today, { cal: this.calendar, settings: this.settings }), version: c.version + 1, updatedAt: this.clock.now().toISOString() };
+      return this.outbox.stage(current, next, `${next.id}.v${next.version}`, [
+        { kind: 'log', actor, input: { action: STEP_ACTIONS[action], entity: entityOf(next), before: summary(c), after: summary(next) } },
+        ...this.reminderEffects(actor, next),
+      ]);
     });
-    const after = strip(saved!);
-    await this.log.append(actor, actor.tenantId, { action: STEP_ACTIONS[action], entity: entityOf(after), before: summary(before!), after: summary(after) });
-    await this.syncReminders(actor, after);
-    return after;
+    await this.outbox.deliver(CONTAINER, saved!);
+    return strip(saved!);
   }
 
   /**
@@ -186,25 +189,28 @@ export class CaseReviewsService {
    */
   async recordBreach(tenantId: string, caseId: string, clockKey: ClockKey): Promise<{ review: CaseReview; clock: CaseClock; recorded: boolean } | undefined> {
     const today = this.today();
-    let before: CaseReview | undefined;
     let clock: CaseClock | undefined;
-    const saved = await updateWithRetry<CaseReview>(this.store, CONTAINER, tenantId, caseId, (current) => {
+    let changed = false;
+    const saved = await updateWithRetry<CaseReview & OutboxFields>(this.store, CONTAINER, tenantId, caseId, (current) => {
+      changed = false;
       if (!current) return undefined;
       const c = strip(current);
-      clock = rules.newBreaches(c, today, this.calendar, this.settings).find((k) => k.key === clockKey);
-      if (!clock) return undefined;
-      before = c;
-      return { ...c, breaches: { ...c.breaches, [clockKey]: today }, version: c.version + 1, updatedAt: this.clock.now().toISOString() };
+      const k = rules.newBreaches(c, today, this.calendar, this.settings).find((x) => x.key === clockKey);
+      clock = k;
+      if (!k) return undefined;
+      changed = true;
+      const next: CaseReview = { ...c, breaches: { ...c.breaches, [clockKey]: today }, version: c.version + 1, updatedAt: this.clock.now().toISOString() };
+      return this.outbox.stage(current, next, `${next.id}.v${next.version}`, [
+        {
+          kind: 'log',
+          actor: { ...SYSTEM_ACTOR, tenantId },
+          input: { action: 'case_review.breached', entity: entityOf(next), before: summary(c), after: `${summary(next)}: ${k.label} was due ${k.due}${k.doneOn ? ` and was done late, on ${k.doneOn}` : ''}` },
+        },
+      ]);
     });
-    if (before && saved && clock) {
-      const after = strip(saved);
-      await this.log.append({ ...SYSTEM_ACTOR, tenantId }, tenantId, {
-        action: 'case_review.breached',
-        entity: entityOf(after),
-        before: summary(before),
-        after: `${summary(after)}: ${clock.label} was due ${clock.due}${clock.doneOn ? ` and was done late, on ${clock.doneOn}` : ''}`,
-      });
-      return { review: after, clock, recorded: true };
+    if (changed && saved && clock) {
+      await this.outbox.deliver(CONTAINER, saved);
+      return { review: strip(saved), clock, recorded: true };
     }
     const current = await this.read(tenantId, caseId);
     if (!current || !current.breaches[clockKey]) return undefined;
@@ -223,30 +229,37 @@ export class CaseReviewsService {
   /**
    * Reminders follow the clocks: a clock that stopped (met, or the case closed) loses its pending
    * reminders; a running one has them at the configured working days before it is due, and a
-   * breach check on the working day after. Scheduling is idempotent, so this runs after every step.
+   * breach check on the working day after. Scheduling is idempotent, so every change stages them
+   * all again, in its own outbox.
    */
-  private async syncReminders(actor: Actor, c: CaseReview): Promise<void> {
+  private reminderEffects(actor: Actor, c: CaseReview): EffectSpec[] {
     const today = this.today();
     const entity = entityOf(c);
+    const effects: EffectSpec[] = [];
+    const cancel = (kindPrefix: string): EffectSpec => ({ kind: 'cancel', actor, tenantId: c.tenantId, entityId: c.id, kindPrefix });
     for (const k of this.clocks(c)) {
       const running = isOpen(c) && !k.doneOn;
       if (!running) {
         // Its reminders stop; its breach check stays for a step done after the deadline, so the breach is still recorded and announced.
         const lateUnrecorded = k.state === 'done_late' && !c.breaches[k.key];
-        for (const days of this.settings.reminderWorkingDays) await this.reminders.cancel(actor, c.tenantId, c.id, `${k.key}-${days}wd`);
-        if (!lateUnrecorded) await this.reminders.cancel(actor, c.tenantId, c.id, `${k.key}-breach`);
+        for (const days of this.settings.reminderWorkingDays) effects.push(cancel(`${k.key}-${days}wd`));
+        if (!lateUnrecorded) effects.push(cancel(`${k.key}-breach`));
         continue;
       }
       for (const days of this.settings.reminderWorkingDays) {
         const date = this.calendar.addWorkingDays(k.due, -days);
         if (date <= today) continue;
-        await this.reminders.schedule(actor, {
-          tenantId: c.tenantId,
-          entity,
-          kind: `${k.key}-${days}wd`,
-          date,
-          target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
-          content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.reminder, data: { caseId: c.id, clock: k.key, days } },
+        effects.push({
+          kind: 'schedule',
+          actor,
+          spec: {
+            tenantId: c.tenantId,
+            entity,
+            kind: `${k.key}-${days}wd`,
+            date,
+            target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
+            content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.reminder, data: { caseId: c.id, clock: k.key, days } },
+          },
         });
       }
       // The breach check's date never moves (so re-syncing cannot make a second one). A clock
@@ -254,17 +267,22 @@ export class CaseReviewsService {
       // its card but is history, not news: no announcement.
       const breachDay = this.calendar.nextWorkingDay(k.due);
       if (c.breaches[k.key] || breachDay < this.time.dateOf(new Date(c.createdAt))) continue;
-      await this.reminders.schedule(actor, {
-        tenantId: c.tenantId,
-        entity,
-        kind: `${k.key}-breach`,
-        date: breachDay,
-        target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
-        content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.breach, data: { caseId: c.id, clock: k.key } },
-        // A job: recorded at its instant whatever pauses and quiet hours; the announcement then waits for them.
-        job: true,
+      effects.push({
+        kind: 'schedule',
+        actor,
+        spec: {
+          tenantId: c.tenantId,
+          entity,
+          kind: `${k.key}-breach`,
+          date: breachDay,
+          target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
+          content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.breach, data: { caseId: c.id, clock: k.key } },
+          // A job: recorded at its instant whatever pauses and quiet hours; the announcement then waits for them.
+          job: true,
+        },
       });
     }
+    return effects;
   }
 }
 
@@ -278,8 +296,9 @@ function entityOf(c: CaseReview): { type: string; id: string; ref: string } {
   return { type: 'case-review', id: c.id, ref: c.ref };
 }
 
+/** The case as the domain sees it: no ETag, no pending effects. */
 function strip(doc: Stored<CaseReview> | CaseReview): CaseReview {
   const { _etag, ...rest } = doc as Stored<CaseReview>;
   void _etag;
-  return rest;
+  return withoutOutbox(rest);
 }

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
-import { AuditLog, SYSTEM_ACTOR } from '../log/audit-log';
+import { AuditLog, LogInput, SYSTEM_ACTOR } from '../log/audit-log';
+import { silentLogger } from '../logger';
+import { Outbox, OutboxFields, localLogOutbox, withoutOutbox } from '../outbox/outbox';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored, updateWithRetry } from '../store/port';
 import { Actor, DIRECTORY_ROLES, Role, hasRole, isRole } from './roles';
@@ -39,9 +42,28 @@ export function isEntraObjectId(value: unknown): value is string {
 const MAX_NAME = 256;
 const cleanName = (value: unknown): string => (typeof value === 'string' ? value.trim().slice(0, MAX_NAME) : '');
 
-/** People and roles. Decides who may change roles; every change is logged. */
+/**
+ * Where the log entries of changes that touch many records (start-up repair, seeding) are
+ * staged: one small document per tenant in the counters container, written before the records.
+ */
+export const DIRECTORY_CHANGES_ID = 'directory-changes';
+
+/**
+ * People and roles. Decides who may change roles; every change is logged, its log entry staged
+ * in the outbox of the same write that changes the person (services/outbox).
+ */
 export class Directory {
-  constructor(private readonly store: Store, private readonly log: AuditLog, private readonly clock: Clock) {}
+  private readonly outbox: Outbox;
+
+  constructor(
+    private readonly store: Store,
+    log: AuditLog,
+    private readonly clock: Clock,
+    /** The app's outbox; without one, a local outbox carries the log entries right after each write. */
+    outbox?: Outbox,
+  ) {
+    this.outbox = outbox ?? localLogOutbox(store, clock, log, silentLogger);
+  }
 
   async get(tenantId: string, aadObjectId: string): Promise<Person | undefined> {
     return this.store.read<Person>(CONTAINERS.people.name, tenantId, aadObjectId);
@@ -108,15 +130,19 @@ export class Directory {
     const tenantId = actor.tenantId;
     const existing = await this.get(tenantId, aadObjectId);
     if (existing) throw new DomainError('invalid', `${existing.name} is already in the directory.`);
-    let created: Person | undefined;
+    const person: Person = { id: aadObjectId, tenantId, aadObjectId, name, roles: [], updatedAt: this.clock.now().toISOString() };
+    let created: Stored<Person & OutboxFields>;
     try {
-      created = await this.store.create<Person>(CONTAINERS.people.name, { id: aadObjectId, tenantId, aadObjectId, name, roles: [], updatedAt: this.clock.now().toISOString() });
+      created = await this.store.create(
+        CONTAINERS.people.name,
+        this.outbox.stage(undefined, person, `${aadObjectId}.added`, [{ kind: 'log', actor, input: { action: 'person.added', entity: { type: 'person', id: aadObjectId, ref: name }, after: 'no roles' } }]),
+      );
     } catch (err) {
       if (err instanceof StoreConflict) throw new DomainError('invalid', 'That person is already in the directory.');
       throw err;
     }
-    await this.log.append(actor, tenantId, { action: 'person.added', entity: { type: 'person', id: aadObjectId, ref: name }, after: 'no roles' });
-    return created;
+    await this.outbox.deliver(CONTAINERS.people.name, created);
+    return withoutOutbox(created);
   }
 
   /**
@@ -126,18 +152,21 @@ export class Directory {
    */
   async repair(tenantId: string): Promise<{ removed: number; fixed: number }> {
     const records = await this.store.query<Record<string, unknown> & { id: string; tenantId: string }>(CONTAINERS.people.name, { partitionKey: tenantId });
+    const strays = records.filter((r) => !isEntraObjectId(r.aadObjectId) || r.id !== r.aadObjectId);
+    const broken = records.filter((r) => !strays.includes(r) && needsFix(r));
+    // The entry is committed before the records it describes are touched: a crash in between
+    // leaves the entry, and the next start finishes (and logs) what is left.
+    if (strays.length || broken.length)
+      await this.stageChange(tenantId, `repair.${randomUUID()}`, {
+        action: 'directory.repaired',
+        entity: { type: 'directory', id: tenantId },
+        after: `${strays.length} records that were not people removed, ${broken.length} fixed`,
+      });
     let removed = 0;
     let fixed = 0;
-    for (const r of records) {
-      if (!isEntraObjectId(r.aadObjectId) || r.id !== r.aadObjectId) {
-        if (await this.store.delete(CONTAINERS.people.name, tenantId, String(r.id))) removed += 1;
-        continue;
-      }
-      const roles = Array.isArray(r.roles) ? (r.roles as unknown[]).filter((x): x is Role => isRole(x) && DIRECTORY_ROLES.includes(x)) : [];
-      const name = cleanName(r.name) || 'Unknown user';
-      const organisation = typeof r.organisation === 'string' ? r.organisation : undefined;
-      const badEmail = r.email !== undefined && typeof r.email !== 'string';
-      if (name === r.name && Array.isArray(r.roles) && roles.length === r.roles.length && (r.organisation === undefined || organisation !== undefined) && !badEmail) continue;
+    for (const r of strays) if (await this.store.delete(CONTAINERS.people.name, tenantId, String(r.id))) removed += 1;
+    for (const r of broken) {
+      const { roles, name, organisation, badEmail } = cleaned(r);
       const { _etag, ...doc } = r as Record<string, unknown> & { _etag?: string; id: string; tenantId: string };
       void _etag;
       const person = { ...doc, name, roles, updatedAt: this.clock.now().toISOString() } as Record<string, unknown> & { id: string; tenantId: string };
@@ -146,13 +175,15 @@ export class Directory {
       await this.store.upsert(CONTAINERS.people.name, person);
       fixed += 1;
     }
-    if (removed || fixed)
-      await this.log.append({ ...SYSTEM_ACTOR, tenantId }, tenantId, {
-        action: 'directory.repaired',
-        entity: { type: 'directory', id: tenantId },
-        after: `${removed} records that were not people removed, ${fixed} fixed`,
-      });
     return { removed, fixed };
+  }
+
+  /** Stages a log entry of a many-record change in the tenant's directory-changes document, and carries it out. */
+  private async stageChange(tenantId: string, key: string, input: LogInput): Promise<void> {
+    const saved = await updateWithRetry<{ id: string; tenantId: string } & OutboxFields>(this.store, CONTAINERS.counters.name, tenantId, DIRECTORY_CHANGES_ID, (current) =>
+      this.outbox.stage(current, { id: DIRECTORY_CHANGES_ID, tenantId }, key, [{ kind: 'log', actor: { ...SYSTEM_ACTOR, tenantId }, input }]),
+    );
+    await this.outbox.deliver(CONTAINERS.counters.name, saved!);
   }
 
   /** Loads the seed file into an empty directory. Returns how many people were added. */
@@ -160,6 +191,11 @@ export class Directory {
     const existing = await this.store.query(CONTAINERS.people.name, { partitionKey: tenantId, limit: 1 });
     if (existing.length > 0) return 0;
     const people = validateSeed(seed);
+    await this.stageChange(tenantId, `seed.${randomUUID()}`, {
+      action: 'directory.seeded',
+      entity: { type: 'directory', id: tenantId },
+      after: `${people.length} people from the seed file`,
+    });
     for (const p of people) {
       await this.store.upsert<Person>(CONTAINERS.people.name, {
         id: p.aadObjectId,
@@ -173,11 +209,6 @@ export class Directory {
         updatedAt: this.clock.now().toISOString(),
       });
     }
-    await this.log.append({ ...SYSTEM_ACTOR, tenantId }, tenantId, {
-      action: 'directory.seeded',
-      entity: { type: 'directory', id: tenantId },
-      after: `${people.length} people from the seed file`,
-    });
     return people.length;
   }
 
@@ -215,25 +246,42 @@ export class Directory {
       throw new DomainError('invalid', `${before.name} does not have the role ${role}.`);
     if (change === 'revoke' && role === 'chair' && targetId === actor.aadObjectId && !actor.roles.includes('business'))
       throw invalid('The chair cannot remove their own chair role; ask the Business Team.');
-    const after = await updateWithRetry<Person>(this.store, CONTAINERS.people.name, tenantId, targetId, (current) => {
+    const changeKey = `${targetId}.${change}.${randomUUID()}`;
+    const after = await updateWithRetry<Person & OutboxFields>(this.store, CONTAINERS.people.name, tenantId, targetId, (current) => {
       if (!current) return undefined;
       const roles = change === 'grant' ? [...new Set([...current.roles, role])] : current.roles.filter((r) => r !== role);
-      return {
-        ...current,
+      const next: Person = {
+        ...withoutOutbox(current),
         roles,
         ...(change === 'grant' && role === 'partner' ? { organisation: org } : {}),
         updatedAt: this.clock.now().toISOString(),
       };
+      return this.outbox.stage(current, next, changeKey, [
+        {
+          kind: 'log',
+          actor,
+          input: { action: change === 'grant' ? 'role.granted' : 'role.revoked', entity: { type: 'person', id: targetId, ref: before.name }, before: describeRoles(before), after: describeRoles(next) },
+        },
+      ]);
     });
     if (!after) throw notFound('That person is not in the directory.');
-    await this.log.append(actor, tenantId, {
-      action: change === 'grant' ? 'role.granted' : 'role.revoked',
-      entity: { type: 'person', id: targetId, ref: before.name },
-      before: describeRoles(before),
-      after: describeRoles(after),
-    });
-    return after;
+    await this.outbox.deliver(CONTAINERS.people.name, after);
+    return withoutOutbox(after);
   }
+}
+
+/** What repair would change in a person record: roles that are not roles, a name that is not text, a stray organisation or email. */
+function cleaned(r: Record<string, unknown>): { roles: Role[]; name: string; organisation?: string; badEmail: boolean } {
+  const roles = Array.isArray(r.roles) ? (r.roles as unknown[]).filter((x): x is Role => isRole(x) && DIRECTORY_ROLES.includes(x)) : [];
+  const name = cleanName(r.name) || 'Unknown user';
+  const organisation = typeof r.organisation === 'string' ? r.organisation : undefined;
+  const badEmail = r.email !== undefined && typeof r.email !== 'string';
+  return { roles, name, organisation, badEmail };
+}
+
+function needsFix(r: Record<string, unknown>): boolean {
+  const { roles, name, organisation, badEmail } = cleaned(r);
+  return !(name === r.name && Array.isArray(r.roles) && roles.length === r.roles.length && (r.organisation === undefined || organisation !== undefined) && !badEmail);
 }
 
 export function describeRoles(p: Pick<Person, 'roles' | 'organisation'>): string {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Actor } from '../directory/roles';
 import type { AuditLog, LogInput } from '../log/audit-log';
@@ -74,7 +75,8 @@ export class Outbox {
   private readonly pollMs: number;
 
   constructor(
-    private readonly deps: { store: Store; clock: Clock; log: AuditLog; reminders: Reminders; logger: Logger },
+    /** `reminders` may be left out by an outbox that only ever carries log entries and handlers. */
+    private readonly deps: { store: Store; clock: Clock; log: AuditLog; reminders?: Reminders; logger: Logger },
     /** Containers whose documents may carry effects; the background pass looks in each. */
     private readonly containers: string[],
     private readonly settings: OutboxSettings,
@@ -217,10 +219,10 @@ export class Outbox {
         this.deps.log.sealSoon(effect.actor.tenantId);
         return;
       case 'schedule':
-        await this.deps.reminders.schedule(effect.actor, effect.spec);
+        await this.reminders().schedule(effect.actor, effect.spec);
         return;
       case 'cancel':
-        await this.deps.reminders.cancel(effect.actor, effect.tenantId, effect.entityId, effect.kindPrefix);
+        await this.reminders().cancel(effect.actor, effect.tenantId, effect.entityId, effect.kindPrefix);
         return;
       case 'handler': {
         const handler = this.handlers.get(effect.handler);
@@ -239,6 +241,11 @@ export class Outbox {
         return;
       }
     }
+  }
+
+  private reminders(): Reminders {
+    if (!this.deps.reminders) throw new Error('This outbox carries no reminders: build it with the reminders engine');
+    return this.deps.reminders;
   }
 
   /** Removes the done effects; releases the lease, or sets the retry time if some remain. */
@@ -267,6 +274,15 @@ export class Outbox {
     }
     throw new StoreConflict('stale', container, id);
   }
+}
+
+/**
+ * For a service built without the app's outbox (tools, tests that need no relay): one of its own
+ * that carries log entries right after each write. Whatever it leaves behind is in the documents,
+ * where the app's relay finds it.
+ */
+export function localLogOutbox(store: Store, clock: Clock, log: AuditLog, logger: Logger): Outbox {
+  return new Outbox({ store, clock, log, logger }, [], { instanceId: `local-${randomUUID()}` });
 }
 
 function ignoreConflict(err: unknown): void {

@@ -58,10 +58,19 @@ export class RemindersService implements Reminders {
       status: 'pending',
       createdAt: this.clock.now().toISOString(),
     });
+    if (existing && existing.status !== 'cancelled') return existing;
+    // The engine's own bookkeeping, logged before the timer is written under a key of the timer
+    // and the version it replaces: a retry after a crash in between (an outbox effect is retried
+    // until done) finds the same key and logs nothing twice, and a timer that exists was logged.
+    await this.log.append(
+      actor,
+      spec.tenantId,
+      { action: 'reminder.scheduled', entity: { type: spec.entity.type, id: spec.entity.id, ref: spec.entity.ref }, after: `${spec.kind} for ${spec.date} → ${describeTarget(spec.target)}` },
+      `timer.${id}.${existing?._etag ?? 'new'}`,
+    );
     let saved: Stored<Timer>;
     if (existing) {
       // A cancelled timer brought back (e.g. a meeting moved back to an earlier date).
-      if (existing.status !== 'cancelled') return existing;
       saved = await this.store.replace(CONTAINERS.timers.name, timer, existing._etag);
     } else {
       try {
@@ -71,16 +80,26 @@ export class RemindersService implements Reminders {
         throw err;
       }
     }
-    await this.log.append(actor, spec.tenantId, {
-      action: 'reminder.scheduled',
-      entity: { type: spec.entity.type, id: spec.entity.id, ref: spec.entity.ref },
-      after: `${spec.kind} for ${spec.date} → ${describeTarget(spec.target)}`,
-    });
     return saved;
   }
 
   async cancel(actor: Actor, tenantId: string, entityId: string, kindPrefix?: string): Promise<number> {
     const pending = (await this.pendingFor(tenantId, entityId)).filter((t) => !kindPrefix || t.kind.startsWith(kindPrefix));
+    if (!pending.length) return 0;
+    // Logged before the timers it counts, under a key of exactly those timer versions: a retry
+    // after a crash in between (an outbox effect is retried until done) logs nothing twice; one
+    // after some were cancelled logs the rest. Nothing cancelled goes unlogged.
+    const key = createHash('sha256')
+      .update(pending.map((t) => `${t.id}@${(t as Stored<Timer>)._etag}`).sort().join('|'))
+      .digest('hex')
+      .slice(0, 32);
+    const first = pending[0];
+    await this.log.append(
+      actor,
+      tenantId,
+      { action: 'reminder.cancelled', entity: { type: first.entity.type, id: entityId, ref: first.entity.ref }, before: `${pending.length} pending${kindPrefix ? ` (${kindPrefix}*)` : ''}`, after: 'cancelled' },
+      `timers.cancel.${key}`,
+    );
     let cancelled = 0;
     for (const timer of pending) {
       let changed = false;
@@ -90,15 +109,6 @@ export class RemindersService implements Reminders {
         return indexedTimer({ ...current, status: 'cancelled' });
       });
       if (changed) cancelled += 1;
-    }
-    if (cancelled > 0) {
-      const first = pending[0];
-      await this.log.append(actor, tenantId, {
-        action: 'reminder.cancelled',
-        entity: { type: first.entity.type, id: entityId, ref: first.entity.ref },
-        before: `${cancelled} pending${kindPrefix ? ` (${kindPrefix}*)` : ''}`,
-        after: 'cancelled',
-      });
     }
     return cancelled;
   }

@@ -417,6 +417,14 @@ export class Scheduler {
     return { ...message, text: [`Late reminder: this was due ${due}.`, message.text].filter(Boolean).join(' ') };
   }
 
+  /*
+   * The engine's own bookkeeping (reminder.failed, reminder.undeliverable, reminder.digest,
+   * reminders.sent) is appended after the timer write it describes, not staged in an outbox: the
+   * timer documents are the engine's queue, claimed, leased and rewritten here on every pass, and
+   * an outbox relay rewriting the same documents would contend with those leases. These entries
+   * describe deliveries (what Teams was sent), not changes of partnership state, which all go
+   * through services/outbox.
+   */
   private async failure(timer: Stored<Timer>, now: Date, err: unknown): Promise<Outcome> {
     const attempts = (timer.attempts ?? 0) + 1;
     const reason = describeError(err);

@@ -26,7 +26,7 @@ export const CONTAINERS = {
   /** Where each entity's cards were posted, so every copy can be updated in place. */
   cardPosts: { name: 'cardPosts', partitionKey: '/tenantId' },
   /** Counters for short human references (D-7, R-3) and other small shared state. */
-  counters: { name: 'counters', partitionKey: '/tenantId' },
+  counters: { name: 'counters', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
   /** Durable reminders; the scheduler reads due ones across tenants by `dueAt`. */
   timers: { name: 'timers', partitionKey: '/tenantId', orderedFields: ['dueAt', 'pendingDueAt'] },
   disputes: { name: 'disputes', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
@@ -36,11 +36,11 @@ export const CONTAINERS = {
   votes: { name: 'votes', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
   actions: { name: 'actions', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
   /** Safeguarding case reviews: an anonymised reference and dates only, never personal data. */
-  caseReviews: { name: 'caseReviews', partitionKey: '/tenantId' },
+  caseReviews: { name: 'caseReviews', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
 } as const satisfies Record<string, ContainerDefinition>;
 
 /** Containers whose documents carry a transactional outbox (services/outbox): the relay looks in each by `outboxDueAt`. */
-export const OUTBOX_CONTAINERS: string[] = [CONTAINERS.disputes.name, CONTAINERS.reviews.name, CONTAINERS.recommendations.name, CONTAINERS.votes.name, CONTAINERS.actions.name, CONTAINERS.people.name, CONTAINERS.conversations.name];
+export const OUTBOX_CONTAINERS: string[] = [CONTAINERS.disputes.name, CONTAINERS.reviews.name, CONTAINERS.recommendations.name, CONTAINERS.votes.name, CONTAINERS.actions.name, CONTAINERS.people.name, CONTAINERS.conversations.name, CONTAINERS.caseReviews.name, CONTAINERS.counters.name];
 
 export type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS]['name'];
 

@@ -2,16 +2,19 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { CaseReview } from '../../services/case-reviews/case-review';
+import type { Person } from '../../services/directory/directory';
 import type { Dispute } from '../../services/disputes/dispute';
 import { AuditLog, LogEntry, UNCONFIGURED_SEAL_KEY } from '../../services/log/audit-log';
 import type { OutboxFields } from '../../services/outbox/outbox';
 import type { Timer } from '../../services/reminders/port';
+import type { Review } from '../../services/reviews/review';
 import { CONTAINERS } from '../../services/store/containers';
 import { EmbeddedStore } from '../../services/store/embedded-store';
 import type { Store } from '../../services/store/port';
 import { systemClock } from '../../services/clock';
 import { RunningCosmosServer, makeCosmosStore, startCosmosServer } from '../support/cosmos-server';
-import { ANNOUNCE_TARGETS, CRASH_FORMS, CRASH_TENANT } from '../support/outbox-crash-child';
+import { ANNOUNCE_TARGETS, CASE_FORM, CRASH_FORMS, CRASH_TENANT, GRANTEE } from '../support/outbox-crash-child';
 import { spawnTs } from '../support/ts-child';
 
 jest.setTimeout(120_000);
@@ -118,6 +121,130 @@ describe.each(['embedded', 'cosmos'] as const)('a change killed with SIGKILL at 
         expect({ killAfter, timers: o.timers.filter((t) => t.entity.id === d.id).length }).toEqual({ killAfter, timers: expectedTimers });
         expect({ killAfter, posts: o.posts.filter((p) => p.startsWith(`${d.id} `)).sort() }).toEqual({ killAfter, posts: ANNOUNCE_TARGETS.map((t) => `${d.id} ${t}`).sort() });
       }
+    } finally {
+      w.dispose();
+    }
+  });
+});
+
+/**
+ * The other converted services: a grant, a review started and a case review opened, one after
+ * the other. The step boundaries are found in the clean run's trace of writes: each change's
+ * state write (the effects staged in it), the write after it (the relay's first effect: the log
+ * entry) and one halfway to the write that removes the done effects (between two reminders).
+ */
+type Change = 'grant' | 'review' | 'case review';
+type Boundary = 'after the state write' | 'during the relay' | 'between effects';
+
+/**
+ * Each change killed at two of its boundaries and each boundary hit on two changes, per store
+ * (a grant has one effect, so nothing lies between effects): few runs, every boundary covered.
+ */
+const BOUNDARIES: Record<'embedded' | 'cosmos', [Change, Boundary][]> = {
+  embedded: [
+    ['grant', 'after the state write'],
+    ['grant', 'during the relay'],
+    ['review', 'during the relay'],
+    ['review', 'between effects'],
+    ['case review', 'after the state write'],
+    ['case review', 'between effects'],
+  ],
+  cosmos: [
+    ['grant', 'during the relay'],
+    ['review', 'after the state write'],
+    ['review', 'between effects'],
+    ['case review', 'after the state write'],
+    ['case review', 'during the relay'],
+    ['case review', 'between effects'],
+  ],
+};
+
+/** Where each change's state write is, in a trace line ("<n> <op> <container> <id>"). */
+const STATE_WRITE: Record<Change, RegExp> = {
+  grant: new RegExp(`^\\d+ replace people ${GRANTEE}$`),
+  review: /^\d+ create reviews rv-/,
+  'case review': /^\d+ create caseReviews cr-/,
+};
+
+function killPoint(trace: string[], change: Change, boundary: Boundary): number {
+  const at = trace.findIndex((l) => STATE_WRITE[change].test(l));
+  expect({ change, found: at >= 0 }).toEqual({ change, found: true });
+  const [, , container, id] = trace[at].split(' ');
+  const settle = trace.findIndex((l, i) => i > at && l.endsWith(` ${container} ${id}`));
+  const n = (i: number) => Number(trace[i].split(' ')[0]);
+  if (boundary === 'after the state write') return n(at);
+  if (boundary === 'during the relay') return n(trace.findIndex((l, i) => i > at && / create log /.test(l)));
+  expect({ change, effectsBetween: settle - at }).toEqual({ change, effectsBetween: expect.any(Number) });
+  return n(Math.floor((at + settle) / 2));
+}
+
+/** What a finished `others` run left, with the counts that must match a clean run. */
+async function othersOutcome(w: World) {
+  const store = w.open();
+  await store.init();
+  try {
+    const log = new AuditLog(store, systemClock, UNCONFIGURED_SEAL_KEY, 'inspector');
+    const verify = await log.verify(CRASH_TENANT);
+    const entries: LogEntry[] = [];
+    for await (const e of log.all(CRASH_TENANT)) entries.push(e);
+    const reviews = await store.query<Review & OutboxFields>(CONTAINERS.reviews.name, { partitionKey: CRASH_TENANT });
+    const cases = await store.query<CaseReview & OutboxFields>(CONTAINERS.caseReviews.name, { partitionKey: CRASH_TENANT });
+    const grantee = await store.read<Person & OutboxFields>(CONTAINERS.people.name, CRASH_TENANT, GRANTEE);
+    const timers = await store.query<Timer>(CONTAINERS.timers.name, { partitionKey: CRASH_TENANT });
+    const count = (action: string, entityId?: string) => entries.filter((e) => e.action === action && (!entityId || e.entity.id === entityId)).length;
+    const review = reviews[0];
+    const caseReview = cases[0];
+    return {
+      verify: { ok: verify.ok, whole: verify.entries === entries.length },
+      reviews: reviews.length,
+      cases: cases.map((c) => c.id),
+      pending: [...reviews, ...cases, grantee].map((d) => d?.outbox ?? []).flat().length,
+      granteeRoles: grantee?.roles,
+      granted: count('role.granted', GRANTEE),
+      started: count('review.started'),
+      opened: count('case_review.opened'),
+      reviewTimers: review ? timers.filter((t) => t.entity.id === review.id).length : 0,
+      caseTimers: caseReview ? timers.filter((t) => t.entity.id === caseReview.id).length : 0,
+      reviewScheduled: review ? count('reminder.scheduled', review.id) : 0,
+      caseScheduled: caseReview ? count('reminder.scheduled', caseReview.id) : 0,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+describe.each(['embedded', 'cosmos'] as const)('a grant, a review and a case review killed with SIGKILL at each step boundary (%s store)', (kind) => {
+  let trace: string[] = [];
+  let clean: Awaited<ReturnType<typeof othersOutcome>>;
+
+  beforeAll(async () => {
+    if (kind === 'cosmos') cosmos = await startCosmosServer();
+    const w = world(kind);
+    try {
+      const run0 = await run(['raise', w.where, w.posts, '0', 'others']);
+      expect(run0.err).toBe('');
+      trace = fs.readFileSync(`${w.posts}.writes`, 'utf8').trim().split('\n');
+      clean = await othersOutcome(w);
+      expect(clean).toMatchObject({ verify: { ok: true, whole: true }, reviews: 1, cases: [`cr-${CASE_FORM}`], pending: 0, granted: 1, started: 1, opened: 1 });
+      expect(clean.reviewTimers * clean.caseTimers).toBeGreaterThan(0);
+    } finally {
+      w.dispose();
+    }
+  });
+  afterAll(async () => {
+    await cosmos?.stop();
+    cosmos = undefined;
+  });
+
+  it.each(BOUNDARIES[kind])('the %s killed %s ends with nothing lost, nothing doubled and the log intact', async (change, boundary) => {
+    const killAfter = killPoint(trace, change, boundary);
+    const w = world(kind);
+    try {
+      const killed = await run(['raise', w.where, w.posts, String(killAfter), 'others']);
+      expect({ killAfter, signal: killed.signal }).toEqual({ killAfter, signal: 'SIGKILL' });
+      const recovered = await run(['recover', w.where, w.posts, '0', 'others']);
+      expect({ killAfter, code: recovered.code, err: recovered.err }).toEqual({ killAfter, code: 0, err: '' });
+      expect({ killAfter, ...(await othersOutcome(w)) }).toEqual({ killAfter, ...clean });
     } finally {
       w.dispose();
     }

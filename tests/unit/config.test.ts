@@ -32,6 +32,7 @@ describe('parseConfig', () => {
         disputeReminderDays: [21, 14, 7, 3, 1],
         reviewStageWarningDays: 7,
         impactCheckMonths: [6, 12],
+        reviewProgramme: { children: 2, adults: 2, combined: 1 },
         voteDays: 7,
         voteQuorum: 3,
         voteReminderDays: [2, 1],

@@ -53,6 +53,8 @@ describe('Conversations', () => {
   afterEach(() => dispose());
 
   const entries = async (): Promise<LogEntry[]> => {
+    // Entries are recorded with each change and joined to the chain by the sealer: drain it first.
+    await log.seal(TENANT);
     const all: LogEntry[] = [];
     for await (const e of log.all(TENANT)) all.push(e);
     return all;

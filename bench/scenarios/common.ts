@@ -21,7 +21,9 @@ export function commandFor(target: BotTarget): { script: string; nodeArgs: strin
   const production = productionNodeArgs();
   const script = path.resolve(REPO_ROOT, production[production.length - 1]);
   if (script !== SCRIPTS.bot) throw new Error(`npm run start:prod runs ${script}, not ${SCRIPTS.bot}`);
-  return { script: SCRIPTS[target], nodeArgs: production.slice(0, -1) };
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", which NODE_OPTIONS refuses) profiles the bots.
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return { script: SCRIPTS[target], nodeArgs: [...production.slice(0, -1), ...extra] };
 }
 
 /** Options shared by every row of one run. */

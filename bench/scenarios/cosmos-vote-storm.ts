@@ -20,8 +20,13 @@ interface CosmosProcess {
   stop(): Promise<void>;
 }
 
+/** BENCH_COSMOS_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the wire server itself. */
 async function startCosmosServer(): Promise<CosmosProcess> {
-  const child: ChildProcess = spawn(process.execPath, [SCRIPTS.cosmos, '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_NO_WARNINGS: '1' } });
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_COSMOS_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), SCRIPTS.cosmos, '0'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_NO_WARNINGS: '1' },
+  });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-2000)));
   const port = await new Promise<number>((resolve, reject) => {

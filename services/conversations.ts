@@ -69,10 +69,14 @@ export class Conversations {
     let isNew = false;
     let reactivated = false;
     const now = this.clock.now().toISOString();
+    let attempt = 0;
     const saved = await updateWithRetry<ConversationRecord>(this.store, CONTAINERS.conversations.name, tenantId, id, (current) => {
+      // Lost a race (another turn, or instance, wrote the record meanwhile): that write is as fresh
+      // as this one, so a busy channel's clicks never queue behind each other's reference refresh.
+      const lostRace = attempt++ > 0;
       isNew = !current;
       reactivated = !!current && !current.active;
-      if (current && current.active && stableReference(current.reference) === stableReference(info.reference) && current.name === info.name)
+      if (current && current.active && current.name === info.name && (lostRace || stableReference(current.reference) === stableReference(info.reference)))
         return undefined;
       return {
         ...(current ?? { purposes: [], installedAt: now }),
@@ -83,7 +87,7 @@ export class Conversations {
         inactiveReason: undefined,
         updatedAt: now,
       };
-    });
+    }, 3);
     if (isNew || reactivated) {
       await this.log.append(actor, tenantId, {
         action: isNew ? 'conversation.installed' : 'conversation.reinstalled',

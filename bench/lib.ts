@@ -1,8 +1,8 @@
 /**
  * Reusable pieces of `npm run bench`: start a bot (as a child process, or in this process),
  * drive it with Teams-shaped activities at a fixed concurrency, and report turns per second and
- * latency percentiles. New rows (reminders, votes) are new `Scenario`s in bench/run.ts built
- * from these helpers.
+ * latency percentiles. New rows are new files in bench/scenarios/ built from these helpers,
+ * chosen by bench/run.ts.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -98,6 +98,8 @@ export interface TurnStats {
   /** Milliseconds from sending the activity to the bot's HTTP answer (the turn, replies included). */
   p50: number;
   p99: number;
+  /** The slowest turn. */
+  max: number;
 }
 
 /** Which turn a worker is on, for scenarios that give each worker its own conversation or alternate commands. */
@@ -113,6 +115,8 @@ export interface TurnIndex {
 export interface MeasureOptions {
   /** The bot's base URL (http://127.0.0.1:port); activities go to /api/messages. */
   url: string;
+  /** Several instances behind one load: which base URL a turn goes to (default: `url` for every turn). */
+  urlFor?: (turn: TurnIndex) => string;
   makeActivity: (turn: TurnIndex) => Record<string, unknown>;
   total: number;
   concurrency: number;
@@ -157,7 +161,8 @@ export function median(values: number[]): number {
  */
 export async function measureTurns(options: MeasureOptions): Promise<TurnStats> {
   const { url, makeActivity, total, concurrency } = options;
-  const endpoint = `${url.replace(/\/+$/, '')}/api/messages`;
+  const endpointOf = (base: string) => `${base.replace(/\/+$/, '')}/api/messages`;
+  const endpoint = (turn: TurnIndex) => endpointOf(options.urlFor ? options.urlFor(turn) : url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const rounds = new Array<number>(concurrency).fill(0);
   try {
@@ -165,7 +170,10 @@ export async function measureTurns(options: MeasureOptions): Promise<TurnStats> 
     let warmIndex = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async (_, worker) => {
-        for (let i = 0; i < warmup; i++) await postJson(endpoint, makeActivity({ index: warmIndex++, worker, round: rounds[worker]++ }), agent).catch(() => undefined);
+        for (let i = 0; i < warmup; i++) {
+          const turn = { index: warmIndex++, worker, round: rounds[worker]++ };
+          await postJson(endpoint(turn), makeActivity(turn), agent).catch(() => undefined);
+        }
       }),
     );
 
@@ -177,10 +185,11 @@ export async function measureTurns(options: MeasureOptions): Promise<TurnStats> 
       Array.from({ length: concurrency }, async (_, worker) => {
         while (next < total) {
           const index = next++;
-          const body = makeActivity({ index, worker, round: rounds[worker]++ });
+          const turn = { index, worker, round: rounds[worker]++ };
+          const body = makeActivity(turn);
           const t0 = process.hrtime.bigint();
           try {
-            const res = await postJson(endpoint, body, agent);
+            const res = await postJson(endpoint(turn), body, agent);
             if (res.status < 200 || res.status >= 300) errors += 1;
           } catch {
             errors += 1;
@@ -191,7 +200,7 @@ export async function measureTurns(options: MeasureOptions): Promise<TurnStats> 
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     latencies.sort((a, b) => a - b);
-    return { turns: total, errors, seconds, turnsPerSec: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    return { turns: total, errors, seconds, turnsPerSec: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.length ? latencies[latencies.length - 1] : NaN };
   } finally {
     agent.destroy();
   }
@@ -329,11 +338,11 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 export function formatTable(rows: TableRow[], baseline?: string): string {
   const baseOf = (r: TableRow) => rows.find((b) => b.scenario === (r.baseline ?? baseline))?.stats.turnsPerSec;
   const lines = [
-    '| scenario | turns | concurrency | turns/s | p50 ms | p99 ms | errors | × echo |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | turns | concurrency | turns/s | p50 ms | p99 ms | max ms | errors | × echo |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.scenario} | ${r.stats.turns} | ${r.concurrency} | ${fmt(r.stats.turnsPerSec, 0)} | ${fmt(r.stats.p50)} | ${fmt(r.stats.p99)} | ${r.stats.errors} | ${baseOf(r) ? fmt(r.stats.turnsPerSec / baseOf(r)!, 2) : '—'} |`,
+        `| ${r.scenario} | ${r.stats.turns} | ${r.concurrency} | ${fmt(r.stats.turnsPerSec, 0)} | ${fmt(r.stats.p50)} | ${fmt(r.stats.p99)} | ${fmt(r.stats.max, 0)} | ${r.stats.errors} | ${baseOf(r) ? fmt(r.stats.turnsPerSec / baseOf(r)!, 2) : '—'} |`,
     ),
   ];
   return lines.join('\n');
@@ -346,5 +355,5 @@ export interface TargetResult {
 }
 
 export function formatTargets(targets: TargetResult[]): string {
-  return ['| target | measured | result |', '|---|---|---|', ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.pass ? 'pass' : '**FAIL**'} |`)].join('\n');
+  return ['| target | measured | result |', '|---|---|---|', ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.pass ? 'PASS' : '**MISS**'} |`)].join('\n');
 }

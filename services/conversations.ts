@@ -86,6 +86,7 @@ export class Conversations {
     id: string,
     change: (current: ConversationRecord | undefined) => ConversationRecord | undefined,
     entry: (before: ConversationRecord | undefined, after: ConversationRecord) => LogInput | undefined,
+    attempts?: number,
   ): Promise<{ saved: ConversationRecord | undefined; changed: boolean }> {
     const key = `${id}.${randomUUID()}`;
     let changed = false;
@@ -96,7 +97,7 @@ export class Conversations {
       if (!next) return undefined;
       const input = entry(before, next);
       return this.outbox.stage(current, next, key, input ? [{ kind: 'log', actor, input }] : []);
-    });
+    }, attempts);
     if (changed && saved) await this.outbox.deliver(CONTAINER, saved);
     return { saved: saved ? stripRecord(saved) : undefined, changed };
   }
@@ -109,16 +110,22 @@ export class Conversations {
     const tenantId = actor.tenantId;
     const id = conversationKey(info.conversationId);
     const now = this.clock.now().toISOString();
+    // Lost a race (another turn, or instance, wrote the record meanwhile): that write is as fresh
+    // as this one, so a busy channel's clicks never queue behind each other's reference refresh.
+    let attempt = 0;
     const { saved } = await this.change(
       actor,
       tenantId,
       id,
       (current) => {
-        if (current && current.active && stableReference(current.reference) === stableReference(info.reference) && current.name === info.name) return undefined;
+        const lostRace = attempt++ > 0;
+        if (current && current.active && current.name === info.name && (lostRace || stableReference(current.reference) === stableReference(info.reference)))
+          return undefined;
         return { ...(current ?? { purposes: [], installedAt: now }), id, tenantId, ...info, active: true, inactiveReason: undefined, updatedAt: now };
       },
       (before, after) =>
         !before || !before.active ? { action: before ? 'conversation.reinstalled' : 'conversation.installed', entity: { type: 'conversation', id, ref: describe(after) }, after: 'active' } : undefined,
+      3,
     );
     return saved!;
   }

@@ -208,7 +208,7 @@ export class Outbox {
         this.inFlight.delete(key);
       }
     }
-    await this.settle(container, doc.tenantId, doc.id, done, failure !== undefined);
+    await this.settle(container, doc, done, failure !== undefined);
     if (failure !== undefined) throw failure;
   }
 
@@ -248,28 +248,44 @@ export class Outbox {
     return this.deps.reminders;
   }
 
-  /** Removes the done effects; releases the lease, or sets the retry time if some remain. */
-  private async settle(container: string, tenantId: string, id: string, done: string[], failed: boolean): Promise<void> {
-    await this.update(container, tenantId, id, (d) => {
+  /**
+   * Removes the done effects; releases the lease, or sets the retry time if some remain. Tries
+   * the document as this instance last wrote it first (one write, no read, on the click path),
+   * and reads it again only if it changed since.
+   */
+  private async settle(container: string, doc: Stored<WithOutbox<Doc & { tenantId: string }>>, done: string[], failed: boolean): Promise<void> {
+    await this.update(container, doc.tenantId, doc.id, (d) => {
       const remaining = (d.outbox ?? []).filter((e) => !done.includes(e.id));
       const base = withoutOutbox(d);
       if (!remaining.length) return base;
       const attempts = (d.outboxAttempts ?? 0) + (failed ? 1 : 0);
       const delayMs = failed ? Math.min(300_000, 1000 * 2 ** Math.min(attempts, 8)) : 0;
       return { ...base, outbox: remaining, outboxDueAt: new Date(this.deps.clock.now().getTime() + delayMs).toISOString(), ...(attempts ? { outboxAttempts: attempts } : {}) };
-    });
+    }, doc);
   }
 
-  private async update(container: string, tenantId: string, id: string, change: (d: WithOutbox<Doc & { tenantId: string }>) => WithOutbox<Doc & { tenantId: string }>): Promise<void> {
+  private async update(
+    container: string,
+    tenantId: string,
+    id: string,
+    change: (d: WithOutbox<Doc & { tenantId: string }>) => WithOutbox<Doc & { tenantId: string }>,
+    /** The document as last read or written, tried before reading it again. */
+    known?: Stored<WithOutbox<Doc & { tenantId: string }>>,
+  ): Promise<void> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const current = await this.deps.store.read<WithOutbox<Doc & { tenantId: string }>>(container, tenantId, id);
+      const current = attempt === 0 && known ? known : await this.deps.store.read<WithOutbox<Doc & { tenantId: string }>>(container, tenantId, id);
       if (!current) return;
       const { _etag, ...body } = current;
       try {
         await this.deps.store.replace(container, change(body), _etag);
         return;
       } catch (err) {
-        if (!(err instanceof StoreConflict) || err.reason === 'gone') throw err;
+        if (!(err instanceof StoreConflict)) throw err;
+        if (err.reason === 'gone') {
+          // Removed since: nothing left to settle (a read would have found nothing either).
+          if (attempt === 0 && known) return;
+          throw err;
+        }
       }
     }
     throw new StoreConflict('stale', container, id);

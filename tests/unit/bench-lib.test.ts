@@ -14,7 +14,7 @@ describe('bench helpers', () => {
   });
 
   it('shows each row as a multiple of the baseline', () => {
-    const stats = (turnsPerSec: number) => ({ turns: 10, errors: 0, seconds: 1, turnsPerSec, p50: 1, p99: 2 });
+    const stats = (turnsPerSec: number) => ({ turns: 10, errors: 0, seconds: 1, turnsPerSec, p50: 1, p99: 2, max: 3 });
     const table = formatTable(
       [
         { scenario: 'echo', stats: stats(200), concurrency: 4 },

@@ -63,6 +63,25 @@ describe('Conversations', () => {
   const snapshot = async () => ({ conversations: await store.query('conversations', { partitionKey: TENANT }), log: await entries() });
 
   describe('remember', () => {
+    it('costs each turn at most one write on a busy channel: a turn that loses the race to refresh the reference keeps the winner\'s', async () => {
+      await conversations.remember(PATTI, BOARD);
+      const replace = store.replace.bind(store);
+      let writes = 0;
+      store.replace = (async (...args: Parameters<typeof store.replace>) => {
+        // Only the conversation records: the log's sealer joins the install entry to the chain meanwhile.
+        if (args[0] === 'conversations') writes += 1;
+        return replace(...args);
+      }) as typeof store.replace;
+      // Two instances behind different Teams service URLs: every turn sees the other's reference.
+      const urls = ['https://smba.example/a/', 'https://smba.example/b/'];
+      const turns = Array.from({ length: 20 }, (_, i) => conversations.remember(MEGAN, { ...BOARD, reference: { ...BOARD.reference, serviceUrl: urls[i % 2] } }));
+      const saved = await Promise.all(turns);
+      expect(saved.every((r) => r.active)).toBe(true);
+      expect(writes).toBeLessThanOrEqual(turns.length);
+      expect(urls).toContain((await board()).reference.serviceUrl);
+      expect((await entries()).filter((e) => e.action === 'conversation.installed')).toHaveLength(1);
+    });
+
     it('records a new install under a key derived from the conversation id, and logs it', async () => {
       const saved = await conversations.remember(PATTI, BOARD);
       expect(saved).toMatchObject({

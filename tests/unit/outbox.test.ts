@@ -103,6 +103,35 @@ describe('the transactional outbox', () => {
     expect(a.announced).toHaveLength(3);
   });
 
+  it('settles a change with the document it just wrote (no read back), and reads again only when the document changed meanwhile', async () => {
+    const a = instance('a');
+    const reads: string[] = [];
+    const read = embedded.read.bind(embedded);
+    embedded.read = (async (container: string, pk: string, id: string) => {
+      if (container === CONTAINERS.disputes.name) reads.push(id);
+      return read(container, pk, id);
+    });
+    const change = (id: string) =>
+      a.outbox.stage(undefined, { id, tenantId: T, note: 'a change' }, `${id}.v1`, [{ kind: 'log', actor: patti, input: { action: 'test.changed', entity: { type: 'test', id } } }]);
+
+    const quiet = await store.create(CONTAINERS.disputes.name, change('quiet'));
+    await a.outbox.deliver(CONTAINERS.disputes.name, quiet);
+    expect(reads).toEqual([]);
+    expect((await stored('quiet')).outbox).toBeUndefined();
+    reads.length = 0;
+
+    // Another write lands between this instance's write and its settling: the stale ETag sends it back to read.
+    const busy = await store.create(CONTAINERS.disputes.name, change('busy'));
+    await embedded.replace(CONTAINERS.disputes.name, { ...(await read<Doc & OutboxFields>(CONTAINERS.disputes.name, T, 'busy'))!, note: 'changed meanwhile' }, busy._etag);
+    await a.outbox.deliver(CONTAINERS.disputes.name, busy);
+    expect(reads).toEqual(['busy']);
+    const after = await stored('busy');
+    expect(after.outbox).toBeUndefined();
+    expect((after as unknown as { note: string }).note).toBe('changed meanwhile');
+    await a.log.seal(T);
+    expect((await entries(a.log)).filter((e) => e.action === 'test.changed').map((e) => e.entity.id).sort()).toEqual(['busy', 'quiet']);
+  });
+
   it('keeps a change whose log write is refused, with its effects, and logs it once when the log takes writes again', async () => {
     const a = instance('a');
     refuse.on = true;

@@ -12,7 +12,7 @@ import { describe } from '../../services/conversations';
 import { invalid } from '../../services/errors';
 import { STAGES } from '../../services/reviews/dates';
 import { Review, STRANDS, STRAND_LABELS } from '../../services/reviews/review';
-import { REVIEW_REMINDER_HANDLER, ReviewsService } from '../../services/reviews/reviews-service';
+import { REVIEW_REMINDER_HANDLER } from '../../services/reviews/reviews-service';
 import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, Feature, Turn } from '../feature';
@@ -23,9 +23,7 @@ export const reviewEntityKey = (reviewId: string): string => `review:${reviewId}
 
 /** Hub focused reviews: start, timeline, stage sign-off, learning event, impact checks, programme. */
 export function reviewsFeature(services: AppServices): Feature {
-  const { store, clock, time, directory, conversations, reminders, refs, publisher, config } = services;
-  if (!services.recommendationIntake) throw new Error('reviewsFeature needs services.recommendationIntake (set in bot/compose.ts)');
-  const reviews = new ReviewsService(store, services.outbox, clock, time, directory, conversations, reminders, refs, services.recommendationIntake, config.domain);
+  const { reviews, time, conversations, reminders, publisher } = services;
 
   const timelineCard = async (review: Review): Promise<AdaptiveCard> => {
     const names: string[] = [];

@@ -9,7 +9,7 @@ import type { ReminderSpec, Reminders } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
-import type { RecommendationService } from './recommendation-service';
+import type { RecommendationRecords } from './recommendation-records';
 import { stripEtag } from './recommendation-service';
 
 /** A tracked action from an approved recommendation. */
@@ -56,7 +56,7 @@ export class ActionService {
     private readonly directory: Directory,
     private readonly refs: References,
     private readonly reminders: Reminders,
-    private readonly recommendations: RecommendationService,
+    private readonly recommendations: Pick<RecommendationRecords, 'get'>,
     private readonly settings: { actionReminderDays: number[] },
   ) {}
 

@@ -3,7 +3,6 @@ import type { Directory } from '../directory/directory';
 import { Actor, Role, hasRole } from '../directory/roles';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { SYSTEM_ACTOR } from '../log/audit-log';
-import type { Logger } from '../logger';
 import type { References } from '../refs';
 import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
 import type { ReminderSpec } from '../reminders/port';
@@ -11,6 +10,7 @@ import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
 import { DECISION_LABELS, Decision, OPTION_LABELS, Tally, VoteOption, decide, isVoteOption } from './decision-rule';
+import { Announcement, RecommendationRecords } from './recommendation-records';
 import type { RecommendationIntake, RecommendationSource, RecommendationSubmission, SubmittedRecommendation } from './intake';
 
 export type RecommendationStatus = 'open' | Decision;
@@ -74,11 +74,15 @@ export interface VoteResult {
   vote: Vote;
 }
 
-/** Called by the service after a change; the bot layer posts and refreshes cards from them. */
-export interface RecommendationHooks {
-  opened?: (rec: Recommendation) => Promise<void>;
-  changed?: (rec: Recommendation) => Promise<void>;
-  decided?: (rec: Recommendation) => Promise<void>;
+/**
+ * The events port: told after each change is stored (through the outbox, so a crash retries
+ * them); the bot layer posts and refreshes the cards in Teams from them.
+ */
+export interface RecommendationEvents {
+  opened(rec: Recommendation): Promise<void>;
+  changed(rec: Recommendation): Promise<void>;
+  /** `announce`: where the decision goes besides the Executive Board channel. */
+  decided(rec: Recommendation, announce: Announcement): Promise<void>;
 }
 
 export interface VoteSettings {
@@ -108,8 +112,6 @@ const closedError = (rec: Recommendation, counted?: Vote): DomainError =>
  * change is logged; the tally is always computed from the vote documents.
  */
 export class RecommendationService implements RecommendationIntake {
-  /** Set by the bot layer so opening, changing and deciding a vote update the cards in Teams. */
-  readonly hooks: RecommendationHooks = {};
   private readonly closeHour: number;
 
   constructor(
@@ -121,14 +123,15 @@ export class RecommendationService implements RecommendationIntake {
     /** Each change's effects (log entry, reminders, the cards in Teams) go out through the outbox of the changed document. */
     private readonly outbox: Outbox,
     private readonly settings: VoteSettings,
-    private readonly logger: Logger,
+    /** The reads shared with the actions and the cards. */
+    readonly records: RecommendationRecords,
+    private readonly events: RecommendationEvents,
   ) {
     this.closeHour = settings.voteCloseHour ?? settings.closeHour ?? 17;
     for (const name of ['opened', 'changed', 'decided'] as const)
       outbox.registerHandler(hookEffect(name), async (tenantId, data) => {
         const rec = await this.get(tenantId, data.recommendationId);
-        const hook = this.hooks[name];
-        if (rec && hook) await hook(withoutOutbox(rec));
+        if (rec) await this.tell(name, withoutOutbox(rec));
       });
   }
 
@@ -256,16 +259,12 @@ export class RecommendationService implements RecommendationIntake {
   }
 
   async get(tenantId: string, id: unknown): Promise<Stored<Recommendation> | undefined> {
-    if (typeof id !== 'string' || !/^rec-\d{1,9}$/.test(id)) return undefined;
-    return this.store.read<Recommendation>(CONTAINERS.recommendations.name, tenantId, id);
+    return this.records.get(tenantId, id);
   }
 
   /** By id (`rec-4`) or the reference people type (`REC-4`, `rec4`, `4`). */
   async find(tenantId: string, text: string): Promise<Stored<Recommendation>> {
-    const m = /^\s*(?:rec)?\s*-?\s*(\d{1,9})\s*$/i.exec(text ?? '');
-    const rec = m ? await this.get(tenantId, `rec-${Number(m[1])}`) : undefined;
-    if (!rec) throw notFound(`There is no recommendation "${(text ?? '').trim().slice(0, 40)}" here. Type **recommendations** to see them.`);
-    return rec;
+    return this.records.find(tenantId, text);
   }
 
   private async require(tenantId: string, id: unknown): Promise<Stored<Recommendation>> {
@@ -275,8 +274,7 @@ export class RecommendationService implements RecommendationIntake {
   }
 
   async list(tenantId: string): Promise<Recommendation[]> {
-    const all = await this.store.query<Recommendation>(CONTAINERS.recommendations.name, { partitionKey: tenantId });
-    return all.sort((a, b) => Number(a.id.slice(4)) - Number(b.id.slice(4)));
+    return this.records.list(tenantId);
   }
 
   async bySource(tenantId: string, sourceId: string): Promise<SubmittedRecommendation[]> {
@@ -284,28 +282,12 @@ export class RecommendationService implements RecommendationIntake {
   }
 
   async votes(rec: Recommendation): Promise<Vote[]> {
-    return this.store.query<Vote>(CONTAINERS.votes.name, {
-      partitionKey: rec.tenantId,
-      where: [{ field: 'recommendationId', op: '=', value: rec.id }],
-    });
+    return this.records.votes(rec);
   }
 
   /** The tally and who has or has not voted, from the vote documents of eligible voters. */
   async view(rec: Recommendation): Promise<VoteView> {
-    const eligibleIds = new Set(rec.eligible.map((v) => v.aadObjectId));
-    const votes = (await this.votes(rec)).filter((v) => eligibleIds.has(v.voter.aadObjectId));
-    let tally: Tally = { approve: 0, reject: 0, abstain: 0 };
-    for (const v of votes) tally[v.option] += 1;
-    // A closed vote shows the tally it was decided on, so the card always agrees with the decision.
-    if (rec.closed) tally = { ...rec.closed.tally };
-    const votedIds = new Set(votes.map((v) => v.voter.aadObjectId));
-    return {
-      rec,
-      votes,
-      tally,
-      voted: rec.eligible.filter((v) => votedIds.has(v.aadObjectId)),
-      notVoted: rec.eligible.filter((v) => !votedIds.has(v.aadObjectId)),
-    };
+    return this.records.view(rec);
   }
 
   /**
@@ -467,25 +449,14 @@ export class RecommendationService implements RecommendationIntake {
     return withoutOutbox(saved);
   }
 
-  /** The card's refresh after a vote: everyone else's copies. */
-  async notifyChanged(rec: Recommendation): Promise<void> {
-    await this.runHook('changed', rec);
-  }
-
-  private async runHook(name: keyof RecommendationHooks, rec: Recommendation): Promise<void> {
-    const hook = this.hooks[name];
-    if (!hook) return;
-    try {
-      await hook(rec);
-    } catch (err) {
-      // The change is stored and logged; a card that failed to post must not undo it.
-      this.logger.warn(`recommendation ${name} hook failed`, { recommendation: rec.id, error: err instanceof Error ? err.message : String(err) });
-    }
+  private async tell(name: keyof RecommendationEvents, rec: Recommendation): Promise<void> {
+    if (name === 'decided') await this.events.decided(rec, await this.records.announcement(rec));
+    else await this.events[name](rec);
   }
 }
 
 /** The outbox handler that runs a hook after the change is stored. */
-const hookEffect = (name: keyof RecommendationHooks): string => `recommendation.${name}`;
+const hookEffect = (name: keyof RecommendationEvents): string => `recommendation.${name}`;
 
 export const SYSTEM_FOR = (tenantId: string): Actor => ({ ...SYSTEM_ACTOR, tenantId });
 

@@ -52,7 +52,7 @@ describe('hub reviews on Cosmos (@vercel/cosmosdb-server)', () => {
     }
     world.setDay('2026-06-05');
     review = await world.reviews.submitRecommendation(world.actors.megan, { reviewId: review.id, version: review.version, title: 'Neglect toolkit', detail: '' });
-    expect(await world.intake.bySource(TENANT, review.id)).toEqual([expect.objectContaining({ ref: 'REC-1', status: 'pending' })]);
+    expect(await world.intake.bySource(TENANT, review.id)).toEqual([expect.objectContaining({ ref: 'REC-1', status: 'open' })]);
     review = await world.reviews.signOff(world.actors.megan, { reviewId: review.id, version: review.version, stage: 4, note: 'done' });
 
     expect((await world.reviews.byRef(TENANT, 'r1')).version).toBe(review.version);

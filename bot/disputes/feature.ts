@@ -259,13 +259,10 @@ export function disputesFeature(services: AppServices): Feature {
       {
         verb: DISPUTE_VERBS.refresh,
         run: async (turn, data) => {
-          const d = await disputes.read(turn.actor.tenantId, data.disputeId);
-          if (!d) return 'That dispute no longer exists.';
           try {
-            await disputes.get(turn.actor, d.id);
-            return await card(d, turn.actor);
-          } catch {
-            return card(d, undefined);
+            return await card(await disputes.get(turn.actor, data.disputeId), turn.actor);
+          } catch (err) {
+            return refusalText(err);
           }
         },
       },

@@ -151,7 +151,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
 
   const services: AppServices = {
     ...{ config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, outbox, publisher, refs, scheduler, reminderDesk },
-    ...{ caseReviews, disputes, reviews, recommendations, actionItems, voteCards, logView: new LogView(log) },
+    ...{ caseReviews, disputes, reviews, recommendations, actionItems, voteCards, logView: new LogView(log, store) },
   };
 
   const stopHooks: { name: string; hook: StopHook }[] = [];

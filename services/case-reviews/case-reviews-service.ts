@@ -4,7 +4,7 @@ import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { AuditLog, LogEntry, SYSTEM_ACTOR } from '../log/audit-log';
 import type { Reminders } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
-import { Store, Stored, updateWithRetry } from '../store/port';
+import { Store, Stored, updateWithRetry, withoutEtag } from '../store/port';
 import type { CalendarTime } from '../time';
 import type { WorkingCalendar } from '../working-days';
 import * as rules from './case-review';
@@ -279,7 +279,5 @@ function entityOf(c: CaseReview): { type: string; id: string; ref: string } {
 }
 
 function strip(doc: Stored<CaseReview> | CaseReview): CaseReview {
-  const { _etag, ...rest } = doc as Stored<CaseReview>;
-  void _etag;
-  return rest;
+  return withoutEtag<CaseReview>(doc);
 }

@@ -8,7 +8,7 @@ import type { References } from '../refs';
 import { normaliseRef } from '../refs';
 import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
 import { CONTAINERS } from '../store/containers';
-import { Store, Stored, updateWithRetry } from '../store/port';
+import { Store, Stored, updateWithRetry, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
 import * as rules from './dispute';
 import { Dispute, Party, PartyPerson, PRE_MEETING, canView, clockOf, deadlineFor, isOpen, summary } from './dispute';
@@ -416,7 +416,5 @@ function entityOf(d: Dispute): { type: string; id: string; ref: string } {
 }
 
 function strip(doc: Stored<Dispute> | Dispute): Dispute {
-  const { _etag, ...rest } = doc as Stored<Dispute>;
-  void _etag;
-  return withoutOutbox(rest);
+  return withoutOutbox(withoutEtag<Dispute>(doc));
 }

@@ -4,13 +4,12 @@ import type { Directory } from '../directory/directory';
 import { Actor, Role, hasRole } from '../directory/roles';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
-import type { References } from '../refs';
+import { References, normaliseRef } from '../refs';
 import type { ReminderSpec, Reminders } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
-import { Store, StoreConflict, Stored } from '../store/port';
+import { Store, StoreConflict, Stored, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
 import type { RecommendationRecords } from './recommendation-records';
-import { stripEtag } from './recommendation-service';
 
 /** A tracked action from an approved recommendation. */
 export interface ActionItem {
@@ -162,8 +161,8 @@ export class ActionService {
 
   /** By the reference people type (`A-3`, `a3`). */
   async find(tenantId: string, text: string): Promise<ActionItem> {
-    const m = /^\s*a?\s*-?\s*(\d{1,9})\s*$/i.exec(text ?? '');
-    const all = m ? await this.store.query<ActionItem>(CONTAINERS.actions.name, { partitionKey: tenantId, where: [{ field: 'ref', op: '=', value: `A-${Number(m[1])}` }] }) : [];
+    const ref = normaliseRef('A', text, { bareNumber: true });
+    const all = ref ? await this.store.query<ActionItem>(CONTAINERS.actions.name, { partitionKey: tenantId, where: [{ field: 'ref', op: '=', value: ref }] }) : [];
     if (!all[0]) throw notFound(`There is no action "${(text ?? '').trim().slice(0, 40)}". Type **actions** to see the open ones.`);
     return all[0];
   }
@@ -213,7 +212,7 @@ export class ActionService {
     if (note.length < 3) throw invalid('Say what shows the action is done (the evidence); it is kept in the log.', 'evidence');
     const saved = await this.replace(
       action,
-      { ...stripEtag(action), status: 'done', version: action.version + 1, done: { at: this.clock.now().toISOString(), by: actor.name, evidence: note.slice(0, 2000) } },
+      { ...withoutEtag(action), status: 'done', version: action.version + 1, done: { at: this.clock.now().toISOString(), by: actor.name, evidence: note.slice(0, 2000) } },
       [
         { kind: 'log', actor, input: { action: 'action.done', entity: entityOf(action), before: 'open', after: `done: ${note.slice(0, 300)}` } },
         { kind: 'cancel', actor, tenantId: actor.tenantId, entityId: action.id },
@@ -231,7 +230,7 @@ export class ActionService {
     const why = typeof reason === 'string' ? reason.trim() : '';
     if (why.length < 3) throw invalid('Give a reason for the new due date; it is kept in the log.', 'reason');
     const next: ActionItem = {
-      ...stripEtag(action),
+      ...withoutEtag(action),
       due,
       version: action.version + 1,
       dueChanges: [...action.dueChanges, { from: action.due, to: due, reason: why.slice(0, 500), by: actor.name, at: this.clock.now().toISOString() }],

@@ -1,6 +1,7 @@
 import type { ChannelPurpose } from '../conversations';
 import type { Actor, Role } from '../directory/roles';
 import { notFound } from '../errors';
+import { normaliseRef } from '../refs';
 import { CONTAINERS } from '../store/containers';
 import type { Store, Stored } from '../store/port';
 import type { Tally } from './decision-rule';
@@ -76,8 +77,8 @@ export class RecommendationRecords {
 
   /** By id (`rec-4`) or the reference people type (`REC-4`, `rec4`, `4`). */
   async find(tenantId: string, text: string): Promise<Stored<Recommendation>> {
-    const m = /^\s*(?:rec)?\s*-?\s*(\d{1,9})\s*$/i.exec(text ?? '');
-    const rec = m ? await this.get(tenantId, `rec-${Number(m[1])}`) : undefined;
+    const ref = normaliseRef('REC', text, { bareNumber: true });
+    const rec = ref ? await this.get(tenantId, ref.toLowerCase()) : undefined;
     if (!rec) throw notFound(`There is no recommendation "${(text ?? '').trim().slice(0, 40)}" here. Type **recommendations** to see them.`);
     return rec;
   }

@@ -7,7 +7,7 @@ import type { References } from '../refs';
 import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
 import type { ReminderSpec } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
-import { Store, StoreConflict, Stored } from '../store/port';
+import { Store, StoreConflict, Stored, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
 import { DECISION_LABELS, Decision, OPTION_LABELS, Tally, VoteOption, decide, isVoteOption } from './decision-rule';
 import { Announcement, RecommendationRecords } from './recommendation-records';
@@ -301,7 +301,7 @@ export class RecommendationService implements RecommendationIntake {
     if (rec.status === 'open' && this.clock.now().toISOString() >= rec.closesAt) rec = (await this.close(SYSTEM_FOR(rec.tenantId), rec.id, 'deadline')) ?? (await this.require(actor.tenantId, rec.id));
     if (rec.status !== 'open') {
       const counted = await this.store.read<Vote>(CONTAINERS.votes.name, rec.tenantId, `${rec.id}:${actor.aadObjectId}`);
-      if (counted && counted.option === option) return { outcome: 'unchanged', view: await this.view(rec), vote: stripEtag(counted) };
+      if (counted && counted.option === option) return { outcome: 'unchanged', view: await this.view(rec), vote: withoutEtag(counted) };
       throw closedError(rec, counted);
     }
     const voter = rec.eligible.find((v) => v.aadObjectId === actor.aadObjectId);
@@ -319,15 +319,15 @@ export class RecommendationService implements RecommendationIntake {
         if (!existing) {
           const vote: Vote = { id, tenantId: rec.tenantId, recommendationId: rec.id, voter, option, castAt: now };
           saved = await this.store.create(CONTAINERS.votes.name, this.outbox.stage(undefined, vote, `${id}.cast`, [{ kind: 'log', actor, input: { action: 'vote.cast', entity: entityOf(rec), after: OPTION_LABELS[option] } }]));
-          stored = stripEtag(saved);
+          stored = withoutEtag(saved);
           outcome = 'cast';
         } else if (existing.option === option) {
-          stored = stripEtag(existing);
+          stored = withoutEtag(existing);
           outcome = 'unchanged';
         } else {
           const effect: EffectSpec = { kind: 'log', actor, input: { action: 'vote.changed', entity: entityOf(rec), before: OPTION_LABELS[existing.option], after: OPTION_LABELS[option] } };
-          saved = await this.store.replace(CONTAINERS.votes.name, this.outbox.stage(existing, { ...stripEtag(existing), option, changedAt: now }, `${id}.after-${existing._etag.replace(/[^A-Za-z0-9-]/g, '')}`, [effect]), existing._etag);
-          stored = stripEtag(saved);
+          saved = await this.store.replace(CONTAINERS.votes.name, this.outbox.stage(existing, { ...withoutEtag(existing), option, changedAt: now }, `${id}.after-${existing._etag.replace(/[^A-Za-z0-9-]/g, '')}`, [effect]), existing._etag);
+          stored = withoutEtag(saved);
           outcome = 'changed';
         }
       } catch (err) {
@@ -360,7 +360,7 @@ export class RecommendationService implements RecommendationIntake {
       const { tally } = await this.view(current);
       const decision = decide(current.eligible.length, tally, current.quorum);
       const next: Recommendation = {
-        ...stripEtag(current),
+        ...withoutEtag(current),
         status: decision,
         version: current.version + 1,
         closed: { at: this.clock.now().toISOString(), by: actor.name, how, ...(reason ? { reason } : {}), tally },
@@ -426,7 +426,7 @@ export class RecommendationService implements RecommendationIntake {
     const why = typeof reason === 'string' ? reason.trim() : '';
     if (why.length < 3) throw invalid('Give a reason for extending the vote; it goes on the card and in the log.', 'reason');
     const next: Recommendation = {
-      ...stripEtag(rec),
+      ...withoutEtag(rec),
       deadline,
       closesAt: this.time.instantAt(deadline, this.closeHour).toISOString(),
       version: rec.version + 1,
@@ -472,10 +472,3 @@ function checkVersion(rec: Recommendation, version: unknown): void {
   if (version === undefined) return;
   if (Number(version) !== rec.version) throw new DomainError('stale', `This card for ${rec.ref} is out of date (the vote has changed since). Type **recommendation ${rec.ref}** for the current card.`);
 }
-
-export function stripEtag<T extends object>(doc: T & { _etag?: string }): T {
-  const { _etag, ...rest } = doc;
-  void _etag;
-  return rest as T;
-}
-

@@ -11,7 +11,7 @@ import type { RecommendationIntake } from '../recommendations/intake';
 import { normaliseRef, References } from '../refs';
 import type { ReminderTarget, Reminders, Timer } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
-import { Store, StoreConflict, Stored } from '../store/port';
+import { Store, StoreConflict, Stored, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, daysBetween, formatDate, isIsoDate } from '../time';
 import { STAGES, StageNumber, impactCheckDates, overlaps, reviewEndDate, stageDates, stageWarningDate } from './dates';
 import { ImpactCheck, PersonRef, Review, STRAND_LABELS, Strand, isStrand } from './review';
@@ -525,7 +525,7 @@ export class ReviewsService {
       });
     let saved: Stored<Review>;
     try {
-      saved = await this.store.replace(CONTAINER, this.outbox.stage(review, stripEtag(next), `${next.id}.v${next.version}`, effects), review._etag);
+      saved = await this.store.replace(CONTAINER, this.outbox.stage(review, withoutEtag<Review>(next), `${next.id}.v${next.version}`, effects), review._etag);
     } catch (err) {
       if (err instanceof StoreConflict) throw new DomainError('stale', `Someone else changed ${review.ref} at the same moment; nothing was recorded from your click. Use the updated card.`);
       throw err;
@@ -632,10 +632,4 @@ export class ReviewsService {
   private async scheduleOverdue(review: Review, stage: number, target: ReminderTarget, date: string): Promise<void> {
     await this.remind({ ...SYSTEM_ACTOR, tenantId: review.tenantId }, review, `stage-${stage}-overdue`, date, target, { stage });
   }
-}
-
-function stripEtag(review: Review): Review {
-  const { _etag, ...rest } = review as Stored<Review>;
-  void _etag;
-  return rest;
 }

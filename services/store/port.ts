@@ -11,6 +11,13 @@ export interface Doc {
 /** A document as stored: the adapter adds its ETag. */
 export type Stored<T> = T & { _etag: string };
 
+/** The one ETag stripper: the document as the domain holds it, without the store's concurrency token. */
+export function withoutEtag<T extends object>(doc: T & { _etag?: string }): T {
+  const { _etag, ...rest } = doc;
+  void _etag;
+  return rest as T;
+}
+
 export type Operator = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in';
 
 /** A condition on a top-level or dotted field. `in` takes an array value. */

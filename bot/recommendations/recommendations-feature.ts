@@ -33,7 +33,7 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 export function recommendationsFeature(services: AppServices): Feature {
   const { recommendations: recs, actionItems, voteCards } = services;
   const { publisher, directory, time, clock, reminders, config } = services;
-  const today = () => time.dateOf(clock.now());
+  const today = () => time.today(clock);
 
   /** The vote card, for everyone (no viewer) or for one viewer (their roles decide the view). */
   const voteCard = (rec: Recommendation, viewer?: string, known?: VoteView): Promise<AdaptiveCard> => voteCards.card(rec, viewer, known);

@@ -82,7 +82,7 @@ export class VoteCards implements RecommendationEvents {
           people: canAssign ? people.map((p) => ({ title: p.organisation ? `${p.name} (${p.organisation})` : p.name, value: p.aadObjectId })) : [],
           actions,
           time,
-          today: time.dateOf(clock.now()),
+          today: time.today(clock),
         }),
       );
       rendered.set(kind, card);

@@ -72,7 +72,7 @@ export class CaseReviewsService {
   ) {}
 
   today(): string {
-    return this.time.dateOf(this.clock.now());
+    return this.time.today(this.clock);
   }
 
   clocks(c: CaseReview): CaseClock[] {

@@ -73,7 +73,7 @@ export class DisputesService {
   ) {}
 
   today(): string {
-    return this.time.dateOf(this.clock.now());
+    return this.time.today(this.clock);
   }
 
   /** Board members (the chair, the partners) and partner organisations a dispute may be raised between. */

@@ -59,12 +59,8 @@ export class ActionService {
     private readonly settings: { actionReminderDays: number[] },
   ) {}
 
-  private today(): string {
-    return this.time.dateOf(this.clock.now());
-  }
-
   isOverdue(action: ActionItem): boolean {
-    return action.status === 'open' && action.due < this.today();
+    return action.status === 'open' && action.due < this.time.today(this.clock);
   }
 
   /** Assigns an action; the same action submitted twice (double click) is created once. */
@@ -80,7 +76,7 @@ export class ActionService {
     if (!owner) throw notFound('The owner must be someone in the partnership directory: pick them from the list.');
     const due = input.due;
     if (!isIsoDate(due)) throw invalid('Pick a due date.', 'due');
-    if (due < this.today()) throw invalid(`The due date ${formatDate(due)} is in the past.`, 'due');
+    if (due < this.time.today(this.clock)) throw invalid(`The due date ${formatDate(due)} is in the past.`, 'due');
     const organisation = (typeof input.organisation === 'string' && input.organisation.trim()) || owner.organisation || '';
     if (!organisation) throw invalid(`Say which organisation ${owner.name} acts for.`, 'organisation');
 
@@ -121,7 +117,7 @@ export class ActionService {
   }
 
   private reminderEffects(actor: Actor, action: ActionItem): EffectSpec[] {
-    const today = this.today();
+    const today = this.time.today(this.clock);
     const specs: ReminderSpec[] = [];
     const target = { kind: 'person' as const, aadObjectId: action.owner.aadObjectId, name: action.owner.name, fallbackPurpose: 'executive-board' as const };
     for (const days of this.settings.actionReminderDays) {
@@ -150,7 +146,7 @@ export class ActionService {
   async overdueReminder(actor: Actor, tenantId: string, id: string): Promise<ActionItem | undefined> {
     const action = await this.get(tenantId, id);
     if (!action || !this.isOverdue(action)) return undefined;
-    await this.scheduleOverdue(actor, action, addDays(this.today(), OVERDUE_EVERY_DAYS));
+    await this.scheduleOverdue(actor, action, addDays(this.time.today(this.clock), OVERDUE_EVERY_DAYS));
     return action;
   }
 
@@ -225,7 +221,7 @@ export class ActionService {
   async changeDue(actor: Actor, id: unknown, due: unknown, reason: unknown, version?: unknown): Promise<ActionItem> {
     const action = await this.requireOpen(actor, id, 'change the due date of', version);
     if (!isIsoDate(due)) throw invalid('Pick the new due date.', 'due');
-    if (due < this.today()) throw invalid(`The due date ${formatDate(due)} is in the past.`, 'due');
+    if (due < this.time.today(this.clock)) throw invalid(`The due date ${formatDate(due)} is in the past.`, 'due');
     if (due === action.due) throw invalid(`${action.ref} is already due on ${formatDate(due)}.`, 'due');
     const why = typeof reason === 'string' ? reason.trim() : '';
     if (why.length < 3) throw invalid('Give a reason for the new due date; it is kept in the log.', 'reason');

@@ -135,10 +135,6 @@ export class RecommendationService implements RecommendationIntake {
       });
   }
 
-  private today(): string {
-    return this.time.dateOf(this.clock.now());
-  }
-
   /** The intake port: stage 4 of a review (authorised by the review feature) and the `recommend` form. */
   async submit(actor: Actor, submission: RecommendationSubmission): Promise<SubmittedRecommendation> {
     if (submission?.source?.kind !== 'review' && !hasRole(actor, ...SUBMITTERS)) throw forbidden(['chair', 'business', 'partner', 'member'], 'submit a recommendation');
@@ -179,7 +175,7 @@ export class RecommendationService implements RecommendationIntake {
     const sourceName = typeof source.name === 'string' ? source.name.trim() : '';
     const sourceId = typeof source.id === 'string' ? source.id.trim() : '';
     if (!sourceName || !sourceId) throw invalid('Name the review, subgroup or partnership group the recommendation comes from.', 'source');
-    const today = this.today();
+    const today = this.time.today(this.clock);
     const deadline = input.votingDeadline === undefined || input.votingDeadline === '' ? addDays(today, this.settings.voteDays) : input.votingDeadline;
     if (!isIsoDate(deadline)) throw invalid('The voting deadline must be a date (yyyy-mm-dd).', 'deadline');
     if (deadline <= today) throw invalid(`The voting deadline must be after today (${formatDate(today)}).`, 'deadline');
@@ -240,7 +236,7 @@ export class RecommendationService implements RecommendationIntake {
       // Closes at the deadline itself, not at the nearest reminder hour.
       job: true,
     });
-    const today = this.today();
+    const today = this.time.today(this.clock);
     for (const days of this.settings.voteReminderDays) {
       const date = addDays(rec.deadline, -days);
       if (date <= today) continue;
@@ -422,7 +418,7 @@ export class RecommendationService implements RecommendationIntake {
     checkVersion(rec, version);
     if (!isIsoDate(deadline)) throw invalid('Pick the new deadline (a date).', 'deadline');
     if (deadline <= rec.deadline) throw invalid(`The new deadline must be after the current one (${formatDate(rec.deadline)}).`, 'deadline');
-    if (deadline > addDays(this.today(), MAX_VOTE_DAYS)) throw invalid(`The deadline can be at most ${MAX_VOTE_DAYS} days away.`, 'deadline');
+    if (deadline > addDays(this.time.today(this.clock), MAX_VOTE_DAYS)) throw invalid(`The deadline can be at most ${MAX_VOTE_DAYS} days away.`, 'deadline');
     const why = typeof reason === 'string' ? reason.trim() : '';
     if (why.length < 3) throw invalid('Give a reason for extending the vote; it goes on the card and in the log.', 'reason');
     const next: Recommendation = {

@@ -101,7 +101,7 @@ export class ReviewsService {
   ) {}
 
   today(): string {
-    return this.time.dateOf(this.clock.now());
+    return this.time.today(this.clock);
   }
 
   /** Who may be picked as lead sponsor and which channels can get reminders. Business Team only. */

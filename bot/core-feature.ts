@@ -3,7 +3,7 @@ import { renderMembers } from '../cards/members';
 import { renderNotice } from '../cards/notice';
 import { CORE_VERBS } from '../cards/verbs';
 import { renderWhoami } from '../cards/whoami';
-import { CHANNEL_PURPOSES, describe } from '../services/conversations';
+import { CHANNEL_PURPOSES, conversationName } from '../services/conversations';
 import { describeRoles } from '../services/directory/directory';
 import { Actor, DIRECTORY_ROLES, hasRole } from '../services/directory/roles';
 import { DomainError } from '../services/errors';
@@ -88,7 +88,7 @@ export function coreFeature(services: AppServices): Feature {
         turn.context,
         renderNotice({
           title: on ? 'Channel named' : 'Channel name removed',
-          text: `${describe(saved)} now serves: ${saved.purposes.map((p) => CHANNEL_PURPOSES[p]).join(', ') || 'nothing in particular'}.`,
+          text: `${conversationName(saved)} now serves: ${saved.purposes.map((p) => CHANNEL_PURPOSES[p]).join(', ') || 'nothing in particular'}.`,
           tone: 'good',
         }),
       );
@@ -155,7 +155,7 @@ export function coreFeature(services: AppServices): Feature {
               facts: all
                 .filter((c) => c.kind !== 'personal')
                 .map((c) => ({
-                  title: describe(c),
+                  title: conversationName(c),
                   value: `${c.active ? 'active' : 'inactive'}${c.paused ? ', reminders paused' : ''}; ${c.purposes.map((p) => CHANNEL_PURPOSES[p]).join(', ') || 'no purpose'}`,
                 })),
             }),

@@ -87,7 +87,7 @@ export class Conversations {
     if (isNew || reactivated) {
       await this.log.append(actor, tenantId, {
         action: isNew ? 'conversation.installed' : 'conversation.reinstalled',
-        entity: { type: 'conversation', id, ref: describe(saved!) },
+        entity: { type: 'conversation', id, ref: conversationName(saved!) },
         after: 'active',
       });
     }
@@ -153,7 +153,7 @@ export class Conversations {
     if (changed && saved)
       await this.log.append(actor, tenantId, {
         action: 'conversation.inactive',
-        entity: { type: 'conversation', id, ref: describe(saved) },
+        entity: { type: 'conversation', id, ref: conversationName(saved) },
         before: 'active',
         after: `inactive: ${reason}`,
       });
@@ -174,7 +174,7 @@ export class Conversations {
     });
     await this.log.append(actor, actor.tenantId, {
       action: on ? 'channel.named' : 'channel.unnamed',
-      entity: { type: 'conversation', id, ref: describe(saved!) },
+      entity: { type: 'conversation', id, ref: conversationName(saved!) },
       before: before.purposes.join(', ') || 'none',
       after: saved!.purposes.join(', ') || 'none',
     });
@@ -205,7 +205,7 @@ export class Conversations {
     await this.store.delete(CONTAINERS.conversations.name, tenantId, stray.id);
     await this.log.append(actor, tenantId, {
       action: 'conversation.merged',
-      entity: { type: 'conversation', id, ref: describe(saved!) },
+      entity: { type: 'conversation', id, ref: conversationName(saved!) },
       before: `a separate record for a reply thread (${stray.purposes.join(', ') || 'no purpose'})`,
       after: saved!.purposes.join(', ') || 'none',
     });
@@ -224,7 +224,7 @@ export class Conversations {
     );
     await this.log.append(actor, actor.tenantId, {
       action: paused ? 'reminders.paused' : 'reminders.resumed',
-      entity: { type: 'conversation', id, ref: describe(saved!) },
+      entity: { type: 'conversation', id, ref: conversationName(saved!) },
       before: before.paused ? 'paused' : 'running',
       after: paused ? 'paused' : 'running',
     });
@@ -232,7 +232,8 @@ export class Conversations {
   }
 }
 
-export function describe(c: Pick<ConversationRecord, 'kind' | 'name' | 'teamName'>): string {
+/** How people name a conversation in a message: "Team / Channel", a group chat's name, or a personal chat. */
+export function conversationName(c: Pick<ConversationRecord, 'kind' | 'name' | 'teamName'>): string {
   if (c.kind === 'channel') return `${c.teamName ?? 'team'} / ${c.name ?? 'channel'}`;
   if (c.kind === 'groupChat') return c.name ?? 'group chat';
   return `personal chat${c.name ? ` with ${c.name}` : ''}`;

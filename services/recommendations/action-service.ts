@@ -68,7 +68,7 @@ export class ActionService {
     if (!hasRole(actor, ...ASSIGNERS)) throw forbidden(ASSIGNERS, 'assign actions');
     const rec = await this.recommendations.get(actor.tenantId, recommendationId);
     if (!rec) throw notFound('That recommendation does not exist here. Type **recommendations** to see them.');
-    if (rec.status !== 'approved') throw new DomainError('closed', `Actions are assigned only to approved recommendations; ${rec.ref} is ${rec.status === 'open' ? 'still being voted on' : rec.status}.`);
+    if (rec.status !== 'approved') throw new DomainError(rec.status === 'open' ? 'not_yet' : 'closed', `Actions are assigned only to approved recommendations; ${rec.ref} is ${rec.status === 'open' ? 'still being voted on' : rec.status}.`);
     const description = typeof input.description === 'string' ? input.description.trim() : '';
     if (description.length < 3 || description.length > 1000) throw invalid('Describe the action (3 to 1000 characters).', 'description');
     const ownerId = typeof input.owner === 'string' ? input.owner.trim() : '';

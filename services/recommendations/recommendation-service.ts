@@ -95,7 +95,8 @@ export interface VoteSettings {
   voteCloseHour?: number;
 }
 
-const SUBMITTERS: Role[] = ['chair', 'business', 'partner', 'member', 'sponsor'];
+/** Who may put a recommendation to the vote from the form (a review's sponsor submits through the review, at stage 4). */
+const SUBMITTERS: Role[] = ['chair', 'business', 'partner', 'member'];
 const MAX_VOTE_DAYS = 90;
 export const VOTE_CLOSE_HANDLER = 'vote.close';
 export const VOTE_REMIND_HANDLER = 'vote.remind';
@@ -137,14 +138,14 @@ export class RecommendationService implements RecommendationIntake {
 
   /** The intake port: stage 4 of a review (authorised by the review feature) and the `recommend` form. */
   async submit(actor: Actor, submission: RecommendationSubmission): Promise<SubmittedRecommendation> {
-    if (submission?.source?.kind !== 'review' && !hasRole(actor, ...SUBMITTERS)) throw forbidden(['chair', 'business', 'partner', 'member'], 'submit a recommendation');
+    if (submission?.source?.kind !== 'review' && !hasRole(actor, ...SUBMITTERS)) throw forbidden(SUBMITTERS, 'submit a recommendation');
     const rec = await this.open(actor, submission);
     return summary(rec);
   }
 
   /** Refuses people who may not submit recommendations (before showing them the form). */
   assertCanRecommend(actor: Actor): void {
-    if (!hasRole(actor, ...SUBMITTERS)) throw forbidden(['chair', 'business', 'partner', 'member'], 'submit a recommendation');
+    if (!hasRole(actor, ...SUBMITTERS)) throw forbidden(SUBMITTERS, 'submit a recommendation');
   }
 
   /**

@@ -271,7 +271,7 @@ export class ReviewsService {
       actor,
       card,
       async (review) => {
-        if (review.status !== 'completed') throw new DomainError('closed', `${review.ref} is not complete yet: impact checks follow its completion.`);
+        if (review.status !== 'completed') throw new DomainError('not_yet', `${review.ref} is not complete yet: impact checks follow its completion.`);
         const months = typeof card.months === 'number' ? card.months : Number(card.months);
         const check = review.impactChecks.find((c) => c.months === months);
         if (!check) throw invalid('This card does not name an impact check of this review.', 'months');

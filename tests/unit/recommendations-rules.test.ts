@@ -43,6 +43,12 @@ describe('recommendation rules kept in the service', () => {
     ]);
   });
 
+  it('lets only the groups that may recommend open the form: no role nobody can hold in the directory', async () => {
+    const base = await f.actor(IDS.patti);
+    for (const roles of [['chair'], ['business'], ['partner'], ['member']] as const) expect(() => f.recs.assertCanRecommend({ ...base, roles: [...roles] })).not.toThrow();
+    for (const roles of [['sponsor'], ['lay'], []] as const) expect(() => f.recs.assertCanRecommend({ ...base, roles: [...roles] })).toThrow(expect.objectContaining({ code: 'forbidden' }));
+  });
+
   it('shows individual votes to the chair and the Business Team only', () => {
     expect(canSeeVotesOf({ roles: ['chair'] })).toBe(true);
     expect(canSeeVotesOf({ roles: ['business'] })).toBe(true);

@@ -7,7 +7,7 @@ import type { References } from '../refs';
 import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
 import type { ReminderSpec } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
-import { Store, StoreConflict, Stored, withoutEtag } from '../store/port';
+import { Store, StoreConflict, Stored, updateWithRetry, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
 import { DECISION_LABELS, Decision, OPTION_LABELS, Tally, VoteOption, decide, isVoteOption } from './decision-rule';
 import { Announcement, RecommendationRecords } from './recommendation-records';
@@ -307,39 +307,33 @@ export class RecommendationService implements RecommendationIntake {
 
     const id = `${rec.id}:${actor.aadObjectId}`;
     const now = this.clock.now().toISOString();
-    let outcome: VoteResult['outcome'] | undefined;
-    let stored: Vote | undefined;
+    let outcome: VoteResult['outcome'] = 'unchanged';
     let saved: Stored<Vote> | undefined;
-    for (let attempt = 0; attempt < 20 && !outcome; attempt++) {
-      const existing = await this.store.read<Vote>(CONTAINERS.votes.name, rec.tenantId, id);
-      try {
+    try {
+      saved = await updateWithRetry<Vote>(this.store, CONTAINERS.votes.name, rec.tenantId, id, (existing) => {
         if (!existing) {
-          const vote: Vote = { id, tenantId: rec.tenantId, recommendationId: rec.id, voter, option, castAt: now };
-          saved = await this.store.create(CONTAINERS.votes.name, this.outbox.stage(undefined, vote, `${id}.cast`, [{ kind: 'log', actor, input: { action: 'vote.cast', entity: entityOf(rec), after: OPTION_LABELS[option] } }]));
-          stored = withoutEtag(saved);
           outcome = 'cast';
-        } else if (existing.option === option) {
-          stored = withoutEtag(existing);
-          outcome = 'unchanged';
-        } else {
-          const effect: EffectSpec = { kind: 'log', actor, input: { action: 'vote.changed', entity: entityOf(rec), before: OPTION_LABELS[existing.option], after: OPTION_LABELS[option] } };
-          saved = await this.store.replace(CONTAINERS.votes.name, this.outbox.stage(existing, { ...withoutEtag(existing), option, changedAt: now }, `${id}.after-${existing._etag.replace(/[^A-Za-z0-9-]/g, '')}`, [effect]), existing._etag);
-          stored = withoutEtag(saved);
-          outcome = 'changed';
+          const vote: Vote = { id, tenantId: rec.tenantId, recommendationId: rec.id, voter, option, castAt: now };
+          return this.outbox.stage(undefined, vote, `${id}.cast`, [{ kind: 'log', actor, input: { action: 'vote.cast', entity: entityOf(rec), after: OPTION_LABELS[option] } }]);
         }
-      } catch (err) {
-        if (!(err instanceof StoreConflict)) throw err;
-      }
+        outcome = existing.option === option ? 'unchanged' : 'changed';
+        if (outcome === 'unchanged') return undefined;
+        const effect: EffectSpec = { kind: 'log', actor, input: { action: 'vote.changed', entity: entityOf(rec), before: OPTION_LABELS[existing.option], after: OPTION_LABELS[option] } };
+        return this.outbox.stage(existing, { ...withoutEtag(existing), option, changedAt: now }, `${id}.after-${existing._etag.replace(/[^A-Za-z0-9-]/g, '')}`, [effect]);
+      });
+    } catch (err) {
+      if (err instanceof StoreConflict && err.reason === 'stale') throw new DomainError('conflict', 'Your vote clashed with another change; click again.');
+      throw err;
     }
-    if (!outcome) throw new DomainError('conflict', 'Your vote clashed with another change; click again.');
-    if (saved) await this.outbox.deliver(CONTAINERS.votes.name, saved);
+    const stored = withoutEtag(saved!);
+    if (outcome !== 'unchanged') await this.outbox.deliver(CONTAINERS.votes.name, saved!);
 
     let view = await this.view(rec);
     if (outcome !== 'unchanged' && view.notVoted.length === 0) {
       const closed = await this.close(SYSTEM_FOR(rec.tenantId), rec.id, 'all-voted');
       if (closed) view = await this.view(closed);
     }
-    return { outcome, view, vote: stored! };
+    return { outcome, view, vote: stored };
   }
 
   /**
@@ -351,43 +345,45 @@ export class RecommendationService implements RecommendationIntake {
    */
   async close(actor: Actor, id: string, how: 'deadline' | 'all-voted' | 'chair', reason?: string): Promise<Recommendation | undefined> {
     const tenantId = actor.tenantId;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const current = await this.get(tenantId, id);
-      if (!current || current.status !== 'open') return undefined;
-      const { tally } = await this.view(current);
-      const decision = decide(current.eligible.length, tally, current.quorum);
-      const next: Recommendation = {
-        ...withoutEtag(current),
-        status: decision,
-        version: current.version + 1,
-        closed: { at: this.clock.now().toISOString(), by: actor.name, how, ...(reason ? { reason } : {}), tally },
-      };
-      const why = how === 'deadline' ? 'closed at the deadline' : how === 'all-voted' ? 'every partner voted' : `closed early by the chair: ${reason}`;
-      const effects: EffectSpec[] = [
-        {
-          kind: 'log',
-          actor,
-          input: {
-            action: 'recommendation.decided',
-            entity: entityOf(next),
-            before: 'open',
-            after: `${DECISION_LABELS[decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain of ${next.eligible.length} eligible (${why})`,
+    let decided = false;
+    let saved: Stored<Recommendation> | undefined;
+    try {
+      saved = await updateWithRetry<Recommendation>(this.store, CONTAINERS.recommendations.name, tenantId, id, async (current) => {
+        decided = false;
+        if (!current || current.status !== 'open') return undefined;
+        const { tally } = await this.view(current);
+        const decision = decide(current.eligible.length, tally, current.quorum);
+        const next: Recommendation = {
+          ...withoutEtag(current),
+          status: decision,
+          version: current.version + 1,
+          closed: { at: this.clock.now().toISOString(), by: actor.name, how, ...(reason ? { reason } : {}), tally },
+        };
+        const why = how === 'deadline' ? 'closed at the deadline' : how === 'all-voted' ? 'every partner voted' : `closed early by the chair: ${reason}`;
+        const effects: EffectSpec[] = [
+          {
+            kind: 'log',
+            actor,
+            input: {
+              action: 'recommendation.decided',
+              entity: entityOf(next),
+              before: 'open',
+              after: `${DECISION_LABELS[decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain of ${next.eligible.length} eligible (${why})`,
+            },
           },
-        },
-        { kind: 'cancel', actor, tenantId, entityId: next.id, kindPrefix: how === 'deadline' ? 'vote-remind' : 'vote-' },
-        { kind: 'handler', handler: hookEffect('decided'), tenantId, data: { recommendationId: next.id } },
-      ];
-      let saved: Stored<Recommendation>;
-      try {
-        saved = await this.store.replace(CONTAINERS.recommendations.name, this.outbox.stage(current, next, `${next.id}.v${next.version}`, effects), current._etag);
-      } catch (err) {
-        if (err instanceof StoreConflict) continue;
-        throw err;
-      }
-      await this.outbox.deliver(CONTAINERS.recommendations.name, saved);
-      return withoutOutbox(saved);
+          { kind: 'cancel', actor, tenantId, entityId: next.id, kindPrefix: how === 'deadline' ? 'vote-remind' : 'vote-' },
+          { kind: 'handler', handler: hookEffect('decided'), tenantId, data: { recommendationId: next.id } },
+        ];
+        decided = true;
+        return this.outbox.stage(current, next, `${next.id}.v${next.version}`, effects);
+      });
+    } catch (err) {
+      if (err instanceof StoreConflict && err.reason === 'stale') throw new DomainError('conflict', 'The vote was changing while it closed; try again.');
+      throw err;
     }
-    throw new DomainError('conflict', 'The vote was changing while it closed; try again.');
+    if (!decided || !saved) return undefined;
+    await this.outbox.deliver(CONTAINERS.recommendations.name, saved);
+    return withoutOutbox(saved);
   }
 
   /** The deadline timer's work: closes if still open (a no-op if it already closed). */

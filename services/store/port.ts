@@ -97,12 +97,12 @@ export async function updateWithRetry<T extends Doc>(
   container: string,
   partitionKey: string,
   id: string,
-  change: (current: Stored<T> | undefined) => T | undefined,
+  change: (current: Stored<T> | undefined) => T | undefined | Promise<T | undefined>,
   attempts = 20,
 ): Promise<Stored<T> | undefined> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const current = await store.read<T>(container, partitionKey, id);
-    const next = change(current);
+    const next = await change(current);
     if (next === undefined) return current;
     try {
       return current ? await store.replace(container, next, current._etag) : await store.create(container, next);

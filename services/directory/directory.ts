@@ -4,6 +4,7 @@ import { AuditLog, SYSTEM_ACTOR } from '../log/audit-log';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored, updateWithRetry } from '../store/port';
 import { Actor, DIRECTORY_ROLES, Role, hasRole, isRole } from './roles';
+import { cleanText } from '../input';
 
 /** A person in the partnership directory, keyed by Entra object id. */
 export interface Person {
@@ -37,7 +38,7 @@ export function isEntraObjectId(value: unknown): value is string {
 }
 
 const MAX_NAME = 256;
-const cleanName = (value: unknown): string => (typeof value === 'string' ? value.trim().slice(0, MAX_NAME) : '');
+const cleanName = (value: unknown): string => cleanText(value, MAX_NAME);
 
 /** People and roles. Decides who may change roles; every change is logged. */
 export class Directory {

@@ -12,6 +12,7 @@ import { Store, Stored, updateWithRetry, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
 import * as rules from './dispute';
 import { Dispute, Party, PartyPerson, PRE_MEETING, canView, clockOf, deadlineFor, isOpen, summary } from './dispute';
+import { cleanText } from '../input';
 
 const CONTAINER = CONTAINERS.disputes.name;
 const RAISERS = ['chair', 'partner', 'business'] as const;
@@ -110,14 +111,14 @@ export class DisputesService {
     const existing = await this.store.read<Dispute>(CONTAINER, tenantId, id);
     if (existing) return { dispute: strip(existing), created: false };
 
-    const subject = typeof input.subject === 'string' ? input.subject.trim().slice(0, 300) : '';
+    const subject = cleanText(input.subject, 300);
     if (!subject) throw invalid('Say in a sentence what the dispute is about.', 'subject');
     const today = this.today();
     const determinedOn = input.determinedOn;
     if (!isIsoDate(determinedOn)) throw invalid('Pick the date the dispute was determined.', 'determinedOn');
     if (determinedOn > today) throw invalid(`The date the dispute was determined (${formatDate(determinedOn)}) cannot be in the future.`, 'determinedOn');
     const parties = await this.resolveParties(tenantId, input.parties);
-    const notes = typeof input.notes === 'string' ? input.notes.trim().slice(0, 4000) : '';
+    const notes = cleanText(input.notes, 4000);
 
     const ref = await this.refs.next(tenantId, 'D');
     const now = this.clock.now().toISOString();

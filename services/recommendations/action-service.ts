@@ -10,6 +10,7 @@ import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
 import type { RecommendationRecords } from './recommendation-records';
+import { cleanText } from '../input';
 
 /** A tracked action from an approved recommendation. */
 export interface ActionItem {
@@ -69,9 +70,9 @@ export class ActionService {
     const rec = await this.recommendations.get(actor.tenantId, recommendationId);
     if (!rec) throw notFound('That recommendation does not exist here. Type **recommendations** to see them.');
     if (rec.status !== 'approved') throw new DomainError(rec.status === 'open' ? 'not_yet' : 'closed', `Actions are assigned only to approved recommendations; ${rec.ref} is ${rec.status === 'open' ? 'still being voted on' : rec.status}.`);
-    const description = typeof input.description === 'string' ? input.description.trim() : '';
+    const description = cleanText(input.description);
     if (description.length < 3 || description.length > 1000) throw invalid('Describe the action (3 to 1000 characters).', 'description');
-    const ownerId = typeof input.owner === 'string' ? input.owner.trim() : '';
+    const ownerId = cleanText(input.owner);
     const owner = ownerId ? await this.directory.get(actor.tenantId, ownerId) : undefined;
     if (!owner) throw notFound('The owner must be someone in the partnership directory: pick them from the list.');
     const due = input.due;
@@ -204,7 +205,7 @@ export class ActionService {
   /** Marks an action done with a note of the evidence; its reminders stop. */
   async complete(actor: Actor, id: unknown, evidence: unknown, version?: unknown): Promise<ActionItem> {
     const action = await this.requireOpen(actor, id, 'mark done', version);
-    const note = typeof evidence === 'string' ? evidence.trim() : '';
+    const note = cleanText(evidence);
     if (note.length < 3) throw invalid('Say what shows the action is done (the evidence); it is kept in the log.', 'evidence');
     const saved = await this.replace(
       action,
@@ -223,7 +224,7 @@ export class ActionService {
     if (!isIsoDate(due)) throw invalid('Pick the new due date.', 'due');
     if (due < this.time.today(this.clock)) throw invalid(`The due date ${formatDate(due)} is in the past.`, 'due');
     if (due === action.due) throw invalid(`${action.ref} is already due on ${formatDate(due)}.`, 'due');
-    const why = typeof reason === 'string' ? reason.trim() : '';
+    const why = cleanText(reason);
     if (why.length < 3) throw invalid('Give a reason for the new due date; it is kept in the log.', 'reason');
     const next: ActionItem = {
       ...withoutEtag(action),

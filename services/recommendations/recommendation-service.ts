@@ -12,6 +12,7 @@ import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
 import { DECISION_LABELS, Decision, OPTION_LABELS, Tally, VoteOption, decide, isVoteOption } from './decision-rule';
 import { Announcement, RecommendationRecords } from './recommendation-records';
 import type { RecommendationIntake, RecommendationSource, RecommendationSubmission, SubmittedRecommendation } from './intake';
+import { cleanText } from '../input';
 
 export type RecommendationStatus = 'open' | Decision;
 
@@ -167,14 +168,14 @@ export class RecommendationService implements RecommendationIntake {
 
   private async open(actor: Actor, input: RecommendationSubmission, formKey?: string): Promise<Recommendation> {
     const tenantId = actor.tenantId;
-    const title = typeof input?.title === 'string' ? input.title.trim() : '';
-    const detail = typeof input?.detail === 'string' ? input.detail.trim() : '';
+    const title = cleanText(input?.title);
+    const detail = cleanText(input?.detail);
     if (title.length < 3 || title.length > 200) throw invalid('Give the recommendation a title of 3 to 200 characters.', 'title');
     if (!detail || detail.length > 4000) throw invalid('Say what is recommended (up to 4000 characters).', 'detail');
     const source = input.source;
     if (!source || !['review', 'subgroup', 'partnership-group'].includes(source.kind)) throw invalid('Say where the recommendation comes from: a review, a subgroup or a partnership group.', 'source');
-    const sourceName = typeof source.name === 'string' ? source.name.trim() : '';
-    const sourceId = typeof source.id === 'string' ? source.id.trim() : '';
+    const sourceName = cleanText(source.name);
+    const sourceId = cleanText(source.id);
     if (!sourceName || !sourceId) throw invalid('Name the review, subgroup or partnership group the recommendation comes from.', 'source');
     const today = this.time.today(this.clock);
     const deadline = input.votingDeadline === undefined || input.votingDeadline === '' ? addDays(today, this.settings.voteDays) : input.votingDeadline;
@@ -400,7 +401,7 @@ export class RecommendationService implements RecommendationIntake {
     const rec = await this.require(actor.tenantId, id);
     if (rec.status !== 'open') throw closedError(rec);
     checkVersion(rec, version);
-    const why = typeof reason === 'string' ? reason.trim() : '';
+    const why = cleanText(reason);
     if (why.length < 3) throw invalid('Give a reason for closing the vote early; it goes on the card and in the log.', 'reason');
     const closed = await this.close(actor, rec.id, 'chair', why.slice(0, 500));
     if (!closed) throw closedError((await this.get(actor.tenantId, rec.id)) ?? rec);
@@ -416,7 +417,7 @@ export class RecommendationService implements RecommendationIntake {
     if (!isIsoDate(deadline)) throw invalid('Pick the new deadline (a date).', 'deadline');
     if (deadline <= rec.deadline) throw invalid(`The new deadline must be after the current one (${formatDate(rec.deadline)}).`, 'deadline');
     if (deadline > addDays(this.time.today(this.clock), MAX_VOTE_DAYS)) throw invalid(`The deadline can be at most ${MAX_VOTE_DAYS} days away.`, 'deadline');
-    const why = typeof reason === 'string' ? reason.trim() : '';
+    const why = cleanText(reason);
     if (why.length < 3) throw invalid('Give a reason for extending the vote; it goes on the card and in the log.', 'reason');
     const next: Recommendation = {
       ...withoutEtag(rec),

@@ -15,6 +15,7 @@ import { Store, StoreConflict, Stored, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, daysBetween, formatDate, isIsoDate } from '../time';
 import { STAGES, StageNumber, impactCheckDates, overlaps, reviewEndDate, stageDates, stageWarningDate } from './dates';
 import { ImpactCheck, PersonRef, Review, STRAND_LABELS, Strand, isStrand } from './review';
+import { cleanText } from '../input';
 
 /** The reminder handler every review reminder names; it builds the message from the review as it is then. */
 export const REVIEW_REMINDER_HANDLER = 'review.reminder';
@@ -69,7 +70,7 @@ const personRef = (p: Pick<Actor, 'aadObjectId' | 'name' | 'organisation'>): Per
 });
 
 const text = (value: unknown, field: string, label: string, min: number, max: number): string => {
-  const s = typeof value === 'string' ? value.trim() : '';
+  const s = cleanText(value);
   if (s.length < min) throw invalid(min <= 1 ? `Please fill in ${label}.` : `${label[0].toUpperCase()}${label.slice(1)} needs at least ${min} characters.`, field);
   if (s.length > max) throw invalid(`${label[0].toUpperCase()}${label.slice(1)} is too long (at most ${max} characters).`, field);
   return s;

@@ -1,28 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { renderActionCard } from '../../cards/recommendations/action';
-import { EntityRow, renderEntityList } from '../../cards/entity-list';
 import { renderRecommendForm } from '../../cards/recommendations/recommend-form';
 import { REC_VERBS } from '../../cards/recommendations/verbs';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Actor } from '../../services/directory/roles';
 import { canSeeVotesOf } from '../../services/recommendations/recommendation-records';
 import { notFound } from '../../services/errors';
-import { DECISION_LABELS, Decision, OPTION_LABELS } from '../../services/recommendations/decision-rule';
-import { ACTION_OVERDUE_HANDLER, ACTION_REMIND_HANDLER, ActionItem } from '../../services/recommendations/action-service';
+import { DECISION_LABELS, OPTION_LABELS } from '../../services/recommendations/decision-rule';
+import type { ActionItem } from '../../services/recommendations/action-service';
 import type { RecommendationSource } from '../../services/recommendations/intake';
-import {
-  Recommendation,
-  Vote,
-  VoteView,
-  SYSTEM_FOR,
-  VOTE_CLOSE_HANDLER,
-  VOTE_REMIND_HANDLER,
-} from '../../services/recommendations/recommendation-service';
-import { addDays, formatDate } from '../../services/time';
+import type { Recommendation, Vote, VoteView } from '../../services/recommendations/recommendation-service';
+import { addDays } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, Feature, Turn } from '../feature';
 import { refusalText, replyCard, replyRefusal } from '../replies';
 import { actionCardData } from './card-data';
+import { actionList as renderActionList, recommendationList } from './lists';
+import { registerRecommendationReminders } from './reminder-handlers';
 import { recommendationKey } from './vote-cards';
 
 export const actionKey = (id: string): string => `action:${id}`;
@@ -32,7 +26,7 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 /** Recommend → Executive Board vote → decision → actions, with reminders until each is done. */
 export function recommendationsFeature(services: AppServices): Feature {
   const { recommendations: recs, actionItems, voteCards } = services;
-  const { publisher, directory, time, clock, reminders, config } = services;
+  const { publisher, directory, time, clock, config } = services;
   const today = () => time.today(clock);
 
   /** The vote card, for everyone (no viewer) or for one viewer (their roles decide the view). */
@@ -47,27 +41,7 @@ export function recommendationsFeature(services: AppServices): Feature {
       return () => actionCard(current);
     }, except);
 
-  reminders.registerHandler(VOTE_CLOSE_HANDLER, async (timer) => {
-    await recs.closeAtDeadline(timer.tenantId, str(timer.content.kind === 'handler' ? timer.content.data.recommendationId : ''));
-    return undefined; // the decided hook posts the outcome
-  });
-  reminders.registerHandler(VOTE_REMIND_HANDLER, async (timer) => {
-    if (timer.content.kind !== 'handler' || timer.target.kind !== 'person') return undefined;
-    const rec = await recs.records.voteReminderDue(timer.tenantId, timer.content.data.recommendationId, timer.target.aadObjectId);
-    if (!rec) return undefined;
-    return { text: `Reminder: you have not voted on ${rec.ref} yet; voting closes ${time.formatInstant(new Date(rec.closesAt))}.`, card: await voteCard(rec) };
-  });
-  reminders.registerHandler(ACTION_REMIND_HANDLER, async (timer) => {
-    if (timer.content.kind !== 'handler') return undefined;
-    const action = await actionItems.get(timer.tenantId, timer.content.data.actionId);
-    if (!action || action.status !== 'open') return undefined;
-    return { text: `Reminder: ${action.ref} is due on ${formatDate(action.due)}.`, card: actionCard(action) };
-  });
-  reminders.registerHandler(ACTION_OVERDUE_HANDLER, async (timer) => {
-    if (timer.content.kind !== 'handler') return undefined;
-    const action = await actionItems.overdueReminder(SYSTEM_FOR(timer.tenantId), timer.tenantId, str(timer.content.data.actionId));
-    return action ? { text: `${action.ref} is overdue: it was due on ${formatDate(action.due)}. Mark it done or give it a new date.`, card: actionCard(action) } : undefined;
-  });
+  registerRecommendationReminders(services, actionCard);
 
   /** A card action that answers a refusal privately and leaves the card as it was. */
   const guarded = (verb: string, run: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard | string>): CardAction => ({
@@ -85,55 +59,8 @@ export function recommendationsFeature(services: AppServices): Feature {
   const clickedId = (turn: Turn): string | undefined => turn.context.activity.replyToId ?? undefined;
   const viewerOf = (actor: Actor): string | undefined => (canSeeVotesOf(actor) ? actor.aadObjectId : undefined);
 
-  /** Open votes first (with whether the viewer still has to vote), then the latest decisions; each row opens its card. */
-  const listRecommendations = async (actor: Actor): Promise<AdaptiveCard> => {
-    const all = await recs.list(actor.tenantId);
-    const recent = all.filter((r) => r.status === 'open').concat(all.filter((r) => r.status !== 'open').slice(-10).reverse());
-    const rows = await Promise.all(
-      recent.map(async (r) => {
-        const view = await recs.view(r);
-        const eligible = r.eligible.some((v) => v.aadObjectId === actor.aadObjectId);
-        const mine = view.votes.find((v) => v.voter.aadObjectId === actor.aadObjectId);
-        const open = r.status === 'open';
-        return {
-          ref: r.ref,
-          name: r.title,
-          line: open
-            ? `Voting until ${formatDate(r.deadline)}; ${view.voted.length} of ${r.eligible.length} partners have voted`
-            : `${DECISION_LABELS[r.status as Decision] ?? r.status}: ${view.tally.approve} of ${r.eligible.length} approved`,
-          todo: open && eligible ? (mine ? `You voted ${OPTION_LABELS[mine.option]}; you can change it until the vote closes` : 'You have not voted yet') : '',
-          color: (open && eligible && !mine ? 'Warning' : 'Default') as EntityRow['color'],
-          command: `recommendation ${r.ref}`,
-        };
-      }),
-    );
-    return renderEntityList({
-      title: all.length ? `Recommendations (${rows.length})` : 'Recommendations',
-      intro: all.length ? 'Open votes first, then the latest decisions.' : '',
-      emptyText: 'None yet. Type recommend to put one to the Executive Board.',
-      rows,
-    });
-  };
-
-  /** Open actions, soonest due first, overdue ones in red; each row opens the action's card. */
-  const actionList = (title: string, emptyText: string, list: ActionItem[], viewer: Actor): AdaptiveCard => {
-    const now = today();
-    const rows: EntityRow[] = [...list]
-      .sort((a, b) => a.due.localeCompare(b.due) || a.ref.localeCompare(b.ref, undefined, { numeric: true }))
-      .map((a) => {
-        const overdue = a.due < now;
-        const mine = a.owner.aadObjectId === viewer.aadObjectId;
-        return {
-          ref: a.ref,
-          name: a.description,
-          line: `${a.owner.name} (${a.organisation}), due ${formatDate(a.due)}`,
-          todo: overdue ? `Overdue since ${formatDate(a.due)}${mine ? ': yours to mark done or move' : ''}` : mine ? 'Yours: mark it done with evidence when it is' : '',
-          color: overdue ? 'Attention' : 'Default',
-          command: `action ${a.ref}`,
-        };
-      });
-    return renderEntityList({ title: `${title} (${rows.length})`, intro: '', emptyText, rows });
-  };
+  const listRecommendations = (actor: Actor): Promise<AdaptiveCard> => recommendationList(recs, actor);
+  const actionList = (title: string, emptyText: string, list: ActionItem[], viewer: Actor): AdaptiveCard => renderActionList(title, emptyText, list, viewer, today());
 
   return {
     title: 'Recommendations, votes and actions',

@@ -29,6 +29,7 @@ export default tseslint.config(
       'no-restricted-syntax': ['error',
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use the injected clock.' },
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Use the injected clock.' },
+        { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name=/^(now|local|utc)$/][arguments.length=0]", message: 'Use the injected clock (luxon reads the wall clock here).' },
         { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Only the composition root reads process.env.' }],
     },
   },

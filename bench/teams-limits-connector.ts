@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RateWindow, TEAMS_CONVERSATION_WINDOWS, TEAMS_TENANT_WINDOWS } from '../services/reminders/rate-limiter';
+import { RateWindow, TEAMS_CONVERSATION_WINDOWS, TEAMS_TENANT_WINDOWS } from '../services/delivery/rate-limiter';
 
 export interface StubMessage {
   conversationId: string;

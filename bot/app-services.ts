@@ -12,7 +12,6 @@ import type { Messenger } from '../services/messaging';
 import type { Outbox } from '../services/outbox/outbox';
 import type { Publisher } from '../services/publisher';
 import type { ActionService } from '../services/recommendations/action-service';
-import type { RecommendationIntake } from '../services/recommendations/intake';
 import type { RecommendationService } from '../services/recommendations/recommendation-service';
 import type { References } from '../services/refs';
 import type { RemindersService } from '../services/reminders/reminders-service';
@@ -20,6 +19,9 @@ import type { Scheduler } from '../services/reminders/scheduler';
 import type { ReminderDesk } from '../services/reminders/reminder-desk';
 import type { Store } from '../services/store/port';
 import type { CalendarTime } from '../services/time';
+import type { DisputesService } from '../services/disputes/disputes-service';
+import type { ReviewsService } from '../services/reviews/reviews-service';
+import type { VoteCards } from './recommendations/vote-cards';
 
 /** Everything the composition root builds and hands to the bot's features. */
 export interface AppServices {
@@ -51,10 +53,14 @@ export interface AppServices {
   refs: References;
   /** Safeguarding case reviews and their statutory clocks. */
   caseReviews: CaseReviewsService;
-  /** Where recommendations go to the Executive Board; set by the votes feature. */
-  recommendationIntake?: RecommendationIntake;
-  /** Recommendations and the Executive Board's votes (the votes feature). */
-  recommendations?: RecommendationService;
-  /** Actions from approved recommendations (the votes feature). */
-  actionItems?: ActionService;
+  /** Disputes between Board members and their 28-day clock. */
+  disputes: DisputesService;
+  /** Hub focused reviews; their stage 4 recommendations go to `recommendations`. */
+  reviews: ReviewsService;
+  /** Recommendations and the Executive Board's votes on them. */
+  recommendations: RecommendationService;
+  /** Actions from approved recommendations. */
+  actionItems: ActionService;
+  /** The vote card in Teams; the recommendation service's events port. */
+  voteCards: VoteCards;
 }

@@ -21,14 +21,17 @@ import { Outbox } from '../services/outbox/outbox';
 import { Publisher } from '../services/publisher';
 import { ActionService } from '../services/recommendations/action-service';
 import { RecommendationService } from '../services/recommendations/recommendation-service';
-import { PendingRecommendations } from '../services/recommendations/pending-recommendations';
+import { RecommendationRecords } from '../services/recommendations/recommendation-records';
+import { DisputesService } from '../services/disputes/disputes-service';
+import { ReviewsService } from '../services/reviews/reviews-service';
+import { VoteCards } from './recommendations/vote-cards';
 import { References } from '../services/refs';
 import { RemindersService } from '../services/reminders/reminders-service';
 import { Scheduler } from '../services/reminders/scheduler';
 import { ReminderDesk } from '../services/reminders/reminder-desk';
 import { remindersFeature } from './reminders/feature';
-import { LimitedMessenger } from '../services/reminders/limited-messenger';
-import { LimiterTime, RateLimiter } from '../services/reminders/rate-limiter';
+import { LimitedMessenger } from '../services/delivery/limited-messenger';
+import { LimiterTime, RateLimiter } from '../services/delivery/rate-limiter';
 import { renderNamedCard } from '../cards/registry';
 import { renderDigest } from '../cards/reminders/digest';
 import { OUTBOX_CONTAINERS } from '../services/store/containers';
@@ -138,12 +141,18 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const reminderDesk = new ReminderDesk(store, conversations, clock, time);
   const caseReviews = new CaseReviewsService(store, log, clock, time, new WorkingCalendar(), outbox, config.domain.caseReviews);
 
-  const services: AppServices = { config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, outbox, publisher, refs, scheduler, reminderDesk, caseReviews, logView: new LogView(log) };
-  services.recommendations = new RecommendationService(store, clock, time, directory, refs, outbox, config.domain, logger);
-  services.actionItems = new ActionService(store, outbox, clock, time, directory, refs, reminders, services.recommendations, config.domain);
-  services.recommendationIntake = services.recommendations;
+  const disputes = new DisputesService(store, log, clock, time, directory, refs, outbox, config.domain);
+  // Reads first: the actions and the vote card read recommendations; the service tells the card of each change.
+  const records = new RecommendationRecords(store);
+  const actionItems = new ActionService(store, outbox, clock, time, directory, refs, reminders, records, config.domain);
+  const voteCards = new VoteCards({ records, actionItems, publisher, directory, conversations, time, clock });
+  const recommendations = new RecommendationService(store, clock, time, directory, refs, outbox, config.domain, records, voteCards);
+  const reviews = new ReviewsService(store, outbox, clock, time, directory, conversations, reminders, refs, recommendations, config.domain);
 
-  services.recommendationIntake ??= new PendingRecommendations(store, log, clock, refs);
+  const services: AppServices = {
+    ...{ config, clock, time, store, log, directory, conversations, cardPosts, messenger, exportLinks, logger, reminders, outbox, publisher, refs, scheduler, reminderDesk },
+    ...{ caseReviews, disputes, reviews, recommendations, actionItems, voteCards, logView: new LogView(log, store) },
+  };
 
   const stopHooks: { name: string; hook: StopHook }[] = [];
   const onStop = (name: string, hook: StopHook): void => {

@@ -3,21 +3,20 @@ import { renderMembers } from '../cards/members';
 import { renderNotice } from '../cards/notice';
 import { CORE_VERBS } from '../cards/verbs';
 import { renderWhoami } from '../cards/whoami';
-import { CHANNEL_PURPOSES, describe } from '../services/conversations';
+import { CHANNEL_PURPOSES, conversationName } from '../services/conversations';
 import { describeRoles } from '../services/directory/directory';
 import { Actor, DIRECTORY_ROLES, hasRole } from '../services/directory/roles';
-import { DomainError, forbidden } from '../services/errors';
+import { DomainError } from '../services/errors';
 import type { LogEntry } from '../services/log/audit-log';
 import { LOG_PAGE_SIZE, assertLogReader, parseLogFilter } from '../services/log/log-view';
 import { editDistance } from './command-parser';
 import type { AppServices } from './app-services';
 import type { CommandTurn, Feature, Turn } from './feature';
 import { refusalText, replyCard, replyRefusal, replyText } from './replies';
-import { replayAgainstState } from '../services/log/replay';
 
 /** People, roles, channels and the log: what every later feature stands on. */
 export function coreFeature(services: AppServices): Feature {
-  const { directory, log, conversations, exportLinks, config, store } = services;
+  const { directory, log, conversations, exportLinks, config } = services;
   const { logView } = services;
 
   const membersCard = async (actor: Actor) => {
@@ -89,7 +88,7 @@ export function coreFeature(services: AppServices): Feature {
         turn.context,
         renderNotice({
           title: on ? 'Channel named' : 'Channel name removed',
-          text: `${describe(saved)} now serves: ${saved.purposes.map((p) => CHANNEL_PURPOSES[p]).join(', ') || 'nothing in particular'}.`,
+          text: `${conversationName(saved)} now serves: ${saved.purposes.map((p) => CHANNEL_PURPOSES[p]).join(', ') || 'nothing in particular'}.`,
           tone: 'good',
         }),
       );
@@ -156,7 +155,7 @@ export function coreFeature(services: AppServices): Feature {
               facts: all
                 .filter((c) => c.kind !== 'personal')
                 .map((c) => ({
-                  title: describe(c),
+                  title: conversationName(c),
                   value: `${c.active ? 'active' : 'inactive'}${c.paused ? ', reminders paused' : ''}; ${c.purposes.map((p) => CHANNEL_PURPOSES[p]).join(', ') || 'no purpose'}`,
                 })),
             }),
@@ -201,13 +200,12 @@ export function coreFeature(services: AppServices): Feature {
         description: 'Check the log\'s hash chain and name the first broken link (Business Team)',
         run: async (turn) => {
           try {
-            if (!hasRole(turn.actor, 'business')) throw forbidden(['business'], 'verify the log');
-            const result = await log.verify(turn.actor.tenantId);
+            const result = await logView.verify(turn.actor);
             if (!result.ok) {
               await replyCard(turn.context, renderNotice({ title: `The log is broken at entry ${result.brokenAt}`, text: `${result.reason}. Entries before it are intact. Report this to the Business Manager.`, tone: 'warning' }));
               return;
             }
-            const replay = await replayAgainstState(log, store, turn.actor.tenantId);
+            const { replay } = result;
             await replyCard(
               turn.context,
               replay.ok

@@ -124,7 +124,7 @@ export class Conversations {
         return { ...(current ?? { purposes: [], installedAt: now }), id, tenantId, ...info, active: true, inactiveReason: undefined, updatedAt: now };
       },
       (before, after) =>
-        !before || !before.active ? { action: before ? 'conversation.reinstalled' : 'conversation.installed', entity: { type: 'conversation', id, ref: describe(after) }, after: 'active' } : undefined,
+        !before || !before.active ? { action: before ? 'conversation.reinstalled' : 'conversation.installed', entity: { type: 'conversation', id, ref: conversationName(after) }, after: 'active' } : undefined,
       3,
     );
     return saved!;
@@ -185,7 +185,7 @@ export class Conversations {
       tenantId,
       id,
       (current) => (!current || !current.active ? undefined : { ...current, active: false, inactiveReason: reason, updatedAt: this.clock.now().toISOString() }),
-      (_before, after) => ({ action: 'conversation.inactive', entity: { type: 'conversation', id, ref: describe(after) }, before: 'active', after: `inactive: ${reason}` }),
+      (_before, after) => ({ action: 'conversation.inactive', entity: { type: 'conversation', id, ref: conversationName(after) }, before: 'active', after: `inactive: ${reason}` }),
     );
   }
 
@@ -208,7 +208,7 @@ export class Conversations {
       },
       (_before, after) => ({
         action: on ? 'channel.named' : 'channel.unnamed',
-        entity: { type: 'conversation', id, ref: describe(after) },
+        entity: { type: 'conversation', id, ref: conversationName(after) },
         before: before.purposes.join(', ') || 'none',
         after: after.purposes.join(', ') || 'none',
       }),
@@ -244,7 +244,7 @@ export class Conversations {
       },
       (_before, after) => ({
         action: 'conversation.merged',
-        entity: { type: 'conversation', id, ref: describe(after) },
+        entity: { type: 'conversation', id, ref: conversationName(after) },
         before: `a separate record for a reply thread (${stray.purposes.join(', ') || 'no purpose'})`,
         after: after.purposes.join(', ') || 'none',
       }),
@@ -267,7 +267,7 @@ export class Conversations {
       (current) => (current ? { ...current, paused, updatedAt: this.clock.now().toISOString() } : undefined),
       () => ({
         action: paused ? 'reminders.paused' : 'reminders.resumed',
-        entity: { type: 'conversation', id, ref: describe(before) },
+        entity: { type: 'conversation', id, ref: conversationName(before) },
         before: before.paused ? 'paused' : 'running',
         after: paused ? 'paused' : 'running',
       }),
@@ -276,7 +276,7 @@ export class Conversations {
   }
 }
 
-export function describe(c: Pick<ConversationRecord, 'kind' | 'name' | 'teamName'>): string {
+export function conversationName(c: Pick<ConversationRecord, 'kind' | 'name' | 'teamName'>): string {
   if (c.kind === 'channel') return `${c.teamName ?? 'team'} / ${c.name ?? 'channel'}`;
   if (c.kind === 'groupChat') return c.name ?? 'group chat';
   return `personal chat${c.name ? ` with ${c.name}` : ''}`;

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'invalid' // the input breaks a rule
   | 'stale' // the card or version the actor acted on is out of date
   | 'conflict' // a concurrent change won; try again
+  | 'not_yet' // the entity does not accept this action yet (a vote still open, a review not complete)
   | 'closed'; // the entity no longer accepts this action
 
 /** A refusal from the domain: nothing was changed. `message` is written for the person who acted. */

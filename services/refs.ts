@@ -24,8 +24,11 @@ export class References {
   }
 }
 
-/** Normalises what people type ("d7", "D 7", "d-7") to the stored form ("D-7"). */
-export function normaliseRef(prefix: string, text: string): string | undefined {
-  const m = new RegExp(`^\\s*${prefix}\\s*-?\\s*(\\d+)\\s*$`, 'i').exec(text);
+/**
+ * The one reference parser: normalises what people type ("d7", "D 7", "d-7") to the stored form
+ * ("D-7"). With `bareNumber`, the number alone ("7") is read too (recommendations and actions).
+ */
+export function normaliseRef(prefix: string, text: string, options: { bareNumber?: boolean } = {}): string | undefined {
+  const m = new RegExp(`^\\s*(?:${prefix})${options.bareNumber ? '?' : ''}\\s*-?\\s*(\\d+)\\s*$`, 'i').exec(text ?? '');
   return m ? `${prefix}-${Number(m[1])}` : undefined;
 }

@@ -1,4 +1,5 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
+import type { Clock } from './clock';
 
 /**
  * Calendar arithmetic in the partnership's zone. Calendar days are ISO dates (yyyy-mm-dd) and
@@ -6,7 +7,12 @@ import { DateTime } from 'luxon';
  */
 export class CalendarTime {
   constructor(readonly zone: string) {
-    if (!DateTime.now().setZone(zone).isValid) throw new Error(`Unknown time zone: ${zone}`);
+    if (!IANAZone.isValidZone(zone)) throw new Error(`Unknown time zone: ${zone}`);
+  }
+
+  /** The one `today()`: the local calendar date now, by the injected clock. */
+  today(clock: Clock): string {
+    return this.dateOf(clock.now());
   }
 
   /** The local calendar date of an instant. */

@@ -6,7 +6,7 @@ import { DISPUTE_VERBS } from '../../cards/disputes/verbs';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Actor } from '../../services/directory/roles';
 import { Dispute, STATUS_LABELS, clockOf } from '../../services/disputes/dispute';
-import { DISPUTE_EFFECTS, DISPUTE_HANDLERS, DisputesService } from '../../services/disputes/disputes-service';
+import { DISPUTE_EFFECTS, DISPUTE_HANDLERS } from '../../services/disputes/disputes-service';
 import { DomainError } from '../../services/errors';
 import type { LogEntry } from '../../services/log/audit-log';
 import type { OutboundMessage } from '../../services/messaging';
@@ -25,8 +25,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
  * card's buttons, and the reminder handlers that keep the 28-day clock.
  */
 export function disputesFeature(services: AppServices): Feature {
-  const { store, log, clock, time, directory, refs, reminders, config, conversations, publisher, outbox } = services;
-  const disputes = new DisputesService(store, log, clock, time, directory, refs, outbox, config.domain);
+  const { disputes, time, directory, reminders, config, conversations, publisher, outbox } = services;
 
   /** The viewer's roles, for a copy rendered for someone other than the person acting. */
   const viewerActor = async (tenantId: string, aadObjectId: string | undefined): Promise<Actor | undefined> => {
@@ -260,13 +259,10 @@ export function disputesFeature(services: AppServices): Feature {
       {
         verb: DISPUTE_VERBS.refresh,
         run: async (turn, data) => {
-          const d = await disputes.read(turn.actor.tenantId, data.disputeId);
-          if (!d) return 'That dispute no longer exists.';
           try {
-            await disputes.get(turn.actor, d.id);
-            return await card(d, turn.actor);
-          } catch {
-            return card(d, undefined);
+            return await card(await disputes.get(turn.actor, data.disputeId), turn.actor);
+          } catch (err) {
+            return refusalText(err);
           }
         },
       },

@@ -1,180 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import { renderActionCard } from '../../cards/recommendations/action';
-import { EntityRow, renderEntityList } from '../../cards/entity-list';
 import { renderRecommendForm } from '../../cards/recommendations/recommend-form';
 import { REC_VERBS } from '../../cards/recommendations/verbs';
-import { renderVoteCard } from '../../cards/recommendations/vote';
 import type { AdaptiveCard } from '../../cards/render';
-import type { ChannelPurpose, ConversationRecord } from '../../services/conversations';
-import { CONTAINERS } from '../../services/store/containers';
-import type { Person } from '../../services/directory/directory';
-import { Actor, hasRole } from '../../services/directory/roles';
+import type { Actor } from '../../services/directory/roles';
+import { canSeeVotesOf } from '../../services/recommendations/recommendation-records';
 import { notFound } from '../../services/errors';
-import { DECISION_LABELS, Decision, OPTION_LABELS } from '../../services/recommendations/decision-rule';
-import { ACTION_OVERDUE_HANDLER, ACTION_REMIND_HANDLER, ActionItem, ActionService } from '../../services/recommendations/action-service';
+import { DECISION_LABELS, OPTION_LABELS } from '../../services/recommendations/decision-rule';
+import type { ActionItem } from '../../services/recommendations/action-service';
 import type { RecommendationSource } from '../../services/recommendations/intake';
-import {
-  Recommendation,
-  RecommendationService,
-  Vote,
-  VoteView,
-  SYSTEM_FOR,
-  VOTE_CLOSE_HANDLER,
-  VOTE_REMIND_HANDLER,
-} from '../../services/recommendations/recommendation-service';
-import { addDays, formatDate } from '../../services/time';
+import type { Recommendation, Vote, VoteView } from '../../services/recommendations/recommendation-service';
+import { addDays } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, Feature, Turn } from '../feature';
 import { refusalText, replyCard, replyRefusal } from '../replies';
-import { actionCardData, voteCardData } from './card-data';
+import { actionCardData } from './card-data';
+import { actionList as renderActionList, recommendationList } from './lists';
+import { registerRecommendationReminders } from './reminder-handlers';
+import { recommendationKey } from './vote-cards';
 
-export const recommendationKey = (id: string): string => `recommendation:${id}`;
 export const actionKey = (id: string): string => `action:${id}`;
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** What the votes feature reads of a review (the reviews feature's document) to route an outcome. */
-interface ReviewRouting {
-  strand?: string;
-  reminderConversations?: string[];
-}
-
-/**
- * Where an outcome goes besides the Executive Board: for a review, the channels its reminders go
- * to (`conversations`) if it names any, else the partnership channel(s) of its strand; for a
- * subgroup or partnership group, the partnership channel its name points to, if any.
- */
-export function outcomeChannels(source: RecommendationSource, review?: ReviewRouting): { purposes: ChannelPurpose[]; conversations: string[] } {
-  if (source.kind === 'review' && review?.reminderConversations?.length) return { purposes: [], conversations: review.reminderConversations };
-  const purposes: ChannelPurpose[] = [];
-  const hint = source.kind === 'review' && review?.strand ? review.strand : source.name;
-  if (/child|combined/i.test(hint)) purposes.push('children-partnership');
-  if (/adult|combined/i.test(hint)) purposes.push('adults-partnership');
-  if (purposes.length === 0 && source.kind === 'review') purposes.push('children-partnership', 'adults-partnership');
-  return { purposes, conversations: [] };
-}
-
-/**
- * Teams names users in `refresh.userIds` by their Teams user id (MRI, `29:…`), which the bot
- * learns from a person's personal chat with it; people without one are listed by Entra object id.
- */
-export function teamsUserIds(people: Pick<Person, 'aadObjectId'>[], chats: ConversationRecord[]): string[] {
-  const mri = new Map<string, string>();
-  for (const c of chats) {
-    const user = (c.reference as { user?: { id?: unknown } }).user;
-    if (c.kind === 'personal' && c.userAadObjectId && typeof user?.id === 'string') mri.set(c.userAadObjectId, user.id);
-  }
-  return people.map((p) => mri.get(p.aadObjectId) ?? p.aadObjectId);
-}
-
 /** Recommend → Executive Board vote → decision → actions, with reminders until each is done. */
 export function recommendationsFeature(services: AppServices): Feature {
-  const recs: RecommendationService | undefined = services.recommendations;
-  const actionItems: ActionService | undefined = services.actionItems;
-  if (!recs || !actionItems) throw new Error('The recommendations feature needs services.recommendations and services.actionItems (built in bot/compose.ts)');
-  const { publisher, directory, time, clock, reminders, config } = services;
-  const today = () => time.dateOf(clock.now());
+  const { recommendations: recs, actionItems, voteCards } = services;
+  const { publisher, directory, time, clock, config } = services;
+  const today = () => time.today(clock);
 
-  /**
-   * Renders a recommendation's vote card for any viewer: the shared view (no viewer, or anyone
-   * but the chair and Business Team) or the privileged one. What every view needs (the current
-   * recommendation, its tally, the directory, its actions) is read once per renderer, and each
-   * kind of view is rendered once, so refreshing many copies costs one render per kind.
-   */
-  const voteCards = (rec: Recommendation, known?: VoteView): ((viewer: string | undefined) => Promise<AdaptiveCard>) => {
-    let loaded: Promise<{ view: VoteView; people: Person[]; actions: ActionItem[]; refreshUserIds: string[] }> | undefined;
-    const load = () =>
-      (loaded ??= (async () => {
-        const current = known ?? (await recs.view((await recs.get(rec.tenantId, rec.id)) ?? rec));
-        const [people, actions] = await Promise.all([directory.list(rec.tenantId), actionItems.forRecommendation(rec.tenantId, rec.id)]);
-        const privileged = people.filter((p) => p.roles.includes('chair') || p.roles.includes('business'));
-        const chats = await services.conversations.personalChats(rec.tenantId, privileged.map((p) => p.aadObjectId));
-        return { view: current, people, actions, refreshUserIds: teamsUserIds(privileged, chats).slice(0, 60) };
-      })());
-    const rendered = new Map<string, AdaptiveCard>();
-    return async (viewer) => {
-      const { view, people, actions, refreshUserIds } = await load();
-      const person = viewer ? people.find((p) => p.aadObjectId === viewer) : undefined;
-      const isChair = !!person?.roles.includes('chair');
-      const privileged = isChair || !!person?.roles.includes('business');
-      const kind = isChair ? 'chair' : privileged ? 'business' : 'shared';
-      const cached = rendered.get(kind);
-      if (cached) return cached;
-      const canAssign = privileged && view.rec.status === 'approved';
-      const card = renderVoteCard(
-        voteCardData(view, {
-          privileged,
-          isChair,
-          // Who Teams refreshes to their own view: the chair and Business Team (at most 60). The
-          // privileged view itself has no refresh section, so Teams AI answers only the person who
-          // asked instead of replacing the card for everyone (which would show every choice).
-          refreshUserIds: privileged ? [] : refreshUserIds,
-          people: canAssign ? people.map((p) => ({ title: p.organisation ? `${p.name} (${p.organisation})` : p.name, value: p.aadObjectId })) : [],
-          actions,
-          time,
-          today: today(),
-        }),
-      );
-      rendered.set(kind, card);
-      return card;
-    };
-  };
   /** The vote card, for everyone (no viewer) or for one viewer (their roles decide the view). */
-  const voteCard = (rec: Recommendation, viewer?: string, known?: VoteView): Promise<AdaptiveCard> => voteCards(rec, known)(viewer);
+  const voteCard = (rec: Recommendation, viewer?: string, known?: VoteView): Promise<AdaptiveCard> => voteCards.card(rec, viewer, known);
   const actionCard = (action: ActionItem): AdaptiveCard => renderActionCard(actionCardData(action, today()));
 
   /** Every other copy is updated after the click is answered, from the state as it is then (publisher.refreshSoon). */
-  const refreshVote = async (rec: Recommendation, except?: string): Promise<void> =>
-    publisher.refreshSoon(rec.tenantId, recommendationKey(rec.id), async () => voteCards((await recs.get(rec.tenantId, rec.id)) ?? rec), except);
+  const refreshVote = (rec: Recommendation, except?: string): Promise<void> => voteCards.refresh(rec, except);
   const refreshAction = async (action: ActionItem, except?: string): Promise<void> =>
     publisher.refreshSoon(action.tenantId, actionKey(action.id), async () => {
       const current = (await actionItems.get(action.tenantId, action.id)) ?? action;
       return () => actionCard(current);
     }, except);
 
-  recs.hooks.opened = async (rec) => {
-    await publisher.postToPurpose(rec.tenantId, recommendationKey(rec.id), 'executive-board', { text: `A recommendation for the Executive Board to vote on: ${rec.ref}`, card: await voteCard(rec) });
-  };
-  recs.hooks.changed = async (rec) => {
-    await refreshVote(rec);
-  };
-  recs.hooks.decided = async (rec) => {
-    await refreshVote(rec);
-    const message = { text: `Decision on ${rec.ref}: ${DECISION_LABELS[rec.status as Decision]}`, card: await voteCard(rec) };
-    const review = rec.source.kind === 'review' ? await services.store.read<ReviewRouting & { id: string }>(CONTAINERS.reviews.name, rec.tenantId, rec.source.id) : undefined;
-    const route = outcomeChannels(rec.source, review);
-    for (const purpose of ['executive-board' as const, ...route.purposes]) await publisher.postToPurpose(rec.tenantId, recommendationKey(rec.id), purpose, message);
-    const board = new Set((await services.conversations.forPurpose(rec.tenantId, 'executive-board')).map((c) => c.id));
-    for (const key of route.conversations) {
-      const conversation = board.has(key) ? undefined : await services.conversations.get(rec.tenantId, key);
-      if (conversation) await publisher.postTo(rec.tenantId, recommendationKey(rec.id), conversation, message);
-    }
-  };
-
-  reminders.registerHandler(VOTE_CLOSE_HANDLER, async (timer) => {
-    await recs.closeAtDeadline(timer.tenantId, str(timer.content.kind === 'handler' ? timer.content.data.recommendationId : ''));
-    return undefined; // the decided hook posts the outcome
-  });
-  reminders.registerHandler(VOTE_REMIND_HANDLER, async (timer) => {
-    if (timer.content.kind !== 'handler' || timer.target.kind !== 'person') return undefined;
-    const rec = await recs.get(timer.tenantId, timer.content.data.recommendationId);
-    if (!rec || rec.status !== 'open') return undefined;
-    const voterId = timer.target.aadObjectId;
-    const view = await recs.view(rec);
-    if (!view.notVoted.some((v) => v.aadObjectId === voterId)) return undefined;
-    return { text: `Reminder: you have not voted on ${rec.ref} yet; voting closes ${time.formatInstant(new Date(rec.closesAt))}.`, card: await voteCard(rec) };
-  });
-  reminders.registerHandler(ACTION_REMIND_HANDLER, async (timer) => {
-    if (timer.content.kind !== 'handler') return undefined;
-    const action = await actionItems.get(timer.tenantId, timer.content.data.actionId);
-    if (!action || action.status !== 'open') return undefined;
-    return { text: `Reminder: ${action.ref} is due on ${formatDate(action.due)}.`, card: actionCard(action) };
-  });
-  reminders.registerHandler(ACTION_OVERDUE_HANDLER, async (timer) => {
-    if (timer.content.kind !== 'handler') return undefined;
-    const action = await actionItems.overdueReminder(SYSTEM_FOR(timer.tenantId), timer.tenantId, str(timer.content.data.actionId));
-    return action ? { text: `${action.ref} is overdue: it was due on ${formatDate(action.due)}. Mark it done or give it a new date.`, card: actionCard(action) } : undefined;
-  });
+  registerRecommendationReminders(services, actionCard);
 
   /** A card action that answers a refusal privately and leaves the card as it was. */
   const guarded = (verb: string, run: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard | string>): CardAction => ({
@@ -190,57 +57,10 @@ export function recommendationsFeature(services: AppServices): Feature {
   const countedText = (vote: Vote, rec: Recommendation): string =>
     `Your ${OPTION_LABELS[vote.option]} on ${rec.ref} was counted at ${time.formatInstant(new Date(vote.changedAt ?? vote.castAt))}; clicking again changes nothing.${rec.status === 'open' ? '' : ` Voting has since closed: ${DECISION_LABELS[rec.status] ?? rec.status}.`}`;
   const clickedId = (turn: Turn): string | undefined => turn.context.activity.replyToId ?? undefined;
-  const viewerOf = (actor: Actor): string | undefined => (hasRole(actor, 'chair', 'business') ? actor.aadObjectId : undefined);
+  const viewerOf = (actor: Actor): string | undefined => (canSeeVotesOf(actor) ? actor.aadObjectId : undefined);
 
-  /** Open votes first (with whether the viewer still has to vote), then the latest decisions; each row opens its card. */
-  const listRecommendations = async (actor: Actor): Promise<AdaptiveCard> => {
-    const all = await recs.list(actor.tenantId);
-    const recent = all.filter((r) => r.status === 'open').concat(all.filter((r) => r.status !== 'open').slice(-10).reverse());
-    const rows = await Promise.all(
-      recent.map(async (r) => {
-        const view = await recs.view(r);
-        const eligible = r.eligible.some((v) => v.aadObjectId === actor.aadObjectId);
-        const mine = view.votes.find((v) => v.voter.aadObjectId === actor.aadObjectId);
-        const open = r.status === 'open';
-        return {
-          ref: r.ref,
-          name: r.title,
-          line: open
-            ? `Voting until ${formatDate(r.deadline)}; ${view.voted.length} of ${r.eligible.length} partners have voted`
-            : `${DECISION_LABELS[r.status as Decision] ?? r.status}: ${view.tally.approve} of ${r.eligible.length} approved`,
-          todo: open && eligible ? (mine ? `You voted ${OPTION_LABELS[mine.option]}; you can change it until the vote closes` : 'You have not voted yet') : '',
-          color: (open && eligible && !mine ? 'Warning' : 'Default') as EntityRow['color'],
-          command: `recommendation ${r.ref}`,
-        };
-      }),
-    );
-    return renderEntityList({
-      title: all.length ? `Recommendations (${rows.length})` : 'Recommendations',
-      intro: all.length ? 'Open votes first, then the latest decisions.' : '',
-      emptyText: 'None yet. Type recommend to put one to the Executive Board.',
-      rows,
-    });
-  };
-
-  /** Open actions, soonest due first, overdue ones in red; each row opens the action's card. */
-  const actionList = (title: string, emptyText: string, list: ActionItem[], viewer: Actor): AdaptiveCard => {
-    const now = today();
-    const rows: EntityRow[] = [...list]
-      .sort((a, b) => a.due.localeCompare(b.due) || a.ref.localeCompare(b.ref, undefined, { numeric: true }))
-      .map((a) => {
-        const overdue = a.due < now;
-        const mine = a.owner.aadObjectId === viewer.aadObjectId;
-        return {
-          ref: a.ref,
-          name: a.description,
-          line: `${a.owner.name} (${a.organisation}), due ${formatDate(a.due)}`,
-          todo: overdue ? `Overdue since ${formatDate(a.due)}${mine ? ': yours to mark done or move' : ''}` : mine ? 'Yours: mark it done with evidence when it is' : '',
-          color: overdue ? 'Attention' : 'Default',
-          command: `action ${a.ref}`,
-        };
-      });
-    return renderEntityList({ title: `${title} (${rows.length})`, intro: '', emptyText, rows });
-  };
+  const listRecommendations = (actor: Actor): Promise<AdaptiveCard> => recommendationList(recs, actor);
+  const actionList = (title: string, emptyText: string, list: ActionItem[], viewer: Actor): AdaptiveCard => renderActionList(title, emptyText, list, viewer, today());
 
   return {
     title: 'Recommendations, votes and actions',

@@ -1,6 +1,6 @@
 import { renderNotice } from '../../cards/notice';
 import { renderUpcoming } from '../../cards/reminders/upcoming';
-import { describe } from '../../services/conversations';
+import { conversationName } from '../../services/conversations';
 import { hasRole } from '../../services/directory/roles';
 import type { UpcomingList } from '../../services/reminders/reminder-desk';
 import type { AppServices } from '../app-services';
@@ -33,7 +33,7 @@ export function remindersFeature(services: AppServices): Feature {
         description: 'What is coming up: for you in a personal chat, for this channel in a channel',
         run: async (turn) => {
           if (turn.inChannel)
-            await show(turn, `Coming up in ${describe(turn.conversation)}`, await desk.forConversation(turn.actor, turn.conversation.conversationId), 'Nothing is scheduled here.');
+            await show(turn, `Coming up in ${conversationName(turn.conversation)}`, await desk.forConversation(turn.actor, turn.conversation.conversationId), 'Nothing is scheduled here.');
           else await show(turn, 'Your upcoming reminders', await desk.forPerson(turn.actor), 'Nothing is coming up for you.');
         },
       },
@@ -54,7 +54,7 @@ export function remindersFeature(services: AppServices): Feature {
         run: async (turn) => {
           try {
             const saved = await desk.pause(turn.actor, turn.conversation.conversationId);
-            await replyCard(turn.context, renderNotice({ title: 'Reminders paused', text: `Reminders for ${describe(saved)} will wait until someone types **reminders resume** here.`, tone: 'good' }));
+            await replyCard(turn.context, renderNotice({ title: 'Reminders paused', text: `Reminders for ${conversationName(saved)} will wait until someone types **reminders resume** here.`, tone: 'good' }));
           } catch (err) {
             await replyRefusal(turn.context, err);
           }
@@ -70,7 +70,7 @@ export function remindersFeature(services: AppServices): Feature {
               turn.context,
               renderNotice({
                 title: 'Reminders resumed',
-                text: `Reminders for ${describe(conversation)} go out again.${released ? ` ${released} that waited will be sent shortly (between the allowed hours).` : ''}`,
+                text: `Reminders for ${conversationName(conversation)} go out again.${released ? ` ${released} that waited will be sent shortly (between the allowed hours).` : ''}`,
                 tone: 'good',
               }),
             );

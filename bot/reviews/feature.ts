@@ -8,11 +8,11 @@ import { renderEntityList } from '../../cards/entity-list';
 import { renderStartForm } from '../../cards/reviews/start-form';
 import { renderTimeline } from '../../cards/reviews/timeline';
 import { REVIEW_VERBS } from '../../cards/reviews/verbs';
-import { describe } from '../../services/conversations';
+import { conversationName } from '../../services/conversations';
 import { invalid } from '../../services/errors';
 import { STAGES } from '../../services/reviews/dates';
 import { Review, STRANDS, STRAND_LABELS } from '../../services/reviews/review';
-import { REVIEW_REMINDER_HANDLER, ReviewsService } from '../../services/reviews/reviews-service';
+import { REVIEW_REMINDER_HANDLER } from '../../services/reviews/reviews-service';
 import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, Feature, Turn } from '../feature';
@@ -23,15 +23,13 @@ export const reviewEntityKey = (reviewId: string): string => `review:${reviewId}
 
 /** Hub focused reviews: start, timeline, stage sign-off, learning event, impact checks, programme. */
 export function reviewsFeature(services: AppServices): Feature {
-  const { store, clock, time, directory, conversations, reminders, refs, publisher, config } = services;
-  if (!services.recommendationIntake) throw new Error('reviewsFeature needs services.recommendationIntake (set in bot/compose.ts)');
-  const reviews = new ReviewsService(store, services.outbox, clock, time, directory, conversations, reminders, refs, services.recommendationIntake, config.domain);
+  const { reviews, time, conversations, reminders, publisher } = services;
 
   const timelineCard = async (review: Review): Promise<AdaptiveCard> => {
     const names: string[] = [];
     for (const key of review.reminderConversations) {
       const c = await conversations.get(review.tenantId, key);
-      if (c) names.push(describe(c));
+      if (c) names.push(conversationName(c));
     }
     const { data, forms } = timelineView(review, { today: reviews.today(), time, channelNames: names, updatedAt: new Date(review.updatedAt) });
     return renderTimeline(data, forms);
@@ -92,8 +90,8 @@ export function reviewsFeature(services: AppServices): Feature {
         run: async (turn) => {
           try {
             const { sponsors, channels } = await reviews.startOptions(turn.actor);
-            const choices = channels.map((c) => ({ title: describe(c), value: c.id }));
-            if (!choices.some((c) => c.value === turn.conversation.id)) choices.unshift({ title: `${describe(turn.conversation)} (here)`, value: turn.conversation.id });
+            const choices = channels.map((c) => ({ title: conversationName(c), value: c.id }));
+            if (!choices.some((c) => c.value === turn.conversation.id)) choices.unshift({ title: `${conversationName(turn.conversation)} (here)`, value: turn.conversation.id });
             await replyCard(
               turn.context,
               renderStartForm({

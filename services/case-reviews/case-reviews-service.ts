@@ -4,7 +4,7 @@ import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { AuditLog, LogEntry, SYSTEM_ACTOR } from '../log/audit-log';
 import { EffectSpec, Outbox, OutboxFields, withoutOutbox } from '../outbox/outbox';
 import { CONTAINERS } from '../store/containers';
-import { Store, StoreConflict, Stored, updateWithRetry } from '../store/port';
+import { Store, StoreConflict, Stored, updateWithRetry, withoutEtag } from '../store/port';
 import type { CalendarTime } from '../time';
 import type { WorkingCalendar } from '../working-days';
 import * as rules from './case-review';
@@ -74,7 +74,7 @@ export class CaseReviewsService {
   ) {}
 
   today(): string {
-    return this.time.dateOf(this.clock.now());
+    return this.time.today(this.clock);
   }
 
   clocks(c: CaseReview): CaseClock[] {
@@ -298,7 +298,5 @@ function entityOf(c: CaseReview): { type: string; id: string; ref: string } {
 
 /** The case as the domain sees it: no ETag, no pending effects. */
 function strip(doc: Stored<CaseReview> | CaseReview): CaseReview {
-  const { _etag, ...rest } = doc as Stored<CaseReview>;
-  void _etag;
-  return withoutOutbox(rest);
+  return withoutOutbox(withoutEtag<CaseReview>(doc));
 }

@@ -1,4 +1,5 @@
 import { invalid } from '../errors';
+import { cleanText } from '../input';
 
 /**
  * The personal data guard for safeguarding case reviews: only an anonymised case reference is
@@ -52,7 +53,7 @@ export function findPersonalData(text: string): PersonalDataFinding | undefined 
  * looks like personal data. Dates of steps are recorded in their own date fields, never in text.
  */
 export function cleanCaseText(value: unknown, field: string, label: string, max = 1000): string {
-  const text = typeof value === 'string' ? value.trim().slice(0, max) : '';
+  const text = cleanText(value, max);
   const finding = text ? findPersonalData(text) : undefined;
   if (finding)
     throw invalid(
@@ -64,7 +65,7 @@ export function cleanCaseText(value: unknown, field: string, label: string, max 
 
 /** The anonymised case reference, upper-cased; refused when it is not one. */
 export function caseReference(value: unknown): string {
-  const ref = typeof value === 'string' ? value.trim() : '';
+  const ref = cleanText(value);
   if (!REFERENCE.test(ref))
     throw invalid('Give an anonymised case reference of 2 to 24 letters, digits, "-" or "/", such as RR-2026-03. Never a name.', 'reference');
   const finding = findPersonalData(ref);

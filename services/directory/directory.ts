@@ -7,6 +7,7 @@ import { Outbox, OutboxFields, localLogOutbox, withoutOutbox } from '../outbox/o
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored, updateWithRetry } from '../store/port';
 import { Actor, DIRECTORY_ROLES, Role, hasRole, isRole } from './roles';
+import { cleanText } from '../input';
 
 /** A person in the partnership directory, keyed by Entra object id. */
 export interface Person {
@@ -40,7 +41,7 @@ export function isEntraObjectId(value: unknown): value is string {
 }
 
 const MAX_NAME = 256;
-const cleanName = (value: unknown): string => (typeof value === 'string' ? value.trim().slice(0, MAX_NAME) : '');
+const cleanName = (value: unknown): string => cleanText(value, MAX_NAME);
 
 /**
  * Where the log entries of changes that touch many records (start-up repair, seeding) are

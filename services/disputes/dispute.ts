@@ -1,6 +1,7 @@
 import { DomainError, forbidden, invalid } from '../errors';
 import { Actor, hasRole } from '../directory/roles';
 import { addDays, daysBetween, formatDate, isIsoDate } from '../time';
+import { cleanText } from '../input';
 
 /**
  * A dispute between Board members (DOMAIN.md §1) and the pure rules of its lifecycle: every
@@ -206,7 +207,7 @@ function guard(d: Dispute, actor: Actor, action: DisputeAction, today?: string):
 }
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-const clean = (value: unknown, max: number): string => (typeof value === 'string' ? value.trim().slice(0, max) : '');
+const clean = (value: unknown, max: number): string => cleanText(value, max);
 
 export interface ScheduleInput {
   date: unknown;

@@ -8,10 +8,11 @@ import type { References } from '../refs';
 import { normaliseRef } from '../refs';
 import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
 import { CONTAINERS } from '../store/containers';
-import { Store, Stored, updateWithRetry } from '../store/port';
+import { Store, Stored, updateWithRetry, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
 import * as rules from './dispute';
 import { Dispute, Party, PartyPerson, PRE_MEETING, canView, clockOf, deadlineFor, isOpen, summary } from './dispute';
+import { cleanText } from '../input';
 
 const CONTAINER = CONTAINERS.disputes.name;
 const RAISERS = ['chair', 'partner', 'business'] as const;
@@ -73,7 +74,7 @@ export class DisputesService {
   ) {}
 
   today(): string {
-    return this.time.dateOf(this.clock.now());
+    return this.time.today(this.clock);
   }
 
   /** Board members (the chair, the partners) and partner organisations a dispute may be raised between. */
@@ -110,14 +111,14 @@ export class DisputesService {
     const existing = await this.store.read<Dispute>(CONTAINER, tenantId, id);
     if (existing) return { dispute: strip(existing), created: false };
 
-    const subject = typeof input.subject === 'string' ? input.subject.trim().slice(0, 300) : '';
+    const subject = cleanText(input.subject, 300);
     if (!subject) throw invalid('Say in a sentence what the dispute is about.', 'subject');
     const today = this.today();
     const determinedOn = input.determinedOn;
     if (!isIsoDate(determinedOn)) throw invalid('Pick the date the dispute was determined.', 'determinedOn');
     if (determinedOn > today) throw invalid(`The date the dispute was determined (${formatDate(determinedOn)}) cannot be in the future.`, 'determinedOn');
     const parties = await this.resolveParties(tenantId, input.parties);
-    const notes = typeof input.notes === 'string' ? input.notes.trim().slice(0, 4000) : '';
+    const notes = cleanText(input.notes, 4000);
 
     const ref = await this.refs.next(tenantId, 'D');
     const now = this.clock.now().toISOString();
@@ -416,7 +417,5 @@ function entityOf(d: Dispute): { type: string; id: string; ref: string } {
 }
 
 function strip(doc: Stored<Dispute> | Dispute): Dispute {
-  const { _etag, ...rest } = doc as Stored<Dispute>;
-  void _etag;
-  return withoutOutbox(rest);
+  return withoutOutbox(withoutEtag<Dispute>(doc));
 }

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Actor } from '../directory/roles';
 import { CONTAINERS } from '../store/containers';
-import { Store, StoreConflict, updateWithRetry } from '../store/port';
+import { Store, StoreConflict, updateWithRetry, withoutEtag } from '../store/port';
 
 /** One change of state. Entries are only ever created, never replaced or deleted. */
 export interface LogEntry {
@@ -281,7 +281,7 @@ export class AuditLog {
       orderBy: [{ field: 'recordedAt', direction: 'asc' }],
       limit,
     });
-    const entries = docs.map((d) => stripStore<RecordedEntry>(d));
+    const entries = docs.map((d) => withoutEtag<RecordedEntry>(d));
     // Entries sharing the last instant may continue past the page: seal up to the instant before it.
     const lastAt = entries.length === limit ? entries[entries.length - 1].recordedAt : undefined;
     const page = lastAt && entries[0].recordedAt !== lastAt ? entries.filter((e) => e.recordedAt < lastAt) : entries;
@@ -314,7 +314,7 @@ export class AuditLog {
 
   private async sealedFrom(tenantId: string, source: string): Promise<LogEntry | undefined> {
     const [entry] = await this.store.query<LogEntry>(CONTAINERS.log.name, { partitionKey: tenantId, where: [{ field: 'source', op: '=', value: source }], limit: 1 });
-    return entry ? stripStore(entry) : undefined;
+    return entry ? withoutEtag(entry) : undefined;
   }
 
   /**
@@ -358,7 +358,7 @@ export class AuditLog {
         orderBy: [{ field: 'seq', direction: 'asc' }],
         limit: pageSize,
       });
-      for (const entry of page) yield stripStore(entry);
+      for (const entry of page) yield withoutEtag(entry);
       if (page.length < pageSize) return;
       after = page[page.length - 1].seq;
     }
@@ -417,12 +417,6 @@ export class AuditLog {
     }
     return '\uFEFF' + rows.join('\r\n') + '\r\n';
   }
-}
-
-function stripStore<T extends object>(entry: T & { _etag?: string }): T {
-  const { _etag, ...rest } = entry;
-  void _etag;
-  return rest as T;
 }
 
 /** Quotes a CSV cell, and defuses cells a spreadsheet would run as a formula. */

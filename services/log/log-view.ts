@@ -1,10 +1,15 @@
-import { Actor, hasRole } from '../directory/roles';
+import { Actor, Role, hasRole } from '../directory/roles';
 import { DomainError, forbidden } from '../errors';
-import type { AuditLog, LogEntry } from './audit-log';
+import type { Store } from '../store/port';
+import type { AuditLog, LogEntry, VerifyResult } from './audit-log';
+import { ReplayResult, replayAgainstState } from './replay';
 import { LOG_READER_ROLES } from './export-links';
 
 /** Who may read the log: the Business Team, the chair, and lay members (independent scrutiny); export links follow the same rule. */
 export const LOG_READERS = LOG_READER_ROLES;
+
+/** Who may check the log's chain and replay it against the store. */
+const LOG_VERIFIERS: Role[] = ['business'];
 
 export function assertLogReader(actor: Actor, what: string): void {
   if (!hasRole(actor, ...LOG_READERS)) throw forbidden([...LOG_READERS], what);
@@ -63,7 +68,11 @@ const matches = (e: LogEntry, f: LogFilter): boolean =>
 
 /** The log as people read it: filtered, newest first, a page at a time. */
 export class LogView {
-  constructor(private readonly log: AuditLog) {}
+  constructor(
+    private readonly log: AuditLog,
+    /** For checking the stored documents against the log (`verify`). */
+    private readonly store: Store,
+  ) {}
 
   async page(actor: Actor, filter: LogFilter): Promise<{ entries: LogEntry[]; total: number; page: number; pages: number }> {
     assertLogReader(actor, 'read the log');
@@ -80,5 +89,12 @@ export class LogView {
     let n = 0;
     for await (const entry of this.log.all(actor.tenantId)) if (entry) n += 1;
     return n;
+  }
+
+  /** The hash chain checked, then (if it is intact) the stored documents against it: the Business Team only. */
+  async verify(actor: Actor): Promise<Extract<VerifyResult, { ok: false }> | (Extract<VerifyResult, { ok: true }> & { replay: ReplayResult })> {
+    if (!hasRole(actor, ...LOG_VERIFIERS)) throw forbidden([...LOG_VERIFIERS], 'verify the log');
+    const chain = await this.log.verify(actor.tenantId);
+    return chain.ok ? { ...chain, replay: await replayAgainstState(this.log, this.store, actor.tenantId) } : chain;
   }
 }

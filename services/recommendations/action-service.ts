@@ -4,13 +4,13 @@ import type { Directory } from '../directory/directory';
 import { Actor, Role, hasRole } from '../directory/roles';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
-import type { References } from '../refs';
+import { References, normaliseRef } from '../refs';
 import type { ReminderSpec, Reminders } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
-import { Store, StoreConflict, Stored } from '../store/port';
+import { Store, StoreConflict, Stored, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
-import type { RecommendationService } from './recommendation-service';
-import { stripEtag } from './recommendation-service';
+import type { RecommendationRecords } from './recommendation-records';
+import { cleanText } from '../input';
 
 /** A tracked action from an approved recommendation. */
 export interface ActionItem {
@@ -56,16 +56,12 @@ export class ActionService {
     private readonly directory: Directory,
     private readonly refs: References,
     private readonly reminders: Reminders,
-    private readonly recommendations: RecommendationService,
+    private readonly recommendations: Pick<RecommendationRecords, 'get'>,
     private readonly settings: { actionReminderDays: number[] },
   ) {}
 
-  private today(): string {
-    return this.time.dateOf(this.clock.now());
-  }
-
   isOverdue(action: ActionItem): boolean {
-    return action.status === 'open' && action.due < this.today();
+    return action.status === 'open' && action.due < this.time.today(this.clock);
   }
 
   /** Assigns an action; the same action submitted twice (double click) is created once. */
@@ -73,15 +69,15 @@ export class ActionService {
     if (!hasRole(actor, ...ASSIGNERS)) throw forbidden(ASSIGNERS, 'assign actions');
     const rec = await this.recommendations.get(actor.tenantId, recommendationId);
     if (!rec) throw notFound('That recommendation does not exist here. Type **recommendations** to see them.');
-    if (rec.status !== 'approved') throw new DomainError('closed', `Actions are assigned only to approved recommendations; ${rec.ref} is ${rec.status === 'open' ? 'still being voted on' : rec.status}.`);
-    const description = typeof input.description === 'string' ? input.description.trim() : '';
+    if (rec.status !== 'approved') throw new DomainError(rec.status === 'open' ? 'not_yet' : 'closed', `Actions are assigned only to approved recommendations; ${rec.ref} is ${rec.status === 'open' ? 'still being voted on' : rec.status}.`);
+    const description = cleanText(input.description);
     if (description.length < 3 || description.length > 1000) throw invalid('Describe the action (3 to 1000 characters).', 'description');
-    const ownerId = typeof input.owner === 'string' ? input.owner.trim() : '';
+    const ownerId = cleanText(input.owner);
     const owner = ownerId ? await this.directory.get(actor.tenantId, ownerId) : undefined;
     if (!owner) throw notFound('The owner must be someone in the partnership directory: pick them from the list.');
     const due = input.due;
     if (!isIsoDate(due)) throw invalid('Pick a due date.', 'due');
-    if (due < this.today()) throw invalid(`The due date ${formatDate(due)} is in the past.`, 'due');
+    if (due < this.time.today(this.clock)) throw invalid(`The due date ${formatDate(due)} is in the past.`, 'due');
     const organisation = (typeof input.organisation === 'string' && input.organisation.trim()) || owner.organisation || '';
     if (!organisation) throw invalid(`Say which organisation ${owner.name} acts for.`, 'organisation');
 
@@ -122,7 +118,7 @@ export class ActionService {
   }
 
   private reminderEffects(actor: Actor, action: ActionItem): EffectSpec[] {
-    const today = this.today();
+    const today = this.time.today(this.clock);
     const specs: ReminderSpec[] = [];
     const target = { kind: 'person' as const, aadObjectId: action.owner.aadObjectId, name: action.owner.name, fallbackPurpose: 'executive-board' as const };
     for (const days of this.settings.actionReminderDays) {
@@ -151,7 +147,7 @@ export class ActionService {
   async overdueReminder(actor: Actor, tenantId: string, id: string): Promise<ActionItem | undefined> {
     const action = await this.get(tenantId, id);
     if (!action || !this.isOverdue(action)) return undefined;
-    await this.scheduleOverdue(actor, action, addDays(this.today(), OVERDUE_EVERY_DAYS));
+    await this.scheduleOverdue(actor, action, addDays(this.time.today(this.clock), OVERDUE_EVERY_DAYS));
     return action;
   }
 
@@ -162,8 +158,8 @@ export class ActionService {
 
   /** By the reference people type (`A-3`, `a3`). */
   async find(tenantId: string, text: string): Promise<ActionItem> {
-    const m = /^\s*a?\s*-?\s*(\d{1,9})\s*$/i.exec(text ?? '');
-    const all = m ? await this.store.query<ActionItem>(CONTAINERS.actions.name, { partitionKey: tenantId, where: [{ field: 'ref', op: '=', value: `A-${Number(m[1])}` }] }) : [];
+    const ref = normaliseRef('A', text, { bareNumber: true });
+    const all = ref ? await this.store.query<ActionItem>(CONTAINERS.actions.name, { partitionKey: tenantId, where: [{ field: 'ref', op: '=', value: ref }] }) : [];
     if (!all[0]) throw notFound(`There is no action "${(text ?? '').trim().slice(0, 40)}". Type **actions** to see the open ones.`);
     return all[0];
   }
@@ -209,11 +205,11 @@ export class ActionService {
   /** Marks an action done with a note of the evidence; its reminders stop. */
   async complete(actor: Actor, id: unknown, evidence: unknown, version?: unknown): Promise<ActionItem> {
     const action = await this.requireOpen(actor, id, 'mark done', version);
-    const note = typeof evidence === 'string' ? evidence.trim() : '';
+    const note = cleanText(evidence);
     if (note.length < 3) throw invalid('Say what shows the action is done (the evidence); it is kept in the log.', 'evidence');
     const saved = await this.replace(
       action,
-      { ...stripEtag(action), status: 'done', version: action.version + 1, done: { at: this.clock.now().toISOString(), by: actor.name, evidence: note.slice(0, 2000) } },
+      { ...withoutEtag(action), status: 'done', version: action.version + 1, done: { at: this.clock.now().toISOString(), by: actor.name, evidence: note.slice(0, 2000) } },
       [
         { kind: 'log', actor, input: { action: 'action.done', entity: entityOf(action), before: 'open', after: `done: ${note.slice(0, 300)}` } },
         { kind: 'cancel', actor, tenantId: actor.tenantId, entityId: action.id },
@@ -226,12 +222,12 @@ export class ActionService {
   async changeDue(actor: Actor, id: unknown, due: unknown, reason: unknown, version?: unknown): Promise<ActionItem> {
     const action = await this.requireOpen(actor, id, 'change the due date of', version);
     if (!isIsoDate(due)) throw invalid('Pick the new due date.', 'due');
-    if (due < this.today()) throw invalid(`The due date ${formatDate(due)} is in the past.`, 'due');
+    if (due < this.time.today(this.clock)) throw invalid(`The due date ${formatDate(due)} is in the past.`, 'due');
     if (due === action.due) throw invalid(`${action.ref} is already due on ${formatDate(due)}.`, 'due');
-    const why = typeof reason === 'string' ? reason.trim() : '';
+    const why = cleanText(reason);
     if (why.length < 3) throw invalid('Give a reason for the new due date; it is kept in the log.', 'reason');
     const next: ActionItem = {
-      ...stripEtag(action),
+      ...withoutEtag(action),
       due,
       version: action.version + 1,
       dueChanges: [...action.dueChanges, { from: action.due, to: due, reason: why.slice(0, 500), by: actor.name, at: this.clock.now().toISOString() }],

@@ -3,15 +3,16 @@ import type { Directory } from '../directory/directory';
 import { Actor, Role, hasRole } from '../directory/roles';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { SYSTEM_ACTOR } from '../log/audit-log';
-import type { Logger } from '../logger';
 import type { References } from '../refs';
 import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
 import type { ReminderSpec } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
-import { Store, StoreConflict, Stored } from '../store/port';
+import { Store, StoreConflict, Stored, updateWithRetry, withoutEtag } from '../store/port';
 import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
 import { DECISION_LABELS, Decision, OPTION_LABELS, Tally, VoteOption, decide, isVoteOption } from './decision-rule';
+import { Announcement, RecommendationRecords } from './recommendation-records';
 import type { RecommendationIntake, RecommendationSource, RecommendationSubmission, SubmittedRecommendation } from './intake';
+import { cleanText } from '../input';
 
 export type RecommendationStatus = 'open' | Decision;
 
@@ -74,11 +75,15 @@ export interface VoteResult {
   vote: Vote;
 }
 
-/** Called by the service after a change; the bot layer posts and refreshes cards from them. */
-export interface RecommendationHooks {
-  opened?: (rec: Recommendation) => Promise<void>;
-  changed?: (rec: Recommendation) => Promise<void>;
-  decided?: (rec: Recommendation) => Promise<void>;
+/**
+ * The events port: told after each change is stored (through the outbox, so a crash retries
+ * them); the bot layer posts and refreshes the cards in Teams from them.
+ */
+export interface RecommendationEvents {
+  opened(rec: Recommendation): Promise<void>;
+  changed(rec: Recommendation): Promise<void>;
+  /** `announce`: where the decision goes besides the Executive Board channel. */
+  decided(rec: Recommendation, announce: Announcement): Promise<void>;
 }
 
 export interface VoteSettings {
@@ -91,7 +96,8 @@ export interface VoteSettings {
   voteCloseHour?: number;
 }
 
-const SUBMITTERS: Role[] = ['chair', 'business', 'partner', 'member', 'sponsor'];
+/** Who may put a recommendation to the vote from the form (a review's sponsor submits through the review, at stage 4). */
+const SUBMITTERS: Role[] = ['chair', 'business', 'partner', 'member'];
 const MAX_VOTE_DAYS = 90;
 export const VOTE_CLOSE_HANDLER = 'vote.close';
 export const VOTE_REMIND_HANDLER = 'vote.remind';
@@ -108,8 +114,6 @@ const closedError = (rec: Recommendation, counted?: Vote): DomainError =>
  * change is logged; the tally is always computed from the vote documents.
  */
 export class RecommendationService implements RecommendationIntake {
-  /** Set by the bot layer so opening, changing and deciding a vote update the cards in Teams. */
-  readonly hooks: RecommendationHooks = {};
   private readonly closeHour: number;
 
   constructor(
@@ -121,31 +125,28 @@ export class RecommendationService implements RecommendationIntake {
     /** Each change's effects (log entry, reminders, the cards in Teams) go out through the outbox of the changed document. */
     private readonly outbox: Outbox,
     private readonly settings: VoteSettings,
-    private readonly logger: Logger,
+    /** The reads shared with the actions and the cards. */
+    readonly records: RecommendationRecords,
+    private readonly events: RecommendationEvents,
   ) {
     this.closeHour = settings.voteCloseHour ?? settings.closeHour ?? 17;
     for (const name of ['opened', 'changed', 'decided'] as const)
       outbox.registerHandler(hookEffect(name), async (tenantId, data) => {
         const rec = await this.get(tenantId, data.recommendationId);
-        const hook = this.hooks[name];
-        if (rec && hook) await hook(withoutOutbox(rec));
+        if (rec) await this.tell(name, withoutOutbox(rec));
       });
-  }
-
-  private today(): string {
-    return this.time.dateOf(this.clock.now());
   }
 
   /** The intake port: stage 4 of a review (authorised by the review feature) and the `recommend` form. */
   async submit(actor: Actor, submission: RecommendationSubmission): Promise<SubmittedRecommendation> {
-    if (submission?.source?.kind !== 'review' && !hasRole(actor, ...SUBMITTERS)) throw forbidden(['chair', 'business', 'partner', 'member'], 'submit a recommendation');
+    if (submission?.source?.kind !== 'review' && !hasRole(actor, ...SUBMITTERS)) throw forbidden(SUBMITTERS, 'submit a recommendation');
     const rec = await this.open(actor, submission);
     return summary(rec);
   }
 
   /** Refuses people who may not submit recommendations (before showing them the form). */
   assertCanRecommend(actor: Actor): void {
-    if (!hasRole(actor, ...SUBMITTERS)) throw forbidden(['chair', 'business', 'partner', 'member'], 'submit a recommendation');
+    if (!hasRole(actor, ...SUBMITTERS)) throw forbidden(SUBMITTERS, 'submit a recommendation');
   }
 
   /**
@@ -167,16 +168,16 @@ export class RecommendationService implements RecommendationIntake {
 
   private async open(actor: Actor, input: RecommendationSubmission, formKey?: string): Promise<Recommendation> {
     const tenantId = actor.tenantId;
-    const title = typeof input?.title === 'string' ? input.title.trim() : '';
-    const detail = typeof input?.detail === 'string' ? input.detail.trim() : '';
+    const title = cleanText(input?.title);
+    const detail = cleanText(input?.detail);
     if (title.length < 3 || title.length > 200) throw invalid('Give the recommendation a title of 3 to 200 characters.', 'title');
     if (!detail || detail.length > 4000) throw invalid('Say what is recommended (up to 4000 characters).', 'detail');
     const source = input.source;
     if (!source || !['review', 'subgroup', 'partnership-group'].includes(source.kind)) throw invalid('Say where the recommendation comes from: a review, a subgroup or a partnership group.', 'source');
-    const sourceName = typeof source.name === 'string' ? source.name.trim() : '';
-    const sourceId = typeof source.id === 'string' ? source.id.trim() : '';
+    const sourceName = cleanText(source.name);
+    const sourceId = cleanText(source.id);
     if (!sourceName || !sourceId) throw invalid('Name the review, subgroup or partnership group the recommendation comes from.', 'source');
-    const today = this.today();
+    const today = this.time.today(this.clock);
     const deadline = input.votingDeadline === undefined || input.votingDeadline === '' ? addDays(today, this.settings.voteDays) : input.votingDeadline;
     if (!isIsoDate(deadline)) throw invalid('The voting deadline must be a date (yyyy-mm-dd).', 'deadline');
     if (deadline <= today) throw invalid(`The voting deadline must be after today (${formatDate(today)}).`, 'deadline');
@@ -237,7 +238,7 @@ export class RecommendationService implements RecommendationIntake {
       // Closes at the deadline itself, not at the nearest reminder hour.
       job: true,
     });
-    const today = this.today();
+    const today = this.time.today(this.clock);
     for (const days of this.settings.voteReminderDays) {
       const date = addDays(rec.deadline, -days);
       if (date <= today) continue;
@@ -256,16 +257,12 @@ export class RecommendationService implements RecommendationIntake {
   }
 
   async get(tenantId: string, id: unknown): Promise<Stored<Recommendation> | undefined> {
-    if (typeof id !== 'string' || !/^rec-\d{1,9}$/.test(id)) return undefined;
-    return this.store.read<Recommendation>(CONTAINERS.recommendations.name, tenantId, id);
+    return this.records.get(tenantId, id);
   }
 
   /** By id (`rec-4`) or the reference people type (`REC-4`, `rec4`, `4`). */
   async find(tenantId: string, text: string): Promise<Stored<Recommendation>> {
-    const m = /^\s*(?:rec)?\s*-?\s*(\d{1,9})\s*$/i.exec(text ?? '');
-    const rec = m ? await this.get(tenantId, `rec-${Number(m[1])}`) : undefined;
-    if (!rec) throw notFound(`There is no recommendation "${(text ?? '').trim().slice(0, 40)}" here. Type **recommendations** to see them.`);
-    return rec;
+    return this.records.find(tenantId, text);
   }
 
   private async require(tenantId: string, id: unknown): Promise<Stored<Recommendation>> {
@@ -275,8 +272,7 @@ export class RecommendationService implements RecommendationIntake {
   }
 
   async list(tenantId: string): Promise<Recommendation[]> {
-    const all = await this.store.query<Recommendation>(CONTAINERS.recommendations.name, { partitionKey: tenantId });
-    return all.sort((a, b) => Number(a.id.slice(4)) - Number(b.id.slice(4)));
+    return this.records.list(tenantId);
   }
 
   async bySource(tenantId: string, sourceId: string): Promise<SubmittedRecommendation[]> {
@@ -284,28 +280,12 @@ export class RecommendationService implements RecommendationIntake {
   }
 
   async votes(rec: Recommendation): Promise<Vote[]> {
-    return this.store.query<Vote>(CONTAINERS.votes.name, {
-      partitionKey: rec.tenantId,
-      where: [{ field: 'recommendationId', op: '=', value: rec.id }],
-    });
+    return this.records.votes(rec);
   }
 
   /** The tally and who has or has not voted, from the vote documents of eligible voters. */
   async view(rec: Recommendation): Promise<VoteView> {
-    const eligibleIds = new Set(rec.eligible.map((v) => v.aadObjectId));
-    const votes = (await this.votes(rec)).filter((v) => eligibleIds.has(v.voter.aadObjectId));
-    let tally: Tally = { approve: 0, reject: 0, abstain: 0 };
-    for (const v of votes) tally[v.option] += 1;
-    // A closed vote shows the tally it was decided on, so the card always agrees with the decision.
-    if (rec.closed) tally = { ...rec.closed.tally };
-    const votedIds = new Set(votes.map((v) => v.voter.aadObjectId));
-    return {
-      rec,
-      votes,
-      tally,
-      voted: rec.eligible.filter((v) => votedIds.has(v.aadObjectId)),
-      notVoted: rec.eligible.filter((v) => !votedIds.has(v.aadObjectId)),
-    };
+    return this.records.view(rec);
   }
 
   /**
@@ -319,7 +299,7 @@ export class RecommendationService implements RecommendationIntake {
     if (rec.status === 'open' && this.clock.now().toISOString() >= rec.closesAt) rec = (await this.close(SYSTEM_FOR(rec.tenantId), rec.id, 'deadline')) ?? (await this.require(actor.tenantId, rec.id));
     if (rec.status !== 'open') {
       const counted = await this.store.read<Vote>(CONTAINERS.votes.name, rec.tenantId, `${rec.id}:${actor.aadObjectId}`);
-      if (counted && counted.option === option) return { outcome: 'unchanged', view: await this.view(rec), vote: stripEtag(counted) };
+      if (counted && counted.option === option) return { outcome: 'unchanged', view: await this.view(rec), vote: withoutEtag(counted) };
       throw closedError(rec, counted);
     }
     const voter = rec.eligible.find((v) => v.aadObjectId === actor.aadObjectId);
@@ -328,39 +308,33 @@ export class RecommendationService implements RecommendationIntake {
 
     const id = `${rec.id}:${actor.aadObjectId}`;
     const now = this.clock.now().toISOString();
-    let outcome: VoteResult['outcome'] | undefined;
-    let stored: Vote | undefined;
+    let outcome: VoteResult['outcome'] = 'unchanged';
     let saved: Stored<Vote> | undefined;
-    for (let attempt = 0; attempt < 20 && !outcome; attempt++) {
-      const existing = await this.store.read<Vote>(CONTAINERS.votes.name, rec.tenantId, id);
-      try {
+    try {
+      saved = await updateWithRetry<Vote>(this.store, CONTAINERS.votes.name, rec.tenantId, id, (existing) => {
         if (!existing) {
-          const vote: Vote = { id, tenantId: rec.tenantId, recommendationId: rec.id, voter, option, castAt: now };
-          saved = await this.store.create(CONTAINERS.votes.name, this.outbox.stage(undefined, vote, `${id}.cast`, [{ kind: 'log', actor, input: { action: 'vote.cast', entity: entityOf(rec), after: OPTION_LABELS[option] } }]));
-          stored = stripEtag(saved);
           outcome = 'cast';
-        } else if (existing.option === option) {
-          stored = stripEtag(existing);
-          outcome = 'unchanged';
-        } else {
-          const effect: EffectSpec = { kind: 'log', actor, input: { action: 'vote.changed', entity: entityOf(rec), before: OPTION_LABELS[existing.option], after: OPTION_LABELS[option] } };
-          saved = await this.store.replace(CONTAINERS.votes.name, this.outbox.stage(existing, { ...stripEtag(existing), option, changedAt: now }, `${id}.after-${existing._etag.replace(/[^A-Za-z0-9-]/g, '')}`, [effect]), existing._etag);
-          stored = stripEtag(saved);
-          outcome = 'changed';
+          const vote: Vote = { id, tenantId: rec.tenantId, recommendationId: rec.id, voter, option, castAt: now };
+          return this.outbox.stage(undefined, vote, `${id}.cast`, [{ kind: 'log', actor, input: { action: 'vote.cast', entity: entityOf(rec), after: OPTION_LABELS[option] } }]);
         }
-      } catch (err) {
-        if (!(err instanceof StoreConflict)) throw err;
-      }
+        outcome = existing.option === option ? 'unchanged' : 'changed';
+        if (outcome === 'unchanged') return undefined;
+        const effect: EffectSpec = { kind: 'log', actor, input: { action: 'vote.changed', entity: entityOf(rec), before: OPTION_LABELS[existing.option], after: OPTION_LABELS[option] } };
+        return this.outbox.stage(existing, { ...withoutEtag(existing), option, changedAt: now }, `${id}.after-${existing._etag.replace(/[^A-Za-z0-9-]/g, '')}`, [effect]);
+      });
+    } catch (err) {
+      if (err instanceof StoreConflict && err.reason === 'stale') throw new DomainError('conflict', 'Your vote clashed with another change; click again.');
+      throw err;
     }
-    if (!outcome) throw new DomainError('conflict', 'Your vote clashed with another change; click again.');
-    if (saved) await this.outbox.deliver(CONTAINERS.votes.name, saved);
+    const stored = withoutEtag(saved!);
+    if (outcome !== 'unchanged') await this.outbox.deliver(CONTAINERS.votes.name, saved!);
 
     let view = await this.view(rec);
     if (outcome !== 'unchanged' && view.notVoted.length === 0) {
       const closed = await this.close(SYSTEM_FOR(rec.tenantId), rec.id, 'all-voted');
       if (closed) view = await this.view(closed);
     }
-    return { outcome, view, vote: stored! };
+    return { outcome, view, vote: stored };
   }
 
   /**
@@ -372,43 +346,45 @@ export class RecommendationService implements RecommendationIntake {
    */
   async close(actor: Actor, id: string, how: 'deadline' | 'all-voted' | 'chair', reason?: string): Promise<Recommendation | undefined> {
     const tenantId = actor.tenantId;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const current = await this.get(tenantId, id);
-      if (!current || current.status !== 'open') return undefined;
-      const { tally } = await this.view(current);
-      const decision = decide(current.eligible.length, tally, current.quorum);
-      const next: Recommendation = {
-        ...stripEtag(current),
-        status: decision,
-        version: current.version + 1,
-        closed: { at: this.clock.now().toISOString(), by: actor.name, how, ...(reason ? { reason } : {}), tally },
-      };
-      const why = how === 'deadline' ? 'closed at the deadline' : how === 'all-voted' ? 'every partner voted' : `closed early by the chair: ${reason}`;
-      const effects: EffectSpec[] = [
-        {
-          kind: 'log',
-          actor,
-          input: {
-            action: 'recommendation.decided',
-            entity: entityOf(next),
-            before: 'open',
-            after: `${DECISION_LABELS[decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain of ${next.eligible.length} eligible (${why})`,
+    let decided = false;
+    let saved: Stored<Recommendation> | undefined;
+    try {
+      saved = await updateWithRetry<Recommendation>(this.store, CONTAINERS.recommendations.name, tenantId, id, async (current) => {
+        decided = false;
+        if (!current || current.status !== 'open') return undefined;
+        const { tally } = await this.view(current);
+        const decision = decide(current.eligible.length, tally, current.quorum);
+        const next: Recommendation = {
+          ...withoutEtag(current),
+          status: decision,
+          version: current.version + 1,
+          closed: { at: this.clock.now().toISOString(), by: actor.name, how, ...(reason ? { reason } : {}), tally },
+        };
+        const why = how === 'deadline' ? 'closed at the deadline' : how === 'all-voted' ? 'every partner voted' : `closed early by the chair: ${reason}`;
+        const effects: EffectSpec[] = [
+          {
+            kind: 'log',
+            actor,
+            input: {
+              action: 'recommendation.decided',
+              entity: entityOf(next),
+              before: 'open',
+              after: `${DECISION_LABELS[decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain of ${next.eligible.length} eligible (${why})`,
+            },
           },
-        },
-        { kind: 'cancel', actor, tenantId, entityId: next.id, kindPrefix: how === 'deadline' ? 'vote-remind' : 'vote-' },
-        { kind: 'handler', handler: hookEffect('decided'), tenantId, data: { recommendationId: next.id } },
-      ];
-      let saved: Stored<Recommendation>;
-      try {
-        saved = await this.store.replace(CONTAINERS.recommendations.name, this.outbox.stage(current, next, `${next.id}.v${next.version}`, effects), current._etag);
-      } catch (err) {
-        if (err instanceof StoreConflict) continue;
-        throw err;
-      }
-      await this.outbox.deliver(CONTAINERS.recommendations.name, saved);
-      return withoutOutbox(saved);
+          { kind: 'cancel', actor, tenantId, entityId: next.id, kindPrefix: how === 'deadline' ? 'vote-remind' : 'vote-' },
+          { kind: 'handler', handler: hookEffect('decided'), tenantId, data: { recommendationId: next.id } },
+        ];
+        decided = true;
+        return this.outbox.stage(current, next, `${next.id}.v${next.version}`, effects);
+      });
+    } catch (err) {
+      if (err instanceof StoreConflict && err.reason === 'stale') throw new DomainError('conflict', 'The vote was changing while it closed; try again.');
+      throw err;
     }
-    throw new DomainError('conflict', 'The vote was changing while it closed; try again.');
+    if (!decided || !saved) return undefined;
+    await this.outbox.deliver(CONTAINERS.recommendations.name, saved);
+    return withoutOutbox(saved);
   }
 
   /** The deadline timer's work: closes if still open (a no-op if it already closed). */
@@ -425,7 +401,7 @@ export class RecommendationService implements RecommendationIntake {
     const rec = await this.require(actor.tenantId, id);
     if (rec.status !== 'open') throw closedError(rec);
     checkVersion(rec, version);
-    const why = typeof reason === 'string' ? reason.trim() : '';
+    const why = cleanText(reason);
     if (why.length < 3) throw invalid('Give a reason for closing the vote early; it goes on the card and in the log.', 'reason');
     const closed = await this.close(actor, rec.id, 'chair', why.slice(0, 500));
     if (!closed) throw closedError((await this.get(actor.tenantId, rec.id)) ?? rec);
@@ -440,11 +416,11 @@ export class RecommendationService implements RecommendationIntake {
     checkVersion(rec, version);
     if (!isIsoDate(deadline)) throw invalid('Pick the new deadline (a date).', 'deadline');
     if (deadline <= rec.deadline) throw invalid(`The new deadline must be after the current one (${formatDate(rec.deadline)}).`, 'deadline');
-    if (deadline > addDays(this.today(), MAX_VOTE_DAYS)) throw invalid(`The deadline can be at most ${MAX_VOTE_DAYS} days away.`, 'deadline');
-    const why = typeof reason === 'string' ? reason.trim() : '';
+    if (deadline > addDays(this.time.today(this.clock), MAX_VOTE_DAYS)) throw invalid(`The deadline can be at most ${MAX_VOTE_DAYS} days away.`, 'deadline');
+    const why = cleanText(reason);
     if (why.length < 3) throw invalid('Give a reason for extending the vote; it goes on the card and in the log.', 'reason');
     const next: Recommendation = {
-      ...stripEtag(rec),
+      ...withoutEtag(rec),
       deadline,
       closesAt: this.time.instantAt(deadline, this.closeHour).toISOString(),
       version: rec.version + 1,
@@ -467,25 +443,14 @@ export class RecommendationService implements RecommendationIntake {
     return withoutOutbox(saved);
   }
 
-  /** The card's refresh after a vote: everyone else's copies. */
-  async notifyChanged(rec: Recommendation): Promise<void> {
-    await this.runHook('changed', rec);
-  }
-
-  private async runHook(name: keyof RecommendationHooks, rec: Recommendation): Promise<void> {
-    const hook = this.hooks[name];
-    if (!hook) return;
-    try {
-      await hook(rec);
-    } catch (err) {
-      // The change is stored and logged; a card that failed to post must not undo it.
-      this.logger.warn(`recommendation ${name} hook failed`, { recommendation: rec.id, error: err instanceof Error ? err.message : String(err) });
-    }
+  private async tell(name: keyof RecommendationEvents, rec: Recommendation): Promise<void> {
+    if (name === 'decided') await this.events.decided(rec, await this.records.announcement(rec));
+    else await this.events[name](rec);
   }
 }
 
 /** The outbox handler that runs a hook after the change is stored. */
-const hookEffect = (name: keyof RecommendationHooks): string => `recommendation.${name}`;
+const hookEffect = (name: keyof RecommendationEvents): string => `recommendation.${name}`;
 
 export const SYSTEM_FOR = (tenantId: string): Actor => ({ ...SYSTEM_ACTOR, tenantId });
 
@@ -501,10 +466,3 @@ function checkVersion(rec: Recommendation, version: unknown): void {
   if (version === undefined) return;
   if (Number(version) !== rec.version) throw new DomainError('stale', `This card for ${rec.ref} is out of date (the vote has changed since). Type **recommendation ${rec.ref}** for the current card.`);
 }
-
-export function stripEtag<T extends object>(doc: T & { _etag?: string }): T {
-  const { _etag, ...rest } = doc;
-  void _etag;
-  return rest as T;
-}
-

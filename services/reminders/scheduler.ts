@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { ReminderSettings } from '../config';
-import { Conversations, describe } from '../conversations';
+import { Conversations, conversationName } from '../conversations';
 import type { Actor } from '../directory/roles';
 import { AuditLog, SYSTEM_ACTOR } from '../log/audit-log';
 import type { Logger } from '../logger';
@@ -354,7 +354,7 @@ export class Scheduler {
           pass.result.copies += 1;
         } else if (outcome.reason instanceof DeliveryError && outcome.reason.botRemoved) {
           await this.deps.conversations.markInactive(this.actor(timer.tenantId), timer.tenantId, conversation.id, 'Teams answered 403: the bot is no longer in this conversation');
-          removed.push(describe(conversation));
+          removed.push(conversationName(conversation));
         } else {
           failure ??= outcome.reason;
         }

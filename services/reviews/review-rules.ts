@@ -1,5 +1,6 @@
 import type { Actor } from '../directory/roles';
 import { DomainError, invalid } from '../errors';
+import { cleanText } from '../input';
 import { formatDate, isIsoDate } from '../time';
 import { STAGES, impactCheckDates, reviewEndDate, stageDates } from './dates';
 import { ImpactCheck, PersonRef, Review } from './review';
@@ -41,7 +42,7 @@ export const personRef = (p: Pick<Actor, 'aadObjectId' | 'name' | 'organisation'
 
 /** A trimmed text field between `min` and `max` characters, refused with a message naming it. */
 export const text = (value: unknown, field: string, label: string, min: number, max: number): string => {
-  const s = typeof value === 'string' ? value.trim() : '';
+  const s = cleanText(value);
   if (s.length < min) throw invalid(min <= 1 ? `Please fill in ${label}.` : `${label[0].toUpperCase()}${label.slice(1)} needs at least ${min} characters.`, field);
   if (s.length > max) throw invalid(`${label[0].toUpperCase()}${label.slice(1)} is too long (at most ${max} characters).`, field);
   return s;
@@ -118,7 +119,7 @@ export function checkRecommendation(review: Review, title: string, ctx: RuleCont
 }
 
 export function recordImpactFindings(review: Review, actor: Actor, input: { months: unknown; findings: unknown }, ctx: RuleContext): Decision & { months: number } {
-  if (review.status !== 'completed') throw new DomainError('closed', `${review.ref} is not complete yet: impact checks follow its completion.`);
+  if (review.status !== 'completed') throw new DomainError('not_yet', `${review.ref} is not complete yet: impact checks follow its completion.`);
   const months = typeof input.months === 'number' ? input.months : Number(input.months);
   const check = review.impactChecks.find((c) => c.months === months);
   if (!check) throw invalid('This card does not name an impact check of this review.', 'months');

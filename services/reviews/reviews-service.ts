@@ -11,7 +11,7 @@ import type { RecommendationIntake } from '../recommendations/intake';
 import { normaliseRef, References } from '../refs';
 import type { Reminders, Timer } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
-import { Store, StoreConflict, Stored } from '../store/port';
+import { Store, StoreConflict, Stored, withoutEtag } from '../store/port';
 import { CalendarTime, formatDate, isIsoDate } from '../time';
 import { overlaps, reviewEndDate, stageDates } from './dates';
 import { ProgrammeView, programmeView } from './programme';
@@ -71,7 +71,7 @@ export class ReviewsService {
   ) {}
 
   today(): string {
-    return this.time.dateOf(this.clock.now());
+    return this.time.today(this.clock);
   }
 
   private context(): RuleContext {
@@ -275,7 +275,7 @@ export class ReviewsService {
     if (version !== review.version) throw new DomainError('stale', `This card is out of date: ${review.ref} has changed since it was shown. Use the updated card.`);
     const decision = await decide(review);
     const base = decision.beforeSave ? await decision.beforeSave() : decision.next;
-    let next: Review = { ...withoutOutbox(stripEtag(base)), version: review.version + 1, updatedAt: this.clock.now().toISOString() };
+    let next: Review = { ...withoutOutbox(withoutEtag<Review>(base)), version: review.version + 1, updatedAt: this.clock.now().toISOString() };
     const entity = { type: ENTITY, id: next.id, ref: next.ref };
     const effects: EffectSpec[] = [{ kind: 'log', actor, input: { action: decision.log.action, entity, before: decision.log.before, after: decision.log.after } }];
     const completed = rules.completion(next, this.settings.impactCheckMonths);
@@ -325,10 +325,4 @@ export class ReviewsService {
         );
     }
   }
-}
-
-function stripEtag(review: Review): Review {
-  const { _etag, ...rest } = review as Stored<Review>;
-  void _etag;
-  return rest;
 }

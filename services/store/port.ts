@@ -11,6 +11,13 @@ export interface Doc {
 /** A document as stored: the adapter adds its ETag. */
 export type Stored<T> = T & { _etag: string };
 
+/** The one ETag stripper: the document as the domain holds it, without the store's concurrency token. */
+export function withoutEtag<T extends object>(doc: T & { _etag?: string }): T {
+  const { _etag, ...rest } = doc;
+  void _etag;
+  return rest as T;
+}
+
 export type Operator = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in';
 
 /** A condition on a top-level or dotted field. `in` takes an array value. */
@@ -90,12 +97,12 @@ export async function updateWithRetry<T extends Doc>(
   container: string,
   partitionKey: string,
   id: string,
-  change: (current: Stored<T> | undefined) => T | undefined,
+  change: (current: Stored<T> | undefined) => T | undefined | Promise<T | undefined>,
   attempts = 20,
 ): Promise<Stored<T> | undefined> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const current = await store.read<T>(container, partitionKey, id);
-    const next = change(current);
+    const next = await change(current);
     if (next === undefined) return current;
     try {
       return current ? await store.replace(container, next, current._etag) : await store.create(container, next);

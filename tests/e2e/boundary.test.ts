@@ -168,7 +168,7 @@ describe('issue 12: votes answered truthfully', () => {
     const [form] = await bot.say(USERS.patti, 'recommend');
     const formKey = /"form":"([^"]+)"/.exec(cardText(ConnectorStub.card(form)))![1];
     await bot.click(USERS.patti, 'rec.submit', { form: formKey, title: 'Transitions', detail: 'One protocol.', sourceKind: 'subgroup', sourceName: 'Exploitation subgroup', deadline: '' }, personalChat(USERS.patti), form.activityId);
-    recId = (await bot.composed.services.recommendations!.list(TENANT))[0].id;
+    recId = (await bot.composed.services.recommendations.list(TENANT))[0].id;
   });
   afterAll(() => bot.stop());
 
@@ -190,7 +190,7 @@ describe('issue 12: votes answered truthfully', () => {
     expect(((await bot.post(first)).body as InvokeBody).type).toBe('application/vnd.microsoft.card.adaptive');
     bot.clock.advance(2 * 60 * 1000);
     expect(((await bot.post(first)).body as InvokeBody).value).toBe('Your Approve on REC-1 was counted at Mon 2 Mar 2026, 10:00; clicking again changes nothing.');
-    const rec = (await bot.composed.services.recommendations!.get(TENANT, recId))!;
+    const rec = (await bot.composed.services.recommendations.get(TENANT, recId))!;
     const closed = await bot.click(USERS.alex, 'rec.close', { rec: recId, v: rec.version, reason: 'Superseded by national guidance' }, BOARD_CHANNEL);
     expect(closed.status).toBe(200);
     const after = (await bot.post(first)).body as InvokeBody;

@@ -218,6 +218,18 @@ describe('disputes through the real HTTP endpoint', () => {
     expect(bot.stub.received.slice(since).filter((r) => r.method === 'PUT')).toHaveLength(0);
   });
 
+  it('refreshes the card only for people the service lets see the dispute: anyone else is refused, not shown it', async () => {
+    const list = await bot.composed.services.store.query<{ id: string; ref: string; subject: string }>('disputes', { partitionKey: bot.composed.services.config.tenantId });
+    const d3 = list.find((d) => d.ref === 'D-3')!;
+    const disputeId = d3.id;
+    expect(cardText(invokeCard(await bot.click(USERS.megan, DISPUTE_VERBS.refresh, { disputeId }, BOARD_CHANNEL, 'board-card')))).toContain(d3.subject);
+    // Someone the directory does not know: no role, no party to it.
+    const stranger = { id: 'user-stranger', name: 'Sam Stranger', aadObjectId: '3f2504e0-4f89-41d3-9a0c-0305e82c3302' };
+    const refused = await bot.click(stranger, DISPUTE_VERBS.refresh, { disputeId }, BOARD_CHANNEL, 'board-card');
+    expect(invokeText(refused)).toMatch(/see D-3/);
+    expect(JSON.stringify(refused.body)).not.toContain(d3.subject);
+  });
+
   it('pre-selects the parties named in "dispute raise <sentence>"', async () => {
     const [reply] = await bot.say(USERS.megan, 'dispute raise Megan Bowen and Warwickshire Police disagree on thresholds');
     const form = ConnectorStub.card(reply)!;

@@ -83,7 +83,7 @@ describe('fuzzing POST /api/messages', () => {
     const [form] = await bot.say(USERS.patti, 'recommend');
     const formKey = /"form":"([^"]+)"/.exec(cardText(ConnectorStub.card(form)))![1];
     await bot.click(USERS.patti, 'rec.submit', { form: formKey, title: 'Transitions', detail: 'One protocol.', sourceKind: 'subgroup', sourceName: 'Exploitation subgroup', deadline: '' }, personalChat(USERS.patti), form.activityId);
-    recId = (await bot.composed.services.recommendations!.list(TENANT))[0].id;
+    recId = (await bot.composed.services.recommendations.list(TENANT))[0].id;
   }, 60_000);
   afterAll(() => bot.stop());
 

@@ -21,7 +21,7 @@ describe('lists that lead somewhere: an Open button per row, and what the viewer
   const actor = async (user: TestUser) => bot.composed.services.directory.actorFor(bot.composed.services.config.tenantId, user.aadObjectId, user.name);
 
   it('recommendations: each row opens its vote card and tells a partner whether they still have to vote', async () => {
-    const recs = bot.composed.services.recommendations!;
+    const recs = bot.composed.services.recommendations;
     const rec = await recs.submit(await actor(USERS.patti), {
       title: 'A shared transitions protocol',
       detail: 'One protocol across children and adults services.',

@@ -28,8 +28,8 @@ describe('voting in the Agents Playground', () => {
     // the card was updated in place, not posted again
     expect(await pg.page.locator('.ac-adaptiveCard').filter({ hasText: 'REC-1: A shared transitions protocol' }).count()).toBe(1);
     const tenantId = pg.bot.services.config.tenantId;
-    const rec = await pg.bot.services.recommendations!.get(tenantId, 'rec-1');
-    expect((await pg.bot.services.recommendations!.view(rec!)).tally).toEqual({ approve: 1, reject: 0, abstain: 0 });
+    const rec = await pg.bot.services.recommendations.get(tenantId, 'rec-1');
+    expect((await pg.bot.services.recommendations.view(rec!)).tally).toEqual({ approve: 1, reject: 0, abstain: 0 });
     await pg.screenshot('playground-vote');
   });
 });

@@ -156,7 +156,7 @@ describe('an Executive Board vote, end to end', () => {
   it('the chair extends and then closes a vote early, each with a reason; others are refused privately', async () => {
     const services = bot.composed.services;
     const alex = await services.directory.actorFor(TENANT, USERS.alex.aadObjectId, USERS.alex.name);
-    const { rec } = await services.recommendations!.recommend(alex, { title: 'Children first', detail: 'Put children first.', source: { kind: 'review', id: 'review-9', ref: 'R-9', name: 'Children missing education' } });
+    const { rec } = await services.recommendations.recommend(alex, { title: 'Children first', detail: 'Put children first.', source: { kind: 'review', id: 'review-9', ref: 'R-9', name: 'Children missing education' } });
     const deadline = rec.deadline;
     expect(asRefusal(invoke(await bot.click(USERS.megan, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: 'More time' }, BOARD_CHANNEL)))).toMatch(/Only the Independent Chair/);
     expect(asRefusal(invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: '' }, BOARD_CHANNEL)))).toMatch(/reason/);
@@ -190,6 +190,6 @@ describe('an Executive Board vote, end to end', () => {
     const mark = bot.stub.received.length;
     expect((await bot.composed.services.scheduler.tick()).done).toBeGreaterThan(0);
     expect(posts(mark, BOARD_CHANNEL.id).map((o) => o.activity.text)).toContain('Decision on REC-3: No quorum');
-    expect((await bot.composed.services.recommendations!.get(TENANT, 'rec-3'))?.status).toBe('no-quorum');
+    expect((await bot.composed.services.recommendations.get(TENANT, 'rec-3'))?.status).toBe('no-quorum');
   });
 });

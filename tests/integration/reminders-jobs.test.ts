@@ -136,7 +136,7 @@ describe('a vote closes at its deadline through the real bot, whatever REMINDER_
     await bot.say(USERS.alex, 'whoami', BOARD_CHANNEL);
     const { directory, recommendations, scheduler, store } = bot.composed.services;
     const alex = await directory.actorFor(BOT_TENANT, USERS.alex.aadObjectId, USERS.alex.name);
-    const { rec } = await recommendations!.recommend(alex, submission());
+    const { rec } = await recommendations.recommend(alex, submission());
     const timers = await bot.composed.services.reminders.pendingFor(BOT_TENANT, rec.id);
     const close = timers.find((t) => t.kind === 'vote-close')!;
     expect(close.job).toBe(true);
@@ -145,7 +145,7 @@ describe('a vote closes at its deadline through the real bot, whatever REMINDER_
 
     bot.clock.set('2026-03-09T17:00:00Z');
     for (let i = 0; i < 5 && (await scheduler.tick()).due > 0; i++);
-    const closed = await recommendations!.get(BOT_TENANT, rec.id);
+    const closed = await recommendations.get(BOT_TENANT, rec.id);
     expect(closed?.status).not.toBe('open');
     expect(closed?.closed?.how).toBe('deadline');
     expect((await store.read<Timer>(TIMERS, BOT_TENANT, close.id))?.status).toBe('done');

@@ -51,8 +51,8 @@ describe('hub reviews on Cosmos (@vercel/cosmosdb-server)', () => {
       review = await world.reviews.signOff(world.actors.patti, { reviewId: review.id, version: review.version, stage, note: `stage ${stage}` });
     }
     world.setDay('2026-06-05');
-    review = await world.reviews.submitRecommendation(world.actors.megan, { reviewId: review.id, version: review.version, title: 'Neglect toolkit', detail: '' });
-    expect(await world.intake.bySource(TENANT, review.id)).toEqual([expect.objectContaining({ ref: 'REC-1', status: 'pending' })]);
+    review = await world.reviews.submitRecommendation(world.actors.megan, { reviewId: review.id, version: review.version, title: 'Neglect toolkit', detail: 'Every agency uses the graded care profile.' });
+    expect(await world.intake.bySource(TENANT, review.id)).toEqual([expect.objectContaining({ ref: 'REC-1', status: 'open' })]);
     review = await world.reviews.signOff(world.actors.megan, { reviewId: review.id, version: review.version, stage: 4, note: 'done' });
 
     expect((await world.reviews.byRef(TENANT, 'r1')).version).toBe(review.version);

@@ -32,7 +32,7 @@ async function fiftySimultaneousVoters(bot: BotHarness): Promise<void> {
   const { services } = bot.composed;
   await bot.say(USERS.alex, 'channel set executive-board', BOARD_CHANNEL);
   const alex = await services.directory.actorFor(TENANT, USERS.alex.aadObjectId, USERS.alex.name);
-  const { rec } = await services.recommendations!.recommend(alex, {
+  const { rec } = await services.recommendations.recommend(alex, {
     title: 'Fifty partners at once',
     detail: 'A load test of the vote.',
     source: { kind: 'subgroup', id: 'subgroup:test', name: 'Test subgroup' },
@@ -56,10 +56,10 @@ async function fiftySimultaneousVoters(bot: BotHarness): Promise<void> {
 
   const expected = { approve: 0, reject: 0, abstain: 0 };
   partners.forEach((_, i) => (expected[choice(i)] += 1));
-  const stored = (await services.recommendations!.get(TENANT, rec.id))!;
+  const stored = (await services.recommendations.get(TENANT, rec.id))!;
   expect(stored.status).not.toBe('open'); // every eligible partner voted: closed once
   expect(stored.closed?.tally).toEqual(expected);
-  expect((await services.recommendations!.view(stored)).tally).toEqual(expected);
+  expect((await services.recommendations.view(stored)).tally).toEqual(expected);
   const votes = await services.store.query(CONTAINERS.votes.name, { partitionKey: TENANT, where: [{ field: 'recommendationId', op: '=', value: rec.id }] });
   expect(votes).toHaveLength(VOTERS);
 

@@ -38,7 +38,7 @@ describe('50 partners voting at once through two instances on the Cosmos wire se
       await a.say(USERS.alex, 'channel set executive-board', BOARD_CHANNEL);
       const services = a.composed.services;
       const alex = await services.directory.actorFor(TENANT, USERS.alex.aadObjectId, USERS.alex.name);
-      const { rec } = await services.recommendations!.recommend(alex, {
+      const { rec } = await services.recommendations.recommend(alex, {
         title: 'Fifty partners, two instances',
         detail: 'Scale-out test of the vote.',
         source: { kind: 'subgroup', id: 'subgroup:test', name: 'Test subgroup' },
@@ -62,7 +62,7 @@ describe('50 partners voting at once through two instances on the Cosmos wire se
 
       const expected = { approve: 0, reject: 0, abstain: 0 };
       partners.forEach((_, i) => (expected[choice(i)] += 1));
-      const stored = (await services.recommendations!.get(TENANT, rec.id))!;
+      const stored = (await services.recommendations.get(TENANT, rec.id))!;
       expect(stored.status).not.toBe('open');
       expect(stored.closed?.tally).toEqual(expected);
       const votes = await services.store.query(CONTAINERS.votes.name, { partitionKey: TENANT, where: [{ field: 'recommendationId', op: '=', value: rec.id }] });

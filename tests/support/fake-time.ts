@@ -1,4 +1,4 @@
-import type { LimiterTime } from '../../services/reminders/rate-limiter';
+import type { LimiterTime } from '../../services/delivery/rate-limiter';
 
 /** Virtual time for the rate limiter: `sleep` moves the clock forward instead of waiting. */
 export class FakeTime implements LimiterTime {

@@ -8,7 +8,9 @@ import { DomainError } from '../../services/errors';
 import { AuditLog, UNCONFIGURED_SEAL_KEY } from '../../services/log/audit-log';
 import { silentLogger } from '../../services/logger';
 import { Outbox } from '../../services/outbox/outbox';
+import { RecommendationRecords } from '../../services/recommendations/recommendation-records';
 import { RecommendationService } from '../../services/recommendations/recommendation-service';
+import { RecordedEvents } from './votes-fixture';
 import { References } from '../../services/refs';
 import { ReviewsService } from '../../services/reviews/reviews-service';
 import { WorkingCalendar } from '../../services/working-days';
@@ -85,7 +87,7 @@ export async function main([mode, where, postsFile, killAfter, scenario = 'dispu
     const people = new Directory(store, log, systemClock, outbox);
     const conversations = new Conversations(store, log, systemClock, outbox);
     const refs = new References(store);
-    const intake = new RecommendationService(store, systemClock, time, people, refs, outbox, config.domain, silentLogger);
+    const intake = new RecommendationService(store, systemClock, time, people, refs, outbox, config.domain, new RecommendationRecords(store), new RecordedEvents());
     const reviews = new ReviewsService(store, outbox, systemClock, time, people, conversations, reminders, refs, intake, config.domain);
     const caseReviews = new CaseReviewsService(store, log, systemClock, time, new WorkingCalendar(), outbox, config.domain.caseReviews);
     const channel = await conversations.remember(patti, { conversationId: '19:crash-board@thread.tacv2', kind: 'channel', name: 'Board', teamName: 'Partnership', reference: { conversation: { id: '19:crash-board@thread.tacv2' } } });

@@ -9,7 +9,9 @@ import { Directory, DirectorySeed } from '../../services/directory/directory';
 import type { Actor } from '../../services/directory/roles';
 import { DomainError } from '../../services/errors';
 import { AuditLog } from '../../services/log/audit-log';
-import { PendingRecommendations } from '../../services/recommendations/pending-recommendations';
+import { RecommendationRecords } from '../../services/recommendations/recommendation-records';
+import { RecommendationService } from '../../services/recommendations/recommendation-service';
+import { RecordedEvents } from './votes-fixture';
 import { References } from '../../services/refs';
 import { RemindersService } from '../../services/reminders/reminders-service';
 import type { Review } from '../../services/reviews/review';
@@ -43,7 +45,9 @@ export class ReviewsWorld {
   readonly conversations: Conversations;
   readonly reminders: RemindersService;
   readonly refs: References;
-  readonly intake: PendingRecommendations;
+  /** The real recommendation service: a review's stage 4 recommendations are put to the Executive Board's vote. */
+  readonly intake: RecommendationService;
+  readonly events = new RecordedEvents();
   readonly reviews: ReviewsService;
 
   /** `dataDir`: a temporary folder to remove on close (the embedded store's). */
@@ -53,8 +57,8 @@ export class ReviewsWorld {
     this.conversations = new Conversations(store, this.log, this.clock);
     this.reminders = new RemindersService(store, this.log, this.clock, this.time, this.config.reminders);
     this.refs = new References(store);
-    this.intake = new PendingRecommendations(store, this.log, this.clock, this.refs);
     const outbox = new Outbox({ store, clock: this.clock, log: this.log, reminders: this.reminders, logger: silentLogger }, OUTBOX_CONTAINERS, { instanceId: 'reviews-world' });
+    this.intake = new RecommendationService(store, this.clock, this.time, this.directory, this.refs, outbox, this.config.domain, new RecommendationRecords(store), this.events);
     this.reviews = new ReviewsService(store, outbox, this.clock, this.time, this.directory, this.conversations, this.reminders, this.refs, this.intake, this.config.domain);
   }
 

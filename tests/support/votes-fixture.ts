@@ -8,7 +8,8 @@ import type { Actor } from '../../services/directory/roles';
 import { AuditLog } from '../../services/log/audit-log';
 import { silentLogger } from '../../services/logger';
 import { ActionService } from '../../services/recommendations/action-service';
-import { RecommendationService } from '../../services/recommendations/recommendation-service';
+import { Announcement, RecommendationRecords } from '../../services/recommendations/recommendation-records';
+import { Recommendation, RecommendationEvents, RecommendationService } from '../../services/recommendations/recommendation-service';
 import { References } from '../../services/refs';
 import { RemindersService } from '../../services/reminders/reminders-service';
 import { CONTAINERS, OUTBOX_CONTAINERS } from '../../services/store/containers';
@@ -26,6 +27,24 @@ export const IDS = {
   lynne: '00000000-0000-0000-0000-0000000000025',
 } as const;
 
+/** The recommendation service's events port, recording what it was told (the app's is the vote card in Teams). */
+export class RecordedEvents implements RecommendationEvents {
+  /** Each event in order: its name, the recommendation as told, and for a decision where it is announced. */
+  readonly told: { event: keyof RecommendationEvents; rec: Recommendation; announce?: Announcement }[] = [];
+  async opened(rec: Recommendation): Promise<void> {
+    this.told.push({ event: 'opened', rec });
+  }
+  async changed(rec: Recommendation): Promise<void> {
+    this.told.push({ event: 'changed', rec });
+  }
+  async decided(rec: Recommendation, announce: Announcement): Promise<void> {
+    this.told.push({ event: 'decided', rec, announce });
+  }
+  of(event: keyof RecommendationEvents): Recommendation[] {
+    return this.told.filter((t) => t.event === event).map((t) => t.rec);
+  }
+}
+
 /** The votes services on a temporary embedded store with the playground directory and a test clock. */
 export async function votesFixture(start = '2026-03-02T10:00:00Z') {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsb-votes-'));
@@ -40,8 +59,10 @@ export async function votesFixture(start = '2026-03-02T10:00:00Z') {
   const refs = new References(store);
   const reminders = new RemindersService(store, log, clock, time, config.reminders);
   const outbox = new Outbox({ store, clock, log, reminders, logger: silentLogger }, OUTBOX_CONTAINERS, { instanceId: 'votes-fixture' });
-  const recs = new RecommendationService(store, clock, time, directory, refs, outbox, config.domain, silentLogger);
-  const actions = new ActionService(store, outbox, clock, time, directory, refs, reminders, recs, config.domain);
+  const records = new RecommendationRecords(store);
+  const events = new RecordedEvents();
+  const recs = new RecommendationService(store, clock, time, directory, refs, outbox, config.domain, records, events);
+  const actions = new ActionService(store, outbox, clock, time, directory, refs, reminders, records, config.domain);
   const actor = async (id: string): Promise<Actor> => directory.actorFor(TENANT, id, '');
 
   /** Everything a refusal must leave alone: every document and the log's length. */
@@ -62,6 +83,7 @@ export async function votesFixture(start = '2026-03-02T10:00:00Z') {
     directory,
     reminders,
     recs,
+    events,
     actions,
     actor,
     snapshot,

@@ -1,3 +1,4 @@
+import { LogView } from '../../services/log/log-view';
 import { replayAgainstState } from '../../services/log/replay';
 import { CONTAINERS } from '../../services/store/containers';
 import { IDS, TENANT, submission, votesFixture } from '../support/votes-fixture';
@@ -26,6 +27,14 @@ describe('log verify: replaying the log against the current state', () => {
     expect(result.findings).toEqual([]);
     expect(result).toMatchObject({ ok: true });
     expect(result.documents).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is the Business Team\'s to run: the log view refuses the chair and a partner, and replays for the Business Team', async () => {
+    const view = new LogView(f.log, f.store);
+    await expect(view.verify(await f.actor(IDS.megan))).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(view.verify({ ...(await f.actor(IDS.alex)), roles: ['chair', 'partner'] })).rejects.toMatchObject({ code: 'forbidden' });
+    const verified = await view.verify(await f.actor(IDS.patti));
+    expect(verified).toMatchObject({ ok: true, replay: { ok: true, findings: [] } });
   });
 
   it('names a vote document edited in the database', async () => {

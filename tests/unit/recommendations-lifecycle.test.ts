@@ -11,12 +11,10 @@ describe('a recommendation from submission to decision', () => {
   afterEach(() => f.cleanup());
 
   it('opens a vote with the partners snapshotted, the default deadline, reminders, and a log entry', async () => {
-    const opened: string[] = [];
-    f.recs.hooks.opened = async (rec) => void opened.push(rec.ref);
     const rec = (await f.recs.recommend(await f.actor(IDS.patti), submission())).rec;
     expect(rec).toMatchObject({ ref: 'REC-1', id: 'rec-1', status: 'open', deadline: '2026-03-09', quorum: 3 });
     expect(rec.eligible.map((v) => v.name)).toEqual(['Adele Vance', 'Alex Wilber', 'Isaiah Langer', 'Megan Bowen']);
-    expect(opened).toEqual(['REC-1']);
+    expect(f.events.of('opened').map((r) => r.ref)).toEqual(['REC-1']);
     expect(await f.logActions()).toContain('recommendation.submitted');
     const timers = await f.reminders.pendingFor(TENANT, rec.id);
     expect(timers.filter((t) => t.kind === 'vote-close').map((t) => t.date)).toEqual(['2026-03-09']);
@@ -42,8 +40,6 @@ describe('a recommendation from submission to decision', () => {
   });
 
   it('closes as soon as every eligible partner has voted, once, and decides by the rule', async () => {
-    const decided: string[] = [];
-    f.recs.hooks.decided = async (r) => void decided.push(r.status);
     const rec = (await f.recs.recommend(await f.actor(IDS.alex), submission())).rec;
     await f.recs.vote(await f.actor(IDS.alex), rec.id, 'approve');
     await f.recs.vote(await f.actor(IDS.megan), rec.id, 'approve');
@@ -51,7 +47,7 @@ describe('a recommendation from submission to decision', () => {
     const last = await f.recs.vote(await f.actor(IDS.isaiah), rec.id, 'approve');
     expect(last.view.rec.status).toBe('approved');
     expect(last.view.rec.closed).toMatchObject({ how: 'all-voted', tally: { approve: 3, reject: 1, abstain: 0 } });
-    expect(decided).toEqual(['approved']);
+    expect(f.events.of('decided').map((r) => r.status)).toEqual(['approved']);
     expect(await f.recs.close(await f.actor(IDS.alex), rec.id, 'chair', 'again')).toBeUndefined();
     expect((await f.logActions()).filter((a) => a === 'recommendation.decided')).toHaveLength(1);
     expect(await f.reminders.pendingFor(TENANT, rec.id)).toEqual([]);

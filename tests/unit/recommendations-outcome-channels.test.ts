@@ -1,4 +1,4 @@
-import { outcomeChannels } from '../../bot/recommendations/recommendations-feature';
+import { outcomeChannels } from '../../services/recommendations/recommendation-records';
 
 describe('where an outcome goes besides the Executive Board', () => {
   const purposes = (...args: Parameters<typeof outcomeChannels>) => outcomeChannels(...args).purposes;

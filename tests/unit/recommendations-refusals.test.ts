@@ -1,6 +1,6 @@
 import type { Actor } from '../../services/directory/roles';
 import type { Recommendation } from '../../services/recommendations/recommendation-service';
-import { IDS, submission, votesFixture } from '../support/votes-fixture';
+import { IDS, TENANT, submission, votesFixture } from '../support/votes-fixture';
 
 type Fixture = Awaited<ReturnType<typeof votesFixture>>;
 
@@ -74,11 +74,17 @@ describe('refusals change nothing', () => {
   });
   it('assigning an action on a recommendation that is not approved, or by someone not chair/business', async () => {
     const input = { owner: IDS.megan, due: '2026-04-01', description: 'Draft the protocol' };
-    await refuses('closed', async () => f.actions.assign(alex, rec.id, input));
+    await refuses('not_yet', async () => f.actions.assign(alex, rec.id, input)); // still being voted on
     const approved = await approve(rec);
     expect(approved.status).toBe('approved');
     await refuses('forbidden', async () => f.actions.assign(await f.actor(IDS.megan), rec.id, input));
     await refuses('not_found', async () => f.actions.assign(alex, 'rec-404', input));
+  });
+  it('assigning an action on a recommendation the Board decided against: closed, not "not yet"', async () => {
+    const second = (await f.recs.recommend(alex, submission({ title: 'Another protocol' }))).rec;
+    for (const id of [IDS.alex, IDS.megan, IDS.adele, IDS.isaiah]) await f.recs.vote(await f.actor(id), second.id, 'reject');
+    expect((await f.recs.get(TENANT, second.id))?.status).toBe('rejected');
+    await refuses('closed', async () => f.actions.assign(alex, second.id, { owner: IDS.megan, due: '2026-04-01', description: 'Draft the protocol' }));
   });
   it('an action for someone not in the directory, a past due date, or no description', async () => {
     await approve(rec);

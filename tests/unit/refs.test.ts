@@ -50,3 +50,22 @@ describe('normaliseRef', () => {
     expect(normaliseRef('D', text)).toBeUndefined();
   });
 });
+
+describe('normaliseRef with the number alone allowed (recommendations, actions)', () => {
+  it.each([
+    ['REC-4', 'REC-4'],
+    ['rec4', 'REC-4'],
+    ['rec-04', 'REC-4'],
+    [' 4 ', 'REC-4'],
+  ])('reads %j as %s', (text, expected) => {
+    expect(normaliseRef('REC', text, { bareNumber: true })).toBe(expected);
+  });
+
+  it.each(['C4', 'RE4', 'REC', 'REC-4x', 'A-4', ''])('does not read %j as a REC reference', (text) => {
+    expect(normaliseRef('REC', text, { bareNumber: true })).toBeUndefined();
+  });
+
+  it('still needs the prefix without the option', () => {
+    expect(normaliseRef('D', '7')).toBeUndefined();
+  });
+});

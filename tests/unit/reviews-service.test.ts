@@ -100,8 +100,8 @@ describe('ReviewsService', () => {
 
     review = await world.reviews.submitRecommendation(megan, { ...card(), title: 'A joint neglect toolkit', detail: 'Every agency uses the graded care profile.' });
     expect(review.recommendations).toEqual([expect.objectContaining({ ref: 'REC-1', title: 'A joint neglect toolkit' })]);
-    const pendingRecs = await world.intake.bySource(TENANT, review.id);
-    expect(pendingRecs).toEqual([expect.objectContaining({ ref: 'REC-1', status: 'pending', source: expect.objectContaining({ kind: 'review', ref: 'R-1' }) })]);
+    const putToVote = await world.intake.bySource(TENANT, review.id);
+    expect(putToVote).toEqual([expect.objectContaining({ ref: 'REC-1', status: 'open', source: expect.objectContaining({ kind: 'review', ref: 'R-1' }) })]);
     await refused(world, () => world.reviews.submitRecommendation(megan, { ...card(), title: 'a joint neglect TOOLKIT', detail: '' }), 'invalid', /already submitted/);
 
     review = await world.reviews.signOff(megan, { ...card(), stage: 4, note: 'Key messages agreed' });

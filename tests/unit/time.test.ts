@@ -108,3 +108,11 @@ describe('isIsoDate and formatDate', () => {
     expect(formatDate('2026-03-03')).toBe('Tue 3 Mar 2026');
   });
 });
+
+describe('today, by the injected clock', () => {
+  it('is the local date of the clock\'s instant, not the machine\'s', () => {
+    expect(london.today({ now: () => new Date('2026-06-30T23:30:00Z') })).toBe('2026-07-01'); // BST: already tomorrow
+    expect(london.today({ now: () => new Date('2026-12-31T23:30:00Z') })).toBe('2026-12-31'); // GMT
+    expect(new CalendarTime('UTC').today({ now: () => new Date('2026-06-30T23:30:00Z') })).toBe('2026-06-30');
+  });
+});

@@ -1,4 +1,4 @@
-import { RateLimiter, RateWindow, TEAMS_CONVERSATION_WINDOWS, TEAMS_TENANT_WINDOWS } from '../../../services/reminders/rate-limiter';
+import { RateLimiter, RateWindow, TEAMS_CONVERSATION_WINDOWS, TEAMS_TENANT_WINDOWS } from '../../../services/delivery/rate-limiter';
 import { FakeTime } from '../../support/fake-time';
 
 /** Every `limit + 1` consecutive sends must span at least the window: no window ever holds more than `limit`. */

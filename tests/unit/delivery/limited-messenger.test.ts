@@ -1,8 +1,8 @@
 import type { ConversationRecord } from '../../../services/conversations';
 import { silentLogger } from '../../../services/logger';
 import { DeliveryError, Messenger, OutboundMessage } from '../../../services/messaging';
-import { LimitedMessenger } from '../../../services/reminders/limited-messenger';
-import { RateLimiter } from '../../../services/reminders/rate-limiter';
+import { LimitedMessenger } from '../../../services/delivery/limited-messenger';
+import { RateLimiter } from '../../../services/delivery/rate-limiter';
 import { FakeTime } from '../../support/fake-time';
 
 const conversation: ConversationRecord = {

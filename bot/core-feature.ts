@@ -12,7 +12,7 @@ import { LOG_PAGE_SIZE, assertLogReader, parseLogFilter } from '../services/log/
 import { editDistance } from './command-parser';
 import type { AppServices } from './app-services';
 import type { CommandTurn, Feature, Turn } from './feature';
-import { refusalText, replyCard, replyRefusal, replyText } from './replies';
+import { refusedForm, replyCard, replyRefusal, replyText } from './replies';
 import { replayAgainstState } from '../services/log/replay';
 
 /** People, roles, channels and the log: what every later feature stands on. */
@@ -76,7 +76,7 @@ export function coreFeature(services: AppServices): Feature {
       else await directory.revoke(turn.actor, person, role);
       return await membersCard(turn.actor);
     } catch (err) {
-      return refusalText(err);
+      return refusedForm(err, data, () => membersCard(turn.actor));
     }
   };
 

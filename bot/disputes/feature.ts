@@ -14,7 +14,7 @@ import type { Timer } from '../../services/reminders/port';
 import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, CommandTurn, Feature, Turn } from '../feature';
-import { refusalText, replyCard, replyRefusal } from '../replies';
+import { refusalText, refusedForm, replyCard, replyRefusal } from '../replies';
 import { daysLeftText, disputeCardData } from './view';
 
 const entityKey = (disputeId: string): string => `dispute:${disputeId}`;
@@ -82,8 +82,12 @@ export function disputesFeature(services: AppServices): Feature {
     if (activityId) await publisher.recordReply(d.tenantId, entityKey(d.id), turn.conversation.id, activityId, turn.inChannel ? undefined : turn.actor.aadObjectId);
   };
 
-  /** One card button: call the service, update every copy, return the clicker's own card. A stale click shows the latest. */
-  const action = (verb: string, run: (actor: Actor, data: Record<string, unknown>) => Promise<Dispute>): CardAction => ({
+  /**
+   * One card button: call the service, update every copy, return the clicker's own card. A stale
+   * click shows the latest; a refused form comes back as typed, the problem beside its field
+   * (`fields` maps the service's field names to the form's input ids; `within` is the button that opens the form).
+   */
+  const action = (verb: string, run: (actor: Actor, data: Record<string, unknown>) => Promise<Dispute>, fields: Record<string, string> = {}, within?: string): CardAction => ({
     verb,
     run: async (turn, data) => {
       try {
@@ -95,10 +99,29 @@ export function disputesFeature(services: AppServices): Feature {
           const latest = await disputes.read(turn.actor.tenantId, data.disputeId);
           if (latest) return card(latest, turn.actor, { notice: err.message });
         }
-        return refusalText(err);
+        return refusedForm(err, data, async () => {
+          const current = await disputes.read(turn.actor.tenantId, data.disputeId);
+          return current ? card(current, turn.actor) : undefined;
+        }, fields, within);
       }
     },
   });
+
+  /** The raise form, with the subject and parties named in `text`; a refused raise renders it again with the same form id. */
+  const raiseForm = async (turn: Turn, formId: string, text: string): Promise<AdaptiveCard> => {
+    const options = await disputes.partyOptions(turn.actor.tenantId);
+    return renderDisputeRaise({
+      formId,
+      subject: text.slice(0, 300),
+      selected: text ? (await disputes.partiesNamedIn(turn.actor.tenantId, text)).join(',') : '',
+      today: disputes.today(),
+      meetingDays: config.domain.disputeMeetingDays,
+      choices: [
+        ...options.people.map((p) => ({ title: p.name, value: p.key })),
+        ...options.organisations.map((o) => ({ title: `${o.name} (organisation)`, value: o.key })),
+      ],
+    });
+  };
 
   const cardRef = (data: Record<string, unknown>) => ({ disputeId: data.disputeId, version: data.version });
 
@@ -118,7 +141,7 @@ export function disputesFeature(services: AppServices): Feature {
         await clickedCopy(turn, d);
         return await card(d, turn.actor, { notice: `Raised as ${d.ref}: posted to the Executive Board channel and sent to each party and the chair.` });
       } catch (err) {
-        return refusalText(err);
+        return refusedForm(err, data, () => raiseForm(turn, typeof data.formId === 'string' ? data.formId : randomUUID(), ''));
       }
     },
   };
@@ -212,21 +235,7 @@ export function disputesFeature(services: AppServices): Feature {
         run: async (turn) => {
           try {
             disputes.checkCanRaise(turn.actor);
-            const options = await disputes.partyOptions(turn.actor.tenantId);
-            await replyCard(
-              turn.context,
-              renderDisputeRaise({
-                formId: randomUUID(),
-                subject: turn.args.slice(0, 300),
-                selected: (await disputes.partiesNamedIn(turn.actor.tenantId, turn.args)).join(','),
-                today: disputes.today(),
-                meetingDays: config.domain.disputeMeetingDays,
-                choices: [
-                  ...options.people.map((p) => ({ title: p.name, value: p.key })),
-                  ...options.organisations.map((o) => ({ title: `${o.name} (organisation)`, value: o.key })),
-                ],
-              }),
-            );
+            await replyCard(turn.context, await raiseForm(turn, randomUUID(), turn.args));
           } catch (err) {
             await replyRefusal(turn.context, err);
           }
@@ -281,17 +290,22 @@ export function disputesFeature(services: AppServices): Feature {
           }
         },
       },
-      action(DISPUTE_VERBS.schedule, (actor, data) =>
-        disputes.schedule(actor, cardRef(data), { date: data.meetingDate, time: data.meetingTime, place: data.meetingPlace, lateReason: data.lateReason }),
+      action(
+        DISPUTE_VERBS.schedule,
+        (actor, data) => disputes.schedule(actor, cardRef(data), { date: data.meetingDate, time: data.meetingTime, place: data.meetingPlace, lateReason: data.lateReason }),
+        { date: 'meetingDate', time: 'meetingTime', place: 'meetingPlace' },
+        'Schedule meeting',
       ),
-      action(DISPUTE_VERBS.propose, (actor, data) => disputes.proposeAgenda(actor, cardRef(data), data.agendaText)),
+      action(DISPUTE_VERBS.propose, (actor, data) => disputes.proposeAgenda(actor, cardRef(data), data.agendaText), { agenda: 'agendaText' }, 'Propose agenda'),
       action(DISPUTE_VERBS.agree, (actor, data) => disputes.agreeAgenda(actor, cardRef(data), data.agendaVersion)),
       action(DISPUTE_VERBS.record, (actor, data) =>
         disputes.recordMeeting(actor, cardRef(data), data.recordOutcome === 'resolved' ? true : data.recordOutcome === 'unresolved' ? false : undefined, data.recordNotes),
+        { outcome: 'recordOutcome' },
+        'Record meeting',
       ),
       action(DISPUTE_VERBS.mediation, (actor, data) => disputes.requestMediation(actor, cardRef(data))),
-      action(DISPUTE_VERBS.appoint, (actor, data) => disputes.appointMediator(actor, cardRef(data), data.mediatorName)),
-      action(DISPUTE_VERBS.close, (actor, data) => disputes.close(actor, cardRef(data), data.closeOutcome, data.closeNote)),
+      action(DISPUTE_VERBS.appoint, (actor, data) => disputes.appointMediator(actor, cardRef(data), data.mediatorName), { mediator: 'mediatorName' }, 'Appoint mediator'),
+      action(DISPUTE_VERBS.close, (actor, data) => disputes.close(actor, cardRef(data), data.closeOutcome, data.closeNote), { outcome: 'closeOutcome' }, 'Close'),
     ],
   };
 }

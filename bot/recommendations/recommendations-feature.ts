@@ -25,7 +25,7 @@ import {
 import { addDays, formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, Feature, Turn } from '../feature';
-import { refusalText, replyCard, replyRefusal } from '../replies';
+import { refusalText, refusedForm, replyCard, replyRefusal } from '../replies';
 import { actionCardData, voteCardData } from './card-data';
 
 export const recommendationKey = (id: string): string => `recommendation:${id}`;
@@ -176,17 +176,39 @@ export function recommendationsFeature(services: AppServices): Feature {
     return action ? { text: `${action.ref} is overdue: it was due on ${formatDate(action.due)}. Mark it done or give it a new date.`, card: actionCard(action) } : undefined;
   });
 
-  /** A card action that answers a refusal privately and leaves the card as it was. */
-  const guarded = (verb: string, run: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard | string>): CardAction => ({
+  /**
+   * A card action whose refusal is answered privately: a form's input refusal with the form again
+   * as typed (`form`, the problem beside its field; `within` names the button that opens that form
+   * where inputs share ids), any other refusal as a message, the card left as it was.
+   */
+  const guarded = (
+    verb: string,
+    run: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard | string>,
+    form?: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard | undefined>,
+    within?: string,
+  ): CardAction => ({
     verb,
     run: async (turn, data) => {
       try {
         return await run(turn, data);
       } catch (err) {
-        return refusalText(err);
+        return form ? refusedForm(err, data, () => form(turn, data), {}, within) : refusalText(err);
       }
     },
   });
+  const recommendForm = async (tenantId: string, formKey: string): Promise<AdaptiveCard> => {
+    const partners = (await directory.withRole(tenantId, 'partner')).length;
+    return renderRecommendForm({ partners, voteDays: config.domain.voteDays, defaultDeadline: addDays(today(), config.domain.voteDays), minDeadline: addDays(today(), 1), formKey });
+  };
+  /** The clicked vote card again, as its clicker sees it (for a refused close, extend or assign). */
+  const voteForm = async (turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard | undefined> => {
+    const rec = await recs.get(turn.actor.tenantId, data.rec);
+    return rec ? voteCard(rec, turn.actor.aadObjectId) : undefined;
+  };
+  const actionForm = async (turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard | undefined> => {
+    const action = await actionItems.get(turn.actor.tenantId, data.action);
+    return action ? actionCard(action) : undefined;
+  };
   const countedText = (vote: Vote, rec: Recommendation): string =>
     `Your ${OPTION_LABELS[vote.option]} on ${rec.ref} was counted at ${time.formatInstant(new Date(vote.changedAt ?? vote.castAt))}; clicking again changes nothing.${rec.status === 'open' ? '' : ` Voting has since closed: ${DECISION_LABELS[rec.status] ?? rec.status}.`}`;
   const clickedId = (turn: Turn): string | undefined => turn.context.activity.replyToId ?? undefined;
@@ -256,11 +278,7 @@ export function recommendationsFeature(services: AppServices): Feature {
             await replyRefusal(turn.context, err);
             return;
           }
-          const partners = (await directory.withRole(turn.actor.tenantId, 'partner')).length;
-          await replyCard(
-            turn.context,
-            renderRecommendForm({ partners, voteDays: config.domain.voteDays, defaultDeadline: addDays(today(), config.domain.voteDays), minDeadline: addDays(today(), 1), formKey: randomUUID() }),
-          );
+          await replyCard(turn.context, await recommendForm(turn.actor.tenantId, randomUUID()));
         },
       },
       {
@@ -340,7 +358,7 @@ export function recommendationsFeature(services: AppServices): Feature {
         const clicked = clickedId(turn);
         if (created && clicked) await publisher.recordReply(rec.tenantId, recommendationKey(rec.id), turn.conversation.id, clicked);
         return voteCard(rec);
-      }),
+      }, async (turn, data) => recommendForm(turn.actor.tenantId, str(data.form) || randomUUID())),
       guarded(REC_VERBS.vote, async (turn, data) => {
         const { outcome, view, vote } = await recs.vote(turn.actor, data.rec, data.option);
         // A repeat (double click, redelivery, also after the close) is answered with what was counted, and when.
@@ -362,11 +380,11 @@ export function recommendationsFeature(services: AppServices): Feature {
       guarded(REC_VERBS.close, async (turn, data) => {
         const rec = await recs.closeEarly(turn.actor, data.rec, data.reason, data.v);
         return voteCard(rec, turn.actor.aadObjectId);
-      }),
+      }, voteForm, 'Close early'),
       guarded(REC_VERBS.extend, async (turn, data) => {
         const rec = await recs.extend(turn.actor, data.rec, data.deadline, data.reason, data.v);
         return voteCard(rec, turn.actor.aadObjectId);
-      }),
+      }, voteForm, 'Extend'),
       guarded(REC_VERBS.assign, async (turn, data) => {
         const { action, created } = await actionItems.assign(turn.actor, data.rec, { owner: data.owner, organisation: data.organisation, due: data.due, description: data.description });
         const rec = (await recs.get(turn.actor.tenantId, action.recommendationId))!;
@@ -375,21 +393,21 @@ export function recommendationsFeature(services: AppServices): Feature {
           await refreshVote(rec, clickedId(turn));
         }
         return voteCard(rec, turn.actor.aadObjectId);
-      }),
+      }, voteForm, 'Assign an action'),
       guarded(REC_VERBS.done, async (turn, data) => {
         const action = await actionItems.complete(turn.actor, data.action, data.evidence, data.v);
         await refreshAction(action, clickedId(turn));
         const rec = await recs.get(action.tenantId, action.recommendationId);
         if (rec) await refreshVote(rec);
         return actionCard(action);
-      }),
+      }, actionForm, 'Mark done'),
       guarded(REC_VERBS.changeDue, async (turn, data) => {
         const action = await actionItems.changeDue(turn.actor, data.action, data.due, data.reason, data.v);
         await refreshAction(action, clickedId(turn));
         const rec = await recs.get(action.tenantId, action.recommendationId);
         if (rec) await refreshVote(rec);
         return actionCard(action);
-      }),
+      }, actionForm, 'Update due date'),
     ],
   };
 }

@@ -4,6 +4,7 @@ import { coreFeature } from '../../bot/core-feature';
 import { CORE_VERBS } from '../../cards/verbs';
 import { conversationKey } from '../../services/conversations';
 import type { LogEntry } from '../../services/log/audit-log';
+import { InvokeAnswer, refusedForm } from '../support/refusal';
 import { AdapterBot, BOARD, BOT, TENANT, Where, cardOf, cardStrings, personal } from '../support/adapter-bot';
 
 const USERS = {
@@ -150,6 +151,19 @@ describe('the bot through TestAdapter', () => {
       const granted = (await entries()).filter((e) => e.action === 'role.granted');
       expect(granted).toHaveLength(1);
       expect(granted[0]).toMatchObject({ actor: { aadObjectId: USERS.alex.aadObjectId }, entity: { id: USERS.lynne.aadObjectId }, before: 'lay', after: 'lay, member' });
+    });
+
+    it('answers a partner grant without an organisation with the members form as it was filled in, the problem beside Organisation', async () => {
+      const before = await state();
+      const response = await bot.click(USERS.alex, CORE_VERBS.grantRole, { person: USERS.lynne.aadObjectId, role: 'partner', organisation: '' });
+      expect(response.type).toBe('application/vnd.microsoft.card.adaptive');
+      const card = response.value as { body: Record<string, unknown>[] };
+      expect(JSON.stringify(card.body[0])).toContain('Nothing was changed: A partner represents a partner organisation: say which one.');
+      expect(refusedForm(response as InvokeAnswer)).toEqual({
+        values: { person: USERS.lynne.aadObjectId, role: 'partner', organisation: '' },
+        marked: { organisation: 'A partner represents a partner organisation: say which one.' },
+      });
+      expect(await state()).toEqual(before);
     });
 
     it('answers a grant button clicked by the chair with the updated members card', async () => {

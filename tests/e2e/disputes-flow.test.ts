@@ -5,6 +5,7 @@ import { BOARD_CHANNEL, BotHarness, TestUser, USERS, cardText, personalChat } fr
 import { TestClock } from '../support/clock';
 import { addDays } from '../../services/time';
 import { ConnectorStub, ReceivedActivity } from '../support/connector-stub';
+import { refusalOf, refusedForm } from '../support/refusal';
 
 jest.setTimeout(60_000);
 
@@ -26,11 +27,7 @@ describe('disputes through the real HTTP endpoint', () => {
     expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
     return body.value as Record<string, unknown>;
   };
-  const invokeText = (res: { status: number; body: unknown }) => {
-    const body = res.body as InvokeBody;
-    expect(body.type).toBe('application/vnd.microsoft.activity.message');
-    return body.value as string;
-  };
+  const invokeText = (res: { status: number; body: unknown }) => refusalOf(res.body as InvokeBody);
   /** Every Action.Execute in a card (at any depth), by verb. */
   const buttons = (card: unknown): Record<string, Record<string, unknown>> => {
     const found: Record<string, Record<string, unknown>> = {};
@@ -116,7 +113,12 @@ describe('disputes through the real HTTP endpoint', () => {
     expect(cardText(stale)).toContain('This card was out of date; it now shows the latest');
     expect(cardText(stale)).toContain('Shire Hall, Warwick');
     expect(invokeText(await bot.click(USERS.alex, DISPUTE_VERBS.schedule, { disputeId: 'd-tampered-0000', version: 2, meetingDate: '2026-03-27', meetingTime: '10:00', meetingPlace: 'x' }))).toMatch(/does not exist/);
-    expect(invokeText(await bot.click(USERS.alex, DISPUTE_VERBS.schedule, { disputeId, version: 2, meetingDate: '2026-04-20', meetingTime: '10:00', meetingPlace: 'x' }))).toMatch(/after the deadline/);
+    const late = await bot.click(USERS.alex, DISPUTE_VERBS.schedule, { disputeId, version: 2, meetingDate: '2026-04-20', meetingTime: '10:00', meetingPlace: 'Shire Hall' });
+    expect(invokeText(late)).toMatch(/after the deadline.*Open "Schedule meeting": what you typed is kept/);
+    expect(refusedForm(late.body as InvokeBody)).toEqual({
+      values: expect.objectContaining({ meetingDate: '2026-04-20', meetingTime: '10:00', meetingPlace: 'Shire Hall' }),
+      marked: { lateReason: expect.stringMatching(/record the reason to schedule it that late/) },
+    });
     expect(await logCount()).toBe(logBeforeRefusals);
     expect(bot.stub.received.slice(since).filter((r) => r.method === 'PUT')).toHaveLength(0);
 

@@ -1,4 +1,5 @@
 import { BOARD_CHANNEL, BotHarness, TENANT, USERS, cardText, personalChat } from '../support/bot-harness';
+import { refusalOf, refusedForm } from '../support/refusal';
 import { ConnectorStub, ReceivedActivity } from '../support/connector-stub';
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
@@ -24,10 +25,7 @@ describe('an Executive Board vote, end to end', () => {
     expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
     return cardText(body.value);
   };
-  const asRefusal = (body: InvokeBody) => {
-    expect(body.type).toBe('application/vnd.microsoft.activity.message');
-    return String(body.value);
-  };
+  const asRefusal = (body: InvokeBody) => refusalOf(body);
   let boardCard: ReceivedActivity;
 
   it('recommend: the form becomes a vote card in the Executive Board channel, logged', async () => {
@@ -159,7 +157,12 @@ describe('an Executive Board vote, end to end', () => {
     const { rec } = await services.recommendations!.recommend(alex, { title: 'Children first', detail: 'Put children first.', source: { kind: 'review', id: 'review-9', ref: 'R-9', name: 'Children missing education' } });
     const deadline = rec.deadline;
     expect(asRefusal(invoke(await bot.click(USERS.megan, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: 'More time' }, BOARD_CHANNEL)))).toMatch(/Only the Independent Chair/);
-    expect(asRefusal(invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: '' }, BOARD_CHANNEL)))).toMatch(/reason/);
+    const noReason = invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: '' }, BOARD_CHANNEL));
+    expect(asRefusal(noReason)).toMatch(/reason/);
+    // The chair's form comes back as typed, the problem beside the reason, their Extend form only.
+    expect(refusedForm(noReason)).toEqual({ values: expect.objectContaining({ deadline: '2026-04-20', reason: '' }), marked: { reason: expect.stringMatching(/Give a reason for extending/) } });
+    const tooFar = invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-09-30', reason: 'Police input awaited' }, BOARD_CHANNEL));
+    expect(refusedForm(tooFar)).toEqual({ values: expect.objectContaining({ deadline: '2026-09-30', reason: 'Police input awaited' }), marked: { deadline: expect.stringMatching(/at most 90 days/) } });
     const extended = asCard(invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: 'Police input awaited' }, BOARD_CHANNEL)));
     expect(extended).toContain('Police input awaited');
     expect(extended).toContain('Mon 20 Apr 2026, 17:00');

@@ -1,7 +1,7 @@
 import type { ActionCardData } from '../../cards/recommendations/action';
 import type { VoteCardData } from '../../cards/recommendations/vote';
 import { progressBar } from '../../cards/render';
-import { DECISION_LABELS, Decision, OPTION_LABELS, VOTE_OPTIONS, describeRule, votesCast } from '../../services/recommendations/decision-rule';
+import { DECISION_LABELS, Decision, OPTION_LABELS, VOTE_OPTIONS, VoteOption, describeRule, votesCast } from '../../services/recommendations/decision-rule';
 import type { ActionItem } from '../../services/recommendations/action-service';
 import type { Recommendation, VoteView } from '../../services/recommendations/recommendation-service';
 import { CalendarTime, formatDate } from '../../services/time';
@@ -22,10 +22,19 @@ export interface VoteCardOptions {
   privileged: boolean;
   isChair: boolean;
   refreshUserIds: string[];
+  /** The viewer's own vote, when the card is rendered for one voter. */
+  myVote?: { option: VoteOption; at: string };
   people: { title: string; value: string }[];
   actions: ActionItem[];
   time: CalendarTime;
   today: string;
+}
+
+/** "You voted Approve at 10:02; you can change it until the vote closes", with the day when it was not today. */
+function myVoteText(vote: NonNullable<VoteCardOptions['myVote']>, open: boolean, o: Pick<VoteCardOptions, 'time' | 'today'>): string {
+  const at = new Date(vote.at);
+  const when = o.time.dateOf(at) === o.today ? `at ${o.time.formatInstant(at).split(', ').pop()}` : `on ${o.time.formatInstant(at)}`;
+  return `You voted ${OPTION_LABELS[vote.option]} ${when}${open ? '; you can change it until the vote closes' : ''}`;
 }
 
 const names = (voters: { name: string }[], none: string): string => (voters.length ? voters.map((v) => v.name).join(', ') : none);
@@ -49,6 +58,7 @@ export function voteCardData(view: VoteView, o: VoteCardOptions): VoteCardData {
     source: describeSource(rec),
     submittedBy: rec.submittedBy.name,
     open,
+    myVoteText: o.myVote ? myVoteText(o.myVote, open, o) : '',
     statusText: open
       ? `Voting open: ${cast} of ${eligible} partners have voted`
       : `${DECISION_LABELS[rec.status as Decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain`,

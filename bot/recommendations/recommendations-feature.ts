@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CardFactory, MessageFactory } from 'botbuilder';
 import { renderActionCard } from '../../cards/recommendations/action';
 import { EntityRow, renderEntityList } from '../../cards/entity-list';
 import { renderRecommendForm } from '../../cards/recommendations/recommend-form';
@@ -8,8 +9,9 @@ import type { AdaptiveCard } from '../../cards/render';
 import type { ChannelPurpose, ConversationRecord } from '../../services/conversations';
 import { CONTAINERS } from '../../services/store/containers';
 import type { Person } from '../../services/directory/directory';
-import { Actor, hasRole } from '../../services/directory/roles';
+import type { Actor } from '../../services/directory/roles';
 import { notFound } from '../../services/errors';
+import { seesEveryChoice } from '../../services/recommendations/vote-privacy';
 import { DECISION_LABELS, Decision, OPTION_LABELS } from '../../services/recommendations/decision-rule';
 import { ACTION_OVERDUE_HANDLER, ACTION_REMIND_HANDLER, ActionItem, ActionService } from '../../services/recommendations/action-service';
 import type { RecommendationSource } from '../../services/recommendations/intake';
@@ -77,9 +79,11 @@ export function recommendationsFeature(services: AppServices): Feature {
 
   /**
    * Renders a recommendation's vote card for any viewer: the shared view (no viewer, or anyone
-   * but the chair and Business Team) or the privileged one. What every view needs (the current
-   * recommendation, its tally, the directory, its actions) is read once per renderer, and each
-   * kind of view is rendered once, so refreshing many copies costs one render per kind.
+   * but the chair and Business Team) or the privileged one, each with the viewer's own choice
+   * when they have voted (services/recommendations/vote-privacy.ts decides who sees which
+   * choice). What every view needs (the current recommendation, its tally, the directory, its
+   * actions) is read once per renderer, and each kind of view without a choice of its own is
+   * rendered once, so refreshing many copies costs one render per kind and one per voter.
    */
   const voteCards = (rec: Recommendation, known?: VoteView): ((viewer: string | undefined) => Promise<AdaptiveCard>) => {
     let loaded: Promise<{ view: VoteView; people: Person[]; actions: ActionItem[]; refreshUserIds: string[] }> | undefined;
@@ -87,17 +91,21 @@ export function recommendationsFeature(services: AppServices): Feature {
       (loaded ??= (async () => {
         const current = known ?? (await recs.view((await recs.get(rec.tenantId, rec.id)) ?? rec));
         const [people, actions] = await Promise.all([directory.list(rec.tenantId), actionItems.forRecommendation(rec.tenantId, rec.id)]);
-        const privileged = people.filter((p) => p.roles.includes('chair') || p.roles.includes('business'));
-        const chats = await services.conversations.personalChats(rec.tenantId, privileged.map((p) => p.aadObjectId));
-        return { view: current, people, actions, refreshUserIds: teamsUserIds(privileged, chats).slice(0, 60) };
+        // Teams refreshes to their own view (at most 60): the chair and Business Team first, then each eligible voter.
+        const privileged = people.filter((p) => seesEveryChoice(p.roles));
+        const voters = current.rec.eligible.filter((v) => !privileged.some((p) => p.aadObjectId === v.aadObjectId));
+        const refreshed = [...privileged, ...voters];
+        const chats = await services.conversations.personalChats(rec.tenantId, refreshed.map((p) => p.aadObjectId));
+        return { view: current, people, actions, refreshUserIds: teamsUserIds(refreshed, chats).slice(0, 60) };
       })());
     const rendered = new Map<string, AdaptiveCard>();
     return async (viewer) => {
       const { view, people, actions, refreshUserIds } = await load();
       const person = viewer ? people.find((p) => p.aadObjectId === viewer) : undefined;
       const isChair = !!person?.roles.includes('chair');
-      const privileged = isChair || !!person?.roles.includes('business');
-      const kind = isChair ? 'chair' : privileged ? 'business' : 'shared';
+      const privileged = !!person && seesEveryChoice(person.roles);
+      const mine = viewer ? view.votes.find((v) => v.voter.aadObjectId === viewer) : undefined;
+      const kind = `${isChair ? 'chair' : privileged ? 'business' : 'shared'}${mine ? `:${viewer}` : ''}`;
       const cached = rendered.get(kind);
       if (cached) return cached;
       const canAssign = privileged && view.rec.status === 'approved';
@@ -109,6 +117,7 @@ export function recommendationsFeature(services: AppServices): Feature {
           // privileged view itself has no refresh section, so Teams AI answers only the person who
           // asked instead of replacing the card for everyone (which would show every choice).
           refreshUserIds: privileged ? [] : refreshUserIds,
+          ...(mine ? { myVote: { option: mine.option, at: mine.changedAt ?? mine.castAt } } : {}),
           people: canAssign ? people.map((p) => ({ title: p.organisation ? `${p.name} (${p.organisation})` : p.name, value: p.aadObjectId })) : [],
           actions,
           time,
@@ -121,6 +130,15 @@ export function recommendationsFeature(services: AppServices): Feature {
   };
   /** The vote card, for everyone (no viewer) or for one viewer (their roles decide the view). */
   const voteCard = (rec: Recommendation, viewer?: string, known?: VoteView): Promise<AdaptiveCard> => voteCards(rec, known)(viewer);
+  /**
+   * One person's own view, as the answer to their click or refresh: no refresh section, or Teams
+   * AI would replace the card for everyone (and every viewer would set off another round of refreshes).
+   */
+  const ownVoteCard = async (rec: Recommendation, viewer: string, known?: VoteView): Promise<AdaptiveCard> => {
+    const { refresh, ...card } = await voteCard(rec, viewer, known);
+    void refresh;
+    return card;
+  };
   const actionCard = (action: ActionItem): AdaptiveCard => renderActionCard(actionCardData(action, today()));
 
   /** Every other copy is updated after the click is answered, from the state as it is then (publisher.refreshSoon). */
@@ -212,7 +230,6 @@ export function recommendationsFeature(services: AppServices): Feature {
   const countedText = (vote: Vote, rec: Recommendation): string =>
     `Your ${OPTION_LABELS[vote.option]} on ${rec.ref} was counted at ${time.formatInstant(new Date(vote.changedAt ?? vote.castAt))}; clicking again changes nothing.${rec.status === 'open' ? '' : ` Voting has since closed: ${DECISION_LABELS[rec.status] ?? rec.status}.`}`;
   const clickedId = (turn: Turn): string | undefined => turn.context.activity.replyToId ?? undefined;
-  const viewerOf = (actor: Actor): string | undefined => (hasRole(actor, 'chair', 'business') ? actor.aadObjectId : undefined);
 
   /** Open votes first (with whether the viewer still has to vote), then the latest decisions; each row opens its card. */
   const listRecommendations = async (actor: Actor): Promise<AdaptiveCard> => {
@@ -299,7 +316,8 @@ export function recommendationsFeature(services: AppServices): Feature {
           }
           try {
             const rec = await recs.find(turn.actor.tenantId, turn.args);
-            const viewer = turn.inChannel ? undefined : viewerOf(turn.actor);
+            // In a personal chat the copy is the reader's own (their choice, and everyone's for the chair and Business Team).
+            const viewer = turn.inChannel ? undefined : turn.actor.aadObjectId;
             const activityId = await replyCard(turn.context, await voteCard(rec, viewer));
             if (activityId) await publisher.recordReply(rec.tenantId, recommendationKey(rec.id), turn.conversation.id, activityId, viewer);
           } catch (err) {
@@ -364,18 +382,29 @@ export function recommendationsFeature(services: AppServices): Feature {
         // A repeat (double click, redelivery, also after the close) is answered with what was counted, and when.
         if (outcome === 'unchanged') return countedText(vote, view.rec);
         // A decision already refreshed every copy (the decided hook); a cast or change refreshes the others here.
-        if (view.rec.status === 'open') await refreshVote(view.rec, clickedId(turn));
-        return voteCard(view.rec, undefined, view);
+        if (view.rec.status === 'open') {
+          const clicked = clickedId(turn);
+          // The clicked copy gets the new tally for everyone first (what Teams AI does for an answer
+          // with a refresh section), then the clicker's answer replaces it for them alone with their
+          // own view: "You voted Approve at 10:02; you can change it until the vote closes".
+          if (clicked) {
+            try {
+              await turn.context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(await voteCard(view.rec, undefined, view))), id: clicked });
+            } catch {
+              await refreshVote(view.rec); // the publisher updates (or gives up on) every copy, the clicked one included
+              return ownVoteCard(view.rec, turn.actor.aadObjectId, view);
+            }
+          }
+          await refreshVote(view.rec, clicked);
+        }
+        return ownVoteCard(view.rec, turn.actor.aadObjectId, view);
       }),
       guarded(REC_VERBS.view, async (turn, data) => {
         const rec = await recs.get(turn.actor.tenantId, data.rec);
         if (!rec) throw notFound('That recommendation does not exist here.');
-        // Teams refreshes for everyone in conversations under 60 people. A refresh answer must
-        // carry no refresh section, or Teams AI would replace the card for everyone (and every
-        // viewer would set off another round of refreshes).
-        const { refresh, ...card } = await voteCard(rec, viewerOf(turn.actor));
-        void refresh;
-        return card;
+        // Teams refreshes for everyone in conversations under 60 people (and for refresh.userIds in
+        // larger ones): each sees their own view, with their own choice if they voted.
+        return ownVoteCard(rec, turn.actor.aadObjectId);
       }),
       guarded(REC_VERBS.close, async (turn, data) => {
         const rec = await recs.closeEarly(turn.actor, data.rec, data.reason, data.v);

@@ -57,7 +57,20 @@ describe('an Executive Board vote, end to end', () => {
     expect(text).toContain('1 of 4 partners have voted');
     expect(text).toContain('**Voted:** Megan Bowen');
     expect(text).not.toContain('"value":"Approve"');
+    // The voter sees their own choice in the answer to their click, which has no refresh section (it is theirs alone).
+    expect(text).toContain('You voted Approve at 10:00; you can change it until the vote closes');
+    expect(text).not.toContain('"refresh"');
     const put = updates(mark);
+    // Every copy for everyone carries no one's choice, and refreshes each reader to their own view.
+    for (const p of put) {
+      expect(cardText(ConnectorStub.card(p))).not.toContain('You voted');
+      expect(ConnectorStub.card(p)).toHaveProperty('refresh.action.verb', 'rec.view');
+    }
+    const meganView = asCard(invoke(await bot.click(USERS.megan, 'rec.view', { rec: 'rec-1' }, BOARD_CHANNEL, boardCard.activityId)));
+    expect(meganView).toContain('You voted Approve at 10:00; you can change it until the vote closes');
+    const adeleView = asCard(invoke(await bot.click(USERS.adele, 'rec.view', { rec: 'rec-1' }, BOARD_CHANNEL, boardCard.activityId)));
+    expect(adeleView).not.toContain('You voted');
+    expect(adeleView).not.toContain('Approve at');
     // the clicked card is replaced for everyone by the invoke itself, once; refreshAll skipped it and updated patti's copy
     expect(put.filter((p) => p.activityId === boardCard.activityId)).toHaveLength(1);
     const others = put.filter((p) => p.activityId !== boardCard.activityId);
@@ -78,6 +91,13 @@ describe('an Executive Board vote, end to end', () => {
     expect(updates(afterDouble)).toHaveLength(0);
     const votes = (await bot.composed.services.log.recent(TENANT, 100)).filter((e) => e.action === 'vote.cast');
     expect(votes).toHaveLength(1);
+    // Votes are private to the chair and Business Team: a lay member's log shows that Megan voted, not how.
+    const layLog = cardText(ConnectorStub.card((await bot.say(USERS.lynne, 'log kind vote'))[0]));
+    expect(layLog).toContain('Megan Bowen');
+    expect(layLog).toContain('private (the chair and Business Team see each choice)');
+    expect(layLog).not.toContain('Approve');
+    const businessLog = cardText(ConnectorStub.card((await bot.say(USERS.patti, 'log kind vote'))[0]));
+    expect(businessLog).toContain('Approve');
   });
 
   it('the chair\'s own view shows each choice, to the chair only', async () => {
@@ -86,11 +106,12 @@ describe('an Executive Board vote, end to end', () => {
     expect(text).toContain('"title":"Megan Bowen","value":"Approve"');
     expect(text).toContain('Close early');
     expect(updates(mark)).toHaveLength(0); // not replaced for everyone
-    // the shared card asks Teams to refresh the chair and Business Team (by Teams user id where known)
+    // the shared card asks Teams to refresh the chair and Business Team, then each eligible voter, to
+    // their own view (by Teams user id where known)
     const shared = cardText(ConnectorStub.card(boardCard));
-    expect(shared).toContain('"userIds":["00000000-0000-0000-0000-0000000000020","user-patti"]');
+    expect(shared).toContain('"userIds":["00000000-0000-0000-0000-0000000000020","user-patti","00000000-0000-0000-0000-0000000000022","00000000-0000-0000-0000-0000000000023","user-megan"]');
     // a partner's client refreshing the card (Teams does so for everyone in small channels) gets the
-    // shared view, without a refresh section, so nothing is replaced for everyone
+    // shared view (with no one's choice, as she has not voted), without a refresh section, so nothing is replaced for everyone
     const partnerView = invoke(await bot.click(USERS.adele, 'rec.view', { rec: 'rec-1' }, BOARD_CHANNEL, boardCard.activityId));
     expect(asCard(partnerView)).not.toContain('"value":"Approve"');
     expect((partnerView.value as Record<string, unknown>).refresh).toBeUndefined();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { ReminderSettings } from '../config';
+import { CHANNEL_PURPOSES } from '../conversations';
 import type { Actor } from '../directory/roles';
 import { AuditLog } from '../log/audit-log';
 import { CONTAINERS } from '../store/containers';
@@ -123,10 +124,10 @@ export class RemindersService implements Reminders {
 export function describeTarget(target: ReminderTarget): string {
   switch (target.kind) {
     case 'conversation':
-      return 'a conversation';
+      return `the chat or channel ${target.conversationKey}`;
     case 'purpose':
-      return `the ${target.purpose} channel`;
+      return `the ${CHANNEL_PURPOSES[target.purpose]} channel`;
     case 'person':
-      return target.name;
+      return `${target.name}'s chat`;
   }
 }

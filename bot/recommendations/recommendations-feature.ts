@@ -12,7 +12,7 @@ import type { Person } from '../../services/directory/directory';
 import type { Actor } from '../../services/directory/roles';
 import { notFound } from '../../services/errors';
 import { seesEveryChoice } from '../../services/recommendations/vote-privacy';
-import { DECISION_LABELS, Decision, OPTION_LABELS } from '../../services/recommendations/decision-rule';
+import { DECISION_LABELS, Decision, OPTION_LABELS, explainDecision } from '../../services/recommendations/decision-rule';
 import { ACTION_OVERDUE_HANDLER, ACTION_REMIND_HANDLER, ActionItem, ActionService } from '../../services/recommendations/action-service';
 import type { RecommendationSource } from '../../services/recommendations/intake';
 import {
@@ -246,7 +246,7 @@ export function recommendationsFeature(services: AppServices): Feature {
           name: r.title,
           line: open
             ? `Voting until ${formatDate(r.deadline)}; ${view.voted.length} of ${r.eligible.length} partners have voted`
-            : `${DECISION_LABELS[r.status as Decision] ?? r.status}: ${view.tally.approve} of ${r.eligible.length} approved`,
+            : `${DECISION_LABELS[r.status as Decision] ?? r.status}: ${explainDecision(r.status as Decision, r.eligible.length, view.tally, r.quorum)}`,
           todo: open && eligible ? (mine ? `You voted ${OPTION_LABELS[mine.option]}; you can change it until the vote closes` : 'You have not voted yet') : '',
           color: (open && eligible && !mine ? 'Warning' : 'Default') as EntityRow['color'],
           command: `recommendation ${r.ref}`,

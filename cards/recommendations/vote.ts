@@ -17,6 +17,7 @@ export interface VoteCardData {
   castText: string;
   rows: { label: string; bar: string; count: string; color: string }[];
   votedText: string;
+  notVotedLabel: string;
   notVotedText: string;
   /** The viewer's own choice, e.g. "You voted Approve at 10:02; you can change it until the vote closes"; empty when not theirs to show. */
   myVoteText: string;

@@ -146,7 +146,7 @@ describe('the bot through TestAdapter', () => {
 
     it('lets the chair grant, and logs it once', async () => {
       const reply = only(await bot.say(USERS.alex, 'grant member Lynne Robbins'));
-      expect(cardStrings(cardOf(reply))).toEqual(['Lynne Robbins: roles updated', 'Now: lay, member.']);
+      expect(cardStrings(cardOf(reply))).toEqual(['Lynne Robbins is now a partnership group member', 'Roles now: lay, member.']);
       expect(await roles(USERS.lynne.aadObjectId)).toEqual(['lay', 'member']);
       const granted = (await entries()).filter((e) => e.action === 'role.granted');
       expect(granted).toHaveLength(1);
@@ -166,10 +166,16 @@ describe('the bot through TestAdapter', () => {
       expect(await state()).toEqual(before);
     });
 
+    it('says what a revoke changed', async () => {
+      await bot.say(USERS.alex, 'grant member Lynne Robbins');
+      expect(cardStrings(cardOf(only(await bot.say(USERS.alex, 'revoke member Lynne Robbins'))))).toEqual(['Lynne Robbins is no longer a partnership group member', 'Roles now: lay.']);
+    });
+
     it('answers a grant button clicked by the chair with the updated members card', async () => {
       const response = await bot.click(USERS.alex, CORE_VERBS.grantRole, { person: USERS.lynne.aadObjectId, role: 'partner', organisation: 'Warwickshire Police' });
       expect(response.type).toBe('application/vnd.microsoft.card.adaptive');
       expect(cardStrings(response.value)).toContain('lay, partner (Warwickshire Police)');
+      expect(cardStrings(response.value)[0]).toBe('Lynne Robbins is now a partner (Warwickshire Police). Roles now: lay, partner (Warwickshire Police).');
     });
   });
 

@@ -124,11 +124,13 @@ describe('an Executive Board vote, end to end', () => {
     await bot.click(USERS.isaiah, 'rec.vote', { rec: 'rec-1', option: 'approve' }, BOARD_CHANNEL, boardCard.activityId);
     const mark = bot.stub.received.length;
     const text = asCard(invoke(await bot.click(USERS.alex, 'rec.vote', { rec: 'rec-1', option: 'approve' }, BOARD_CHANNEL, boardCard.activityId)));
-    expect(text).toContain('Approved: 3 approve, 0 reject, 1 abstain');
+    expect(text).toContain('Approved: 3 of 4 approved; 3 needed (3 approve, 0 reject, 1 abstain)');
+    // A closed vote looks closed: nobody is "still to vote".
+    expect(text).not.toContain('Still to vote');
     expect(text).not.toContain('"verb":"rec.vote"');
     const outcome = posts(mark, BOARD_CHANNEL.id);
     expect(outcome.map((o) => o.activity.text)).toContain('Decision on REC-1: Approved');
-    expect(updates(mark).some((u) => cardText(ConnectorStub.card(u)).includes('Approved: 3 approve'))).toBe(true);
+    expect(updates(mark).some((u) => cardText(ConnectorStub.card(u)).includes('Approved: 3 of 4 approved'))).toBe(true);
     const log = (await bot.composed.services.log.recent(TENANT, 200)).map((e) => e.action);
     expect(log.filter((a) => a === 'vote.cast')).toHaveLength(4);
     expect(log.filter((a) => a === 'vote.changed')).toHaveLength(1);
@@ -141,7 +143,7 @@ describe('an Executive Board vote, end to end', () => {
     expect(asRefusal(invoke(await bot.click(USERS.alex, 'action.assign', { rec: 'rec-1', owner: '99999999-9999-9999-9999-999999999999', due: '2026-04-01', description: 'Draft it' }, BOARD_CHANNEL)))).toMatch(/directory/);
     expect(asRefusal(invoke(await bot.click(USERS.alex, 'action.assign', { rec: 'rec-1', owner: USERS.megan.aadObjectId, due: '2026-03-01', description: 'Draft it' }, BOARD_CHANNEL)))).toMatch(/in the past/);
     const [copy] = await bot.say(USERS.megan, 'recommendation rec1');
-    expect(cardText(ConnectorStub.card(copy))).toContain('Approved: 3 approve');
+    expect(cardText(ConnectorStub.card(copy))).toContain('Approved: 3 of 4 approved; 3 needed');
     const mark = bot.stub.received.length;
     const text = asCard(invoke(await bot.click(USERS.alex, 'action.assign', { rec: 'rec-1', owner: USERS.megan.aadObjectId, organisation: '', due: '2026-04-01', description: 'Draft the shared protocol' }, BOARD_CHANNEL, boardCard.activityId)));
     expect(text).toContain('A-1');
@@ -191,7 +193,9 @@ describe('an Executive Board vote, end to end', () => {
     expect(asRefusal(invoke(await bot.click(USERS.alex, 'rec.close', { rec: rec.id, v: rec.version, reason: 'Superseded' }, BOARD_CHANNEL)))).toMatch(/out of date/);
     const mark = bot.stub.received.length;
     const closed = asCard(invoke(await bot.click(USERS.alex, 'rec.close', { rec: rec.id, v: rec.version + 1, reason: 'Superseded by national guidance' }, BOARD_CHANNEL)));
-    expect(closed).toContain('No quorum: 0 approve, 0 reject, 0 abstain');
+    expect(closed).toContain('No quorum: 0 of 4 voted; 3 needed for a decision (0 approve, 0 reject, 0 abstain)');
+    expect(closed).toContain('**Did not vote:** Adele Vance, Alex Wilber, Isaiah Langer, Megan Bowen');
+    expect(closed).not.toContain('Still to vote');
     expect(closed).toContain('Superseded by national guidance');
     expect(posts(mark, BOARD_CHANNEL.id).map((o) => o.activity.text)).toContain(`Decision on ${rec.ref}: No quorum`);
     const log = (await services.log.recent(TENANT, 50, { entityId: rec.id })).map((e) => [e.action, e.before]);

@@ -8,14 +8,13 @@ import type { Actor } from '../../services/directory/roles';
 import { Dispute, STATUS_LABELS, clockOf } from '../../services/disputes/dispute';
 import { DISPUTE_EFFECTS, DISPUTE_HANDLERS, DisputesService } from '../../services/disputes/disputes-service';
 import { DomainError } from '../../services/errors';
-import type { LogEntry } from '../../services/log/audit-log';
 import type { OutboundMessage } from '../../services/messaging';
 import type { Timer } from '../../services/reminders/port';
 import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, CommandTurn, Feature, Turn } from '../feature';
 import { refusalText, refusedForm, replyCard, replyRefusal } from '../replies';
-import { daysLeftText, disputeCardData } from './view';
+import { ViewExtras, daysLeftText, disputeCardData } from './view';
 
 const entityKey = (disputeId: string): string => `dispute:${disputeId}`;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -56,7 +55,7 @@ export function disputesFeature(services: AppServices): Feature {
    * own buttons). A card returned from an invoke does not: Teams AI would otherwise replace the
    * message for everyone with the clicker's own view.
    */
-  const card = async (d: Dispute, viewer: Actor | undefined, extras: { notice?: string; history?: LogEntry[] } = {}): Promise<AdaptiveCard> =>
+  const card = async (d: Dispute, viewer: Actor | undefined, extras: ViewExtras = {}): Promise<AdaptiveCard> =>
     renderDispute(disputeCardData(d, viewer, disputes.today(), time, extras));
   const postedCard = async (d: Dispute, viewer: Actor | undefined, userIds?: Promise<string[]>): Promise<AdaptiveCard> =>
     renderDispute(disputeCardData(d, viewer, disputes.today(), time), await (userIds ?? refreshUserIds(d)));
@@ -139,7 +138,7 @@ export function disputesFeature(services: AppServices): Feature {
         });
         if (!created) return await card(d, turn.actor, { notice: `This dispute was already raised as ${d.ref}; nothing was changed.` });
         await clickedCopy(turn, d);
-        return await card(d, turn.actor, { notice: `Raised as ${d.ref}: posted to the Executive Board channel and sent to each party and the chair.` });
+        return await card(d, turn.actor, { good: true, notice: `Raised as ${d.ref}: posted to the Executive Board channel and sent to each party and the chair.` });
       } catch (err) {
         return refusedForm(err, data, () => raiseForm(turn, typeof data.formId === 'string' ? data.formId : randomUUID(), ''));
       }

@@ -70,6 +70,8 @@ describe('disputes through the real HTTP endpoint', () => {
     const raised = await raise(USERS.patti, 'Threshold for joint strategy meetings', parties, '2026-03-10');
     expect(cardText(raised.card)).toContain('D-1: Threshold for joint strategy meetings');
     expect(cardText(raised.card)).toContain('Day 0 of 28');
+    // Success reads in the good colour; "already raised" (nothing changed) in the warning colour.
+    expect(cardText(raised.card)).toMatch(/"text":"Raised as D-1: [^"]*","wrap":true,"color":"Good"/);
     // Posted to the Executive Board channel and to the chair and each party personally.
     for (const c of [BOARD_CHANNEL.id, alexChat, meganChat, isaiahChat]) expect(postsTo(raised.since, c, 'POST')).toHaveLength(1);
     const boardCopy = copyIn(BOARD_CHANNEL.id, raised.since);
@@ -87,6 +89,7 @@ describe('disputes through the real HTTP endpoint', () => {
     const sinceDouble = bot.stub.received.length;
     const again = invokeCard(await bot.click(USERS.patti, DISPUTE_VERBS.raise, { formId: raised.formId, subject: 'x', parties, determinedOn: '2026-03-10' }));
     expect(cardText(again)).toContain('already raised as D-1');
+    expect(cardText(again)).toMatch(/"text":"This dispute was already raised as D-1[^"]*","wrap":true,"color":"Warning"/);
     expect(await logCount()).toBe(logBefore);
     expect(bot.stub.received.length).toBe(sinceDouble);
 

@@ -23,7 +23,7 @@ describe('voting in the Agents Playground', () => {
     await pg.clickCardButton('Put to the vote', form);
     const refused = await pg.waitForCardText(/Nothing was changed: The voting deadline can be at most 90 days away/);
     expect(await refused.innerText()).toContain('⚠ The voting deadline can be at most 90 days away.');
-    expect(await refused.locator('input, textarea').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(
+    expect(await refused.locator('input, textarea').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual(
       expect.arrayContaining(['A shared transitions protocol', 'One protocol for young people moving to adult services.', 'Exploitation subgroup', 'December 31, 2099']), // the playground shows a date input's value in words
     );
     await pg.screenshot('playground-refused-form-kept');

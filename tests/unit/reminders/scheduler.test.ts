@@ -34,10 +34,37 @@ describe('Scheduler', () => {
       const channel = await world.channel('19:a@thread');
       await world.reminders.schedule(SYSTEM, world.spec({ date: '2026-03-29', target: { kind: 'conversation', conversationKey: channel.id } }));
       world.clock.set('2026-03-29T07:59:00Z'); // 08:59 BST
-      const scheduler = world.scheduler();
+      // The DST day is a Sunday: this deployment sends on non-working days too.
+      const scheduler = world.scheduler({ settings: { ...world.settings, nonWorkingDays: 'send' } });
       expect((await scheduler.tick()).sent).toBe(0);
       world.clock.set('2026-03-29T08:00:00Z');
       expect((await scheduler.tick()).sent).toBe(1);
+    });
+
+    it('a reminder due on a Saturday waits for Monday at the send hour by default (REMINDER_NON_WORKING_DAYS), and a bank holiday for the day after', async () => {
+      const channel = await world.channel('19:a@thread');
+      await world.reminders.schedule(SYSTEM, world.spec({ date: '2026-03-07', target: { kind: 'conversation', conversationKey: channel.id } })); // a Saturday
+      await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'dispute', id: 'd-2', ref: 'D-2' }, date: '2026-05-04', target: { kind: 'conversation', conversationKey: channel.id } })); // Early May bank holiday
+      const scheduler = world.scheduler();
+      world.clock.set('2026-03-07T09:00:00Z');
+      expect((await scheduler.tick()).sent).toBe(0);
+      world.clock.set('2026-03-08T09:00:00Z');
+      expect((await scheduler.tick()).sent).toBe(0);
+      world.clock.set('2026-03-09T08:59:00Z');
+      expect((await scheduler.tick()).sent).toBe(0);
+      world.clock.set('2026-03-09T09:00:00Z'); // Monday 09:00 GMT
+      expect((await scheduler.tick()).sent).toBe(1);
+      world.clock.set('2026-05-04T08:00:00Z');
+      expect((await scheduler.tick()).sent).toBe(0);
+      world.clock.set('2026-05-05T08:00:00Z'); // Tuesday 09:00 BST
+      expect((await scheduler.tick()).sent).toBe(1);
+    });
+
+    it('with REMINDER_NON_WORKING_DAYS=send a Saturday reminder goes on the Saturday', async () => {
+      const channel = await world.channel('19:a@thread');
+      await world.reminders.schedule(SYSTEM, world.spec({ date: '2026-03-07', target: { kind: 'conversation', conversationKey: channel.id } }));
+      world.clock.set('2026-03-07T09:00:00Z');
+      expect((await world.scheduler({ settings: { ...world.settings, nonWorkingDays: 'send' } }).tick()).sent).toBe(1);
     });
 
     it('scheduling the same reminder twice makes one timer', async () => {

@@ -103,6 +103,9 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
     const signed = await click(USERS.megan, REVIEW_VERBS.signOff, { reviewId, version, stage: 1, note: 'Scope agreed' });
     expect(signed.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardText(signed.value)).toContain('Signed off by Megan Bowen on Fri 27 Mar 2026: Scope agreed');
+    // Stage 1 is still the calendar's stage, but signed off: it no longer says "Due now".
+    expect(cardText(signed.value)).toContain('Signed off: ');
+    expect(cardText(signed.value)).not.toContain('Due now');
     const puts = bot.stub.received.slice(before).filter((r) => r.method === 'PUT');
     expect(puts.map((p) => p.activityId)).toEqual([personalCopy]);
     expect(cardText(ConnectorStub.card(puts[0]))).toContain('Scope agreed');

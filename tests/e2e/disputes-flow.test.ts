@@ -247,7 +247,7 @@ describe('disputes through the real HTTP endpoint', () => {
 
 describe('dispute reminders delivered by the scheduler on a stepped clock', () => {
   const clock = new TestClock('2026-03-10T09:30:00Z');
-  const bot = new BotHarness(clock);
+  const bot = new BotHarness(clock, { REMINDER_NON_WORKING_DAYS: 'send' }); // every reminder on its calendar day; the next-working-day hold is tested in tests/unit/reminders
   beforeAll(async () => {
     await bot.start();
     await bot.say(USERS.patti, 'channel set executive-board', BOARD_CHANNEL);

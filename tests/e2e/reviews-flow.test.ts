@@ -17,7 +17,7 @@ async function deliverDue(bot: BotHarness): Promise<void> {
 }
 
 describe('a hub review from start to impact checks, over the real HTTP endpoint', () => {
-  const bot = new BotHarness();
+  const bot = new BotHarness(undefined, { REMINDER_NON_WORKING_DAYS: 'send' }); // every reminder on its calendar day; the next-working-day hold is tested in tests/unit/reminders
   beforeAll(() => bot.start());
   afterAll(() => bot.stop());
 

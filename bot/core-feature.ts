@@ -4,24 +4,37 @@ import { renderNotice } from '../cards/notice';
 import { CORE_VERBS } from '../cards/verbs';
 import { renderWhoami } from '../cards/whoami';
 import { CHANNEL_PURPOSES, conversationName } from '../services/conversations';
-import { describeRoles } from '../services/directory/directory';
-import { Actor, DIRECTORY_ROLES, hasRole } from '../services/directory/roles';
+import { Person, describeRoles } from '../services/directory/directory';
+import { Actor, DIRECTORY_ROLES, Role, hasRole } from '../services/directory/roles';
 import { DomainError } from '../services/errors';
 import type { LogEntry } from '../services/log/audit-log';
 import { LOG_PAGE_SIZE, assertLogReader, parseLogFilter } from '../services/log/log-view';
 import { editDistance } from './command-parser';
 import type { AppServices } from './app-services';
 import type { CommandTurn, Feature, Turn } from './feature';
-import { refusalText, replyCard, replyRefusal, replyText } from './replies';
+import { refusedForm, replyCard, replyRefusal, replyText } from './replies';
 
 /** People, roles, channels and the log: what every later feature stands on. */
+/** What a grant or revoke changed, in a sentence: "Lynne Robbins is now a partner (Warwickshire Police)". */
+export function roleChangeText(change: 'grant' | 'revoke', before: Person, after: Person, role: string): { title: string; changed: boolean } {
+  const ROLE_WORDS: Record<string, string> = { chair: 'the Independent Chair', partner: 'a partner', business: 'in the Business Team', member: 'a partnership group member', lay: 'a lay member' };
+  const words = ROLE_WORDS[role] ?? role;
+  const had = before.roles.includes(role as Role);
+  const has = after.roles.includes(role as Role);
+  const org = role === 'partner' && after.organisation ? ` (${after.organisation})` : '';
+  if (change === 'grant')
+    return had && before.organisation === after.organisation ? { title: `${after.name} was already ${words}${org}; nothing changed`, changed: false } : { title: `${after.name} is now ${words}${org}`, changed: true };
+  return had && !has ? { title: `${after.name} is no longer ${words}`, changed: true } : { title: `${after.name} was not ${words}; nothing changed`, changed: false };
+}
+
 export function coreFeature(services: AppServices): Feature {
   const { directory, log, conversations, exportLinks, config } = services;
   const { logView } = services;
 
-  const membersCard = async (actor: Actor) => {
+  const membersCard = async (actor: Actor, changed = '') => {
     const people = await directory.list(actor.tenantId);
     return renderMembers({
+      changed,
       count: people.length,
       people: people.map((p) => ({ id: p.aadObjectId, name: p.name, roles: describeRoles(p) })),
       canAdmin: hasRole(actor, 'chair', 'business'),
@@ -60,7 +73,8 @@ export function coreFeature(services: AppServices): Feature {
         change === 'grant'
           ? await directory.grant(turn.actor, people[0].aadObjectId, role.toLowerCase(), organisation)
           : await directory.revoke(turn.actor, people[0].aadObjectId, role.toLowerCase());
-      await replyCard(turn.context, renderNotice({ title: `${person.name}: roles updated`, text: `Now: ${describeRoles(person)}.`, tone: 'good' }));
+      const what = roleChangeText(change, people[0], person, role.toLowerCase());
+      await replyCard(turn.context, renderNotice({ title: what.title, text: `Roles now: ${describeRoles(person)}.`, tone: what.changed ? 'good' : 'default' }));
     } catch (err) {
       await replyRefusal(turn.context, err);
     }
@@ -71,11 +85,12 @@ export function coreFeature(services: AppServices): Feature {
       const person = typeof data.person === 'string' ? data.person : '';
       const role = typeof data.role === 'string' ? data.role : '';
       const organisation = typeof data.organisation === 'string' ? data.organisation : undefined;
-      if (change === 'grant') await directory.grant(turn.actor, person, role, organisation);
-      else await directory.revoke(turn.actor, person, role);
-      return await membersCard(turn.actor);
+      const before = await directory.get(turn.actor.tenantId, person);
+      const after = change === 'grant' ? await directory.grant(turn.actor, person, role, organisation) : await directory.revoke(turn.actor, person, role);
+      const what = before ? roleChangeText(change, before, after, role.toLowerCase()) : undefined;
+      return await membersCard(turn.actor, what ? `${what.title}. Roles now: ${describeRoles(after)}.` : '');
     } catch (err) {
-      return refusalText(err);
+      return refusedForm(err, data, () => membersCard(turn.actor));
     }
   };
 

@@ -4,6 +4,7 @@ import * as restify from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Logger } from '../services/logger';
+import { logEntryFor } from '../services/recommendations/vote-privacy';
 import type { AppServices } from './app-services';
 import { parseActivity } from './activity-schema';
 
@@ -199,7 +200,8 @@ export function createHttpServer(adapter: CloudAdapter, app: Application<TurnSta
       res.send(403, { error: 'this download link has expired or is not valid (or whoever asked for it may no longer export the log); type "log export" in Teams for a new one' });
       return;
     }
-    const csv = await log.exportCsv(grant.tenantId);
+    const roles = (await services.directory.get(grant.tenantId, grant.requester))?.roles ?? [];
+    const csv = await log.exportCsv(grant.tenantId, (entry) => logEntryFor(roles, entry));
     res.writeHead(200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="safeguarding-log-${new Date(services.clock.now()).toISOString().slice(0, 10)}.csv"`,

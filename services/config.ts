@@ -51,6 +51,12 @@ export interface ReminderSettings {
   latestHour: number;
   /** More overdue reminders than this for one conversation go as one digest card. */
   digestThreshold: number;
+  /**
+   * A reminder due on a Saturday, Sunday or bank holiday (England and Wales): held to the next
+   * working day's send hour ('next-working-day'), or sent that day like any other ('send').
+   * Jobs (a vote closing, a breach recorded) run at their instant either way.
+   */
+  nonWorkingDays: 'next-working-day' | 'send';
   tickMs: number;
   leaseMs: number;
   /**
@@ -114,6 +120,12 @@ export function parseConfig(env: Env): Config {
     if (raw === undefined) return fallback;
     if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false (got "${raw}")`);
     return raw === 'true';
+  };
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be ${values.join(' or ')} (got "${raw}")`);
+    return raw as T;
   };
   const intList = (name: string, fallback: number[], min: number, max: number): number[] => {
     const raw = get(name);
@@ -184,6 +196,7 @@ export function parseConfig(env: Env): Config {
     earliestHour: int('REMINDER_EARLIEST_HOUR', 8, 0, 23),
     latestHour: int('REMINDER_LATEST_HOUR', 20, 1, 24),
     digestThreshold: int('REMINDER_DIGEST_THRESHOLD', 5, 1, 1000),
+    nonWorkingDays: oneOf('REMINDER_NON_WORKING_DAYS', ['next-working-day', 'send'] as const, 'next-working-day'),
     tickMs: int('SCHEDULER_TICK_MS', 15000, 100, 3600000),
     leaseMs: int('SCHEDULER_LEASE_MS', 120000, 1000, 3600000),
     tenantRatePerSecond: int('OUTBOUND_TENANT_RATE', 50, 1, 50),

@@ -10,7 +10,7 @@ import type { LogEntry } from '../../services/log/audit-log';
 import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, Feature, Turn } from '../feature';
-import { refusalText, replyCard, replyRefusal } from '../replies';
+import { refusalText, refusedForm, replyCard, replyRefusal } from '../replies';
 import { KIND_LABELS, STEP_BUTTONS, caseCardData, clockLine } from './view';
 
 const entityKey = (caseId: string): string => `case-review:${caseId}`;
@@ -45,6 +45,18 @@ export function caseReviewsFeature(services: AppServices): Feature {
     }, except);
   };
 
+  const newForm = (formId: string): AdaptiveCard =>
+    renderCaseReviewNew({
+      formId,
+      reference: '',
+      kind: 'child',
+      today: caseReviews.today(),
+      notificationDays: s.notificationWorkingDays,
+      rapidReviewDays: s.rapidReviewWorkingDays,
+      localReviewMonths: s.localReviewMonths,
+      sarMonths: s.sarMonths,
+    });
+
   const open: CardAction = {
     verb: CASE_REVIEW_VERBS.open,
     run: async (turn, data) => {
@@ -62,7 +74,9 @@ export function caseReviewsFeature(services: AppServices): Feature {
           notice: `Recorded as ${c.ref}. ${sent ? 'Posted to the Safeguarding Reviews Subgroup channel.' : 'No channel is named for the Safeguarding Reviews Subgroup yet: the Business Team can type "channel set safeguarding-reviews" there.'}`,
         });
       } catch (err) {
-        return refusalText(err);
+        // A refused field may be personal data (a name, an NHS number): it is not shown back.
+        const refused = err instanceof DomainError ? err.details.field : undefined;
+        return refusedForm(err, refused ? { ...data, [refused]: '' } : data, async () => newForm(typeof data.formId === 'string' ? data.formId : randomUUID()));
       }
     },
   };
@@ -91,7 +105,18 @@ export function caseReviewsFeature(services: AppServices): Feature {
           const latest = await caseReviews.read(turn.actor.tenantId, data.caseId);
           if (latest) return card(latest, turn.actor, { notice: err.message });
         }
-        return refusalText(err);
+        // What was refused may be personal data (a name, a date of birth): that field is not shown back.
+        const fields: Record<string, string> = { date: `date_${action}`, outcome: `outcome_${action}`, reviewer: `reviewer_${action}`, reason: `reason_${action}` };
+        const refused = err instanceof DomainError ? err.details.field : undefined;
+        return refusedForm(
+          err,
+          refused ? { ...data, [fields[refused] ?? refused]: '' } : data,
+          async () => {
+            const current = await caseReviews.read(turn.actor.tenantId, data.caseId);
+            return current ? card(current, turn.actor) : undefined;
+          },
+          fields,
+        );
       }
     },
   };
@@ -150,19 +175,7 @@ export function caseReviewsFeature(services: AppServices): Feature {
         run: async (turn) => {
           try {
             caseReviews.checkCanOpen(turn.actor);
-            await replyCard(
-              turn.context,
-              renderCaseReviewNew({
-                formId: randomUUID(),
-                reference: '',
-                kind: 'child',
-                today: caseReviews.today(),
-                notificationDays: s.notificationWorkingDays,
-                rapidReviewDays: s.rapidReviewWorkingDays,
-                localReviewMonths: s.localReviewMonths,
-                sarMonths: s.sarMonths,
-              }),
-            );
+            await replyCard(turn.context, newForm(randomUUID()));
           } catch (err) {
             await replyRefusal(turn.context, err);
           }

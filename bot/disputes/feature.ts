@@ -8,14 +8,13 @@ import type { Actor } from '../../services/directory/roles';
 import { Dispute, STATUS_LABELS, clockOf } from '../../services/disputes/dispute';
 import { DISPUTE_EFFECTS, DISPUTE_HANDLERS } from '../../services/disputes/disputes-service';
 import { DomainError } from '../../services/errors';
-import type { LogEntry } from '../../services/log/audit-log';
 import type { OutboundMessage } from '../../services/messaging';
 import type { Timer } from '../../services/reminders/port';
 import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, CommandTurn, Feature, Turn } from '../feature';
-import { refusalText, replyCard, replyRefusal } from '../replies';
-import { daysLeftText, disputeCardData } from './view';
+import { refusalText, refusedForm, replyCard, replyRefusal } from '../replies';
+import { ViewExtras, daysLeftText, disputeCardData } from './view';
 
 const entityKey = (disputeId: string): string => `dispute:${disputeId}`;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -55,7 +54,7 @@ export function disputesFeature(services: AppServices): Feature {
    * own buttons). A card returned from an invoke does not: Teams AI would otherwise replace the
    * message for everyone with the clicker's own view.
    */
-  const card = async (d: Dispute, viewer: Actor | undefined, extras: { notice?: string; history?: LogEntry[] } = {}): Promise<AdaptiveCard> =>
+  const card = async (d: Dispute, viewer: Actor | undefined, extras: ViewExtras = {}): Promise<AdaptiveCard> =>
     renderDispute(disputeCardData(d, viewer, disputes.today(), time, extras));
   const postedCard = async (d: Dispute, viewer: Actor | undefined, userIds?: Promise<string[]>): Promise<AdaptiveCard> =>
     renderDispute(disputeCardData(d, viewer, disputes.today(), time), await (userIds ?? refreshUserIds(d)));
@@ -81,8 +80,12 @@ export function disputesFeature(services: AppServices): Feature {
     if (activityId) await publisher.recordReply(d.tenantId, entityKey(d.id), turn.conversation.id, activityId, turn.inChannel ? undefined : turn.actor.aadObjectId);
   };
 
-  /** One card button: call the service, update every copy, return the clicker's own card. A stale click shows the latest. */
-  const action = (verb: string, run: (actor: Actor, data: Record<string, unknown>) => Promise<Dispute>): CardAction => ({
+  /**
+   * One card button: call the service, update every copy, return the clicker's own card. A stale
+   * click shows the latest; a refused form comes back as typed, the problem beside its field
+   * (`fields` maps the service's field names to the form's input ids; `within` is the button that opens the form).
+   */
+  const action = (verb: string, run: (actor: Actor, data: Record<string, unknown>) => Promise<Dispute>, fields: Record<string, string> = {}, within?: string): CardAction => ({
     verb,
     run: async (turn, data) => {
       try {
@@ -94,10 +97,29 @@ export function disputesFeature(services: AppServices): Feature {
           const latest = await disputes.read(turn.actor.tenantId, data.disputeId);
           if (latest) return card(latest, turn.actor, { notice: err.message });
         }
-        return refusalText(err);
+        return refusedForm(err, data, async () => {
+          const current = await disputes.read(turn.actor.tenantId, data.disputeId);
+          return current ? card(current, turn.actor) : undefined;
+        }, fields, within);
       }
     },
   });
+
+  /** The raise form, with the subject and parties named in `text`; a refused raise renders it again with the same form id. */
+  const raiseForm = async (turn: Turn, formId: string, text: string): Promise<AdaptiveCard> => {
+    const options = await disputes.partyOptions(turn.actor.tenantId);
+    return renderDisputeRaise({
+      formId,
+      subject: text.slice(0, 300),
+      selected: text ? (await disputes.partiesNamedIn(turn.actor.tenantId, text)).join(',') : '',
+      today: disputes.today(),
+      meetingDays: config.domain.disputeMeetingDays,
+      choices: [
+        ...options.people.map((p) => ({ title: p.name, value: p.key })),
+        ...options.organisations.map((o) => ({ title: `${o.name} (organisation)`, value: o.key })),
+      ],
+    });
+  };
 
   const cardRef = (data: Record<string, unknown>) => ({ disputeId: data.disputeId, version: data.version });
 
@@ -115,9 +137,9 @@ export function disputesFeature(services: AppServices): Feature {
         });
         if (!created) return await card(d, turn.actor, { notice: `This dispute was already raised as ${d.ref}; nothing was changed.` });
         await clickedCopy(turn, d);
-        return await card(d, turn.actor, { notice: `Raised as ${d.ref}: posted to the Executive Board channel and sent to each party and the chair.` });
+        return await card(d, turn.actor, { good: true, notice: `Raised as ${d.ref}: posted to the Executive Board channel and sent to each party and the chair.` });
       } catch (err) {
-        return refusalText(err);
+        return refusedForm(err, data, () => raiseForm(turn, typeof data.formId === 'string' ? data.formId : randomUUID(), ''));
       }
     },
   };
@@ -211,21 +233,7 @@ export function disputesFeature(services: AppServices): Feature {
         run: async (turn) => {
           try {
             disputes.checkCanRaise(turn.actor);
-            const options = await disputes.partyOptions(turn.actor.tenantId);
-            await replyCard(
-              turn.context,
-              renderDisputeRaise({
-                formId: randomUUID(),
-                subject: turn.args.slice(0, 300),
-                selected: (await disputes.partiesNamedIn(turn.actor.tenantId, turn.args)).join(','),
-                today: disputes.today(),
-                meetingDays: config.domain.disputeMeetingDays,
-                choices: [
-                  ...options.people.map((p) => ({ title: p.name, value: p.key })),
-                  ...options.organisations.map((o) => ({ title: `${o.name} (organisation)`, value: o.key })),
-                ],
-              }),
-            );
+            await replyCard(turn.context, await raiseForm(turn, randomUUID(), turn.args));
           } catch (err) {
             await replyRefusal(turn.context, err);
           }
@@ -277,17 +285,22 @@ export function disputesFeature(services: AppServices): Feature {
           }
         },
       },
-      action(DISPUTE_VERBS.schedule, (actor, data) =>
-        disputes.schedule(actor, cardRef(data), { date: data.meetingDate, time: data.meetingTime, place: data.meetingPlace, lateReason: data.lateReason }),
+      action(
+        DISPUTE_VERBS.schedule,
+        (actor, data) => disputes.schedule(actor, cardRef(data), { date: data.meetingDate, time: data.meetingTime, place: data.meetingPlace, lateReason: data.lateReason }),
+        { date: 'meetingDate', time: 'meetingTime', place: 'meetingPlace' },
+        'Schedule meeting',
       ),
-      action(DISPUTE_VERBS.propose, (actor, data) => disputes.proposeAgenda(actor, cardRef(data), data.agendaText)),
+      action(DISPUTE_VERBS.propose, (actor, data) => disputes.proposeAgenda(actor, cardRef(data), data.agendaText), { agenda: 'agendaText' }, 'Propose agenda'),
       action(DISPUTE_VERBS.agree, (actor, data) => disputes.agreeAgenda(actor, cardRef(data), data.agendaVersion)),
       action(DISPUTE_VERBS.record, (actor, data) =>
         disputes.recordMeeting(actor, cardRef(data), data.recordOutcome === 'resolved' ? true : data.recordOutcome === 'unresolved' ? false : undefined, data.recordNotes),
+        { outcome: 'recordOutcome' },
+        'Record meeting',
       ),
       action(DISPUTE_VERBS.mediation, (actor, data) => disputes.requestMediation(actor, cardRef(data))),
-      action(DISPUTE_VERBS.appoint, (actor, data) => disputes.appointMediator(actor, cardRef(data), data.mediatorName)),
-      action(DISPUTE_VERBS.close, (actor, data) => disputes.close(actor, cardRef(data), data.closeOutcome, data.closeNote)),
+      action(DISPUTE_VERBS.appoint, (actor, data) => disputes.appointMediator(actor, cardRef(data), data.mediatorName), { mediator: 'mediatorName' }, 'Appoint mediator'),
+      action(DISPUTE_VERBS.close, (actor, data) => disputes.close(actor, cardRef(data), data.closeOutcome, data.closeNote), { outcome: 'closeOutcome' }, 'Close'),
     ],
   };
 }

@@ -17,6 +17,8 @@ import { CalendarTime, formatDate } from '../../services/time';
 export interface ViewExtras {
   /** A private line at the top, for the viewer only. */
   notice?: string;
+  /** The notice reports a success (shown in the good colour), not a warning. */
+  good?: boolean;
   /** When given, the history section is open with these entries (newest first). */
   history?: LogEntry[];
 }
@@ -77,6 +79,7 @@ export function disputeCardData(d: Dispute, viewer: Actor | undefined, today: st
         ? `BREACH: the deadline (${formatDate(d.deadline)}) has passed with no meeting held.`
         : '',
     notice: extras.notice ?? '',
+    noticeColor: extras.good ? 'Good' : 'Warning',
     facts,
     agendaText: d.agenda?.text ?? '',
     agendaVersion: d.agenda?.version ?? 0,

@@ -1,7 +1,7 @@
 import type { ActionCardData } from '../../cards/recommendations/action';
 import type { VoteCardData } from '../../cards/recommendations/vote';
 import { progressBar } from '../../cards/render';
-import { DECISION_LABELS, Decision, OPTION_LABELS, VOTE_OPTIONS, describeRule, votesCast } from '../../services/recommendations/decision-rule';
+import { DECISION_LABELS, Decision, OPTION_LABELS, VOTE_OPTIONS, VoteOption, describeRule, explainDecision, votesCast } from '../../services/recommendations/decision-rule';
 import type { ActionItem } from '../../services/recommendations/action-service';
 import type { Recommendation, VoteView } from '../../services/recommendations/recommendation-service';
 import { CalendarTime, formatDate } from '../../services/time';
@@ -22,10 +22,19 @@ export interface VoteCardOptions {
   privileged: boolean;
   isChair: boolean;
   refreshUserIds: string[];
+  /** The viewer's own vote, when the card is rendered for one voter. */
+  myVote?: { option: VoteOption; at: string };
   people: { title: string; value: string }[];
   actions: ActionItem[];
   time: CalendarTime;
   today: string;
+}
+
+/** "You voted Approve at 10:02; you can change it until the vote closes", with the day when it was not today. */
+function myVoteText(vote: NonNullable<VoteCardOptions['myVote']>, open: boolean, o: Pick<VoteCardOptions, 'time' | 'today'>): string {
+  const at = new Date(vote.at);
+  const when = o.time.dateOf(at) === o.today ? `at ${o.time.formatInstant(at).split(', ').pop()}` : `on ${o.time.formatInstant(at)}`;
+  return `You voted ${OPTION_LABELS[vote.option]} ${when}${open ? '; you can change it until the vote closes' : ''}`;
 }
 
 const names = (voters: { name: string }[], none: string): string => (voters.length ? voters.map((v) => v.name).join(', ') : none);
@@ -49,9 +58,10 @@ export function voteCardData(view: VoteView, o: VoteCardOptions): VoteCardData {
     source: describeSource(rec),
     submittedBy: rec.submittedBy.name,
     open,
+    myVoteText: o.myVote ? myVoteText(o.myVote, open, o) : '',
     statusText: open
       ? `Voting open: ${cast} of ${eligible} partners have voted`
-      : `${DECISION_LABELS[rec.status as Decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain`,
+      : `${DECISION_LABELS[rec.status as Decision]}: ${explainDecision(rec.status as Decision, eligible, tally, rec.quorum)} (${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain)`,
     statusColor: open ? 'Accent' : STATUS_COLOR[rec.status as Decision],
     deadlineLabel: open ? 'Voting closes' : 'Closed',
     deadline: rec.deadline,
@@ -59,7 +69,9 @@ export function voteCardData(view: VoteView, o: VoteCardOptions): VoteCardData {
     castText: `${cast} of ${eligible} partners`,
     rows: VOTE_OPTIONS.map((opt) => ({ label: OPTION_LABELS[opt], bar: progressBar(eligible ? tally[opt] / eligible : 0), count: String(tally[opt]), color: ROW_COLOR[opt] })),
     votedText: names(view.voted, 'nobody yet'),
-    notVotedText: names(view.notVoted, 'nobody: every partner has voted'),
+    // A closed vote has nobody "still to vote": those who did not are named as such.
+    notVotedLabel: open ? 'Still to vote' : 'Did not vote',
+    notVotedText: names(view.notVoted, open ? 'nobody: every partner has voted' : 'nobody'),
     choices: o.privileged ? [...view.votes].sort((a, b) => a.voter.name.localeCompare(b.voter.name)).map((v) => ({ name: v.voter.name, choice: OPTION_LABELS[v.option] })) : [],
     showChoicesNote: o.privileged && view.votes.length > 0,
     ruleText: `${describeRule(eligible, rec.quorum)} The vote closes as soon as every eligible partner has voted.`,

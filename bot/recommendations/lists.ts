@@ -2,7 +2,7 @@ import { EntityRow, renderEntityList } from '../../cards/entity-list';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Actor } from '../../services/directory/roles';
 import type { ActionItem } from '../../services/recommendations/action-service';
-import { DECISION_LABELS, Decision, OPTION_LABELS } from '../../services/recommendations/decision-rule';
+import { DECISION_LABELS, Decision, OPTION_LABELS, explainDecision } from '../../services/recommendations/decision-rule';
 import type { RecommendationRecords } from '../../services/recommendations/recommendation-records';
 import { formatDate } from '../../services/time';
 
@@ -21,7 +21,7 @@ export async function recommendationList(records: Pick<RecommendationRecords, 'l
         name: r.title,
         line: open
           ? `Voting until ${formatDate(r.deadline)}; ${view.voted.length} of ${r.eligible.length} partners have voted`
-          : `${DECISION_LABELS[r.status as Decision] ?? r.status}: ${view.tally.approve} of ${r.eligible.length} approved`,
+          : `${DECISION_LABELS[r.status as Decision] ?? r.status}: ${explainDecision(r.status as Decision, r.eligible.length, view.tally, r.quorum)}`,
         todo: open && eligible ? (mine ? `You voted ${OPTION_LABELS[mine.option]}; you can change it until the vote closes` : 'You have not voted yet') : '',
         color: (open && eligible && !mine ? 'Warning' : 'Default') as EntityRow['color'],
         command: `recommendation ${r.ref}`,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { CardFactory, MessageFactory } from 'botbuilder';
 import { renderActionCard } from '../../cards/recommendations/action';
 import { renderRecommendForm } from '../../cards/recommendations/recommend-form';
 import { REC_VERBS } from '../../cards/recommendations/verbs';
 import type { AdaptiveCard } from '../../cards/render';
 import type { Actor } from '../../services/directory/roles';
-import { canSeeVotesOf } from '../../services/recommendations/recommendation-records';
 import { notFound } from '../../services/errors';
 import { DECISION_LABELS, OPTION_LABELS } from '../../services/recommendations/decision-rule';
 import type { ActionItem } from '../../services/recommendations/action-service';
@@ -13,7 +13,7 @@ import type { Recommendation, Vote, VoteView } from '../../services/recommendati
 import { addDays } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, Feature, Turn } from '../feature';
-import { refusalText, replyCard, replyRefusal } from '../replies';
+import { refusalText, refusedForm, replyCard, replyRefusal } from '../replies';
 import { actionCardData } from './card-data';
 import { actionList as renderActionList, recommendationList } from './lists';
 import { registerRecommendationReminders } from './reminder-handlers';
@@ -31,6 +31,15 @@ export function recommendationsFeature(services: AppServices): Feature {
 
   /** The vote card, for everyone (no viewer) or for one viewer (their roles decide the view). */
   const voteCard = (rec: Recommendation, viewer?: string, known?: VoteView): Promise<AdaptiveCard> => voteCards.card(rec, viewer, known);
+  /**
+   * One person's own view, as the answer to their click or refresh: no refresh section, or Teams
+   * AI would replace the card for everyone (and every viewer would set off another round of refreshes).
+   */
+  const ownVoteCard = async (rec: Recommendation, viewer: string, known?: VoteView): Promise<AdaptiveCard> => {
+    const { refresh, ...card } = await voteCard(rec, viewer, known);
+    void refresh;
+    return card;
+  };
   const actionCard = (action: ActionItem): AdaptiveCard => renderActionCard(actionCardData(action, today()));
 
   /** Every other copy is updated after the click is answered, from the state as it is then (publisher.refreshSoon). */
@@ -43,21 +52,42 @@ export function recommendationsFeature(services: AppServices): Feature {
 
   registerRecommendationReminders(services, actionCard);
 
-  /** A card action that answers a refusal privately and leaves the card as it was. */
-  const guarded = (verb: string, run: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard | string>): CardAction => ({
+  /**
+   * A card action whose refusal is answered privately: a form's input refusal with the form again
+   * as typed (`form`, the problem beside its field; `within` names the button that opens that form
+   * where inputs share ids), any other refusal as a message, the card left as it was.
+   */
+  const guarded = (
+    verb: string,
+    run: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard | string>,
+    form?: (turn: Turn, data: Record<string, unknown>) => Promise<AdaptiveCard | undefined>,
+    within?: string,
+  ): CardAction => ({
     verb,
     run: async (turn, data) => {
       try {
         return await run(turn, data);
       } catch (err) {
-        return refusalText(err);
+        return form ? refusedForm(err, data, () => form(turn, data), {}, within) : refusalText(err);
       }
     },
   });
+  const recommendForm = async (tenantId: string, formKey: string): Promise<AdaptiveCard> => {
+    const partners = (await directory.withRole(tenantId, 'partner')).length;
+    return renderRecommendForm({ partners, voteDays: config.domain.voteDays, defaultDeadline: addDays(today(), config.domain.voteDays), minDeadline: addDays(today(), 1), formKey });
+  };
+  /** The clicked vote card again, as its clicker sees it (for a refused close, extend or assign). */
+  const voteForm = async (turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard | undefined> => {
+    const rec = await recs.get(turn.actor.tenantId, data.rec);
+    return rec ? voteCard(rec, turn.actor.aadObjectId) : undefined;
+  };
+  const actionForm = async (turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard | undefined> => {
+    const action = await actionItems.get(turn.actor.tenantId, data.action);
+    return action ? actionCard(action) : undefined;
+  };
   const countedText = (vote: Vote, rec: Recommendation): string =>
     `Your ${OPTION_LABELS[vote.option]} on ${rec.ref} was counted at ${time.formatInstant(new Date(vote.changedAt ?? vote.castAt))}; clicking again changes nothing.${rec.status === 'open' ? '' : ` Voting has since closed: ${DECISION_LABELS[rec.status] ?? rec.status}.`}`;
   const clickedId = (turn: Turn): string | undefined => turn.context.activity.replyToId ?? undefined;
-  const viewerOf = (actor: Actor): string | undefined => (canSeeVotesOf(actor) ? actor.aadObjectId : undefined);
 
   const listRecommendations = (actor: Actor): Promise<AdaptiveCard> => recommendationList(recs, actor);
   const actionList = (title: string, emptyText: string, list: ActionItem[], viewer: Actor): AdaptiveCard => renderActionList(title, emptyText, list, viewer, today());
@@ -76,11 +106,7 @@ export function recommendationsFeature(services: AppServices): Feature {
             await replyRefusal(turn.context, err);
             return;
           }
-          const partners = (await directory.withRole(turn.actor.tenantId, 'partner')).length;
-          await replyCard(
-            turn.context,
-            renderRecommendForm({ partners, voteDays: config.domain.voteDays, defaultDeadline: addDays(today(), config.domain.voteDays), minDeadline: addDays(today(), 1), formKey: randomUUID() }),
-          );
+          await replyCard(turn.context, await recommendForm(turn.actor.tenantId, randomUUID()));
         },
       },
       {
@@ -101,7 +127,8 @@ export function recommendationsFeature(services: AppServices): Feature {
           }
           try {
             const rec = await recs.find(turn.actor.tenantId, turn.args);
-            const viewer = turn.inChannel ? undefined : viewerOf(turn.actor);
+            // In a personal chat the copy is the reader's own (their choice, and everyone's for the chair and Business Team).
+            const viewer = turn.inChannel ? undefined : turn.actor.aadObjectId;
             const activityId = await replyCard(turn.context, await voteCard(rec, viewer));
             if (activityId) await publisher.recordReply(rec.tenantId, recommendationKey(rec.id), turn.conversation.id, activityId, viewer);
           } catch (err) {
@@ -160,33 +187,44 @@ export function recommendationsFeature(services: AppServices): Feature {
         const clicked = clickedId(turn);
         if (created && clicked) await publisher.recordReply(rec.tenantId, recommendationKey(rec.id), turn.conversation.id, clicked);
         return voteCard(rec);
-      }),
+      }, async (turn, data) => recommendForm(turn.actor.tenantId, str(data.form) || randomUUID())),
       guarded(REC_VERBS.vote, async (turn, data) => {
         const { outcome, view, vote } = await recs.vote(turn.actor, data.rec, data.option);
         // A repeat (double click, redelivery, also after the close) is answered with what was counted, and when.
         if (outcome === 'unchanged') return countedText(vote, view.rec);
         // A decision already refreshed every copy (the decided hook); a cast or change refreshes the others here.
-        if (view.rec.status === 'open') await refreshVote(view.rec, clickedId(turn));
-        return voteCard(view.rec, undefined, view);
+        if (view.rec.status === 'open') {
+          const clicked = clickedId(turn);
+          // The clicked copy gets the new tally for everyone first (what Teams AI does for an answer
+          // with a refresh section), then the clicker's answer replaces it for them alone with their
+          // own view: "You voted Approve at 10:02; you can change it until the vote closes".
+          if (clicked) {
+            try {
+              await turn.context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(await voteCard(view.rec, undefined, view))), id: clicked });
+            } catch {
+              await refreshVote(view.rec); // the publisher updates (or gives up on) every copy, the clicked one included
+              return ownVoteCard(view.rec, turn.actor.aadObjectId, view);
+            }
+          }
+          await refreshVote(view.rec, clicked);
+        }
+        return ownVoteCard(view.rec, turn.actor.aadObjectId, view);
       }),
       guarded(REC_VERBS.view, async (turn, data) => {
         const rec = await recs.get(turn.actor.tenantId, data.rec);
         if (!rec) throw notFound('That recommendation does not exist here.');
-        // Teams refreshes for everyone in conversations under 60 people. A refresh answer must
-        // carry no refresh section, or Teams AI would replace the card for everyone (and every
-        // viewer would set off another round of refreshes).
-        const { refresh, ...card } = await voteCard(rec, viewerOf(turn.actor));
-        void refresh;
-        return card;
+        // Teams refreshes for everyone in conversations under 60 people (and for refresh.userIds in
+        // larger ones): each sees their own view, with their own choice if they voted.
+        return ownVoteCard(rec, turn.actor.aadObjectId);
       }),
       guarded(REC_VERBS.close, async (turn, data) => {
         const rec = await recs.closeEarly(turn.actor, data.rec, data.reason, data.v);
         return voteCard(rec, turn.actor.aadObjectId);
-      }),
+      }, voteForm, 'Close early'),
       guarded(REC_VERBS.extend, async (turn, data) => {
         const rec = await recs.extend(turn.actor, data.rec, data.deadline, data.reason, data.v);
         return voteCard(rec, turn.actor.aadObjectId);
-      }),
+      }, voteForm, 'Extend'),
       guarded(REC_VERBS.assign, async (turn, data) => {
         const { action, created } = await actionItems.assign(turn.actor, data.rec, { owner: data.owner, organisation: data.organisation, due: data.due, description: data.description });
         const rec = (await recs.get(turn.actor.tenantId, action.recommendationId))!;
@@ -195,21 +233,21 @@ export function recommendationsFeature(services: AppServices): Feature {
           await refreshVote(rec, clickedId(turn));
         }
         return voteCard(rec, turn.actor.aadObjectId);
-      }),
+      }, voteForm, 'Assign an action'),
       guarded(REC_VERBS.done, async (turn, data) => {
         const action = await actionItems.complete(turn.actor, data.action, data.evidence, data.v);
         await refreshAction(action, clickedId(turn));
         const rec = await recs.get(action.tenantId, action.recommendationId);
         if (rec) await refreshVote(rec);
         return actionCard(action);
-      }),
+      }, actionForm, 'Mark done'),
       guarded(REC_VERBS.changeDue, async (turn, data) => {
         const action = await actionItems.changeDue(turn.actor, data.action, data.due, data.reason, data.v);
         await refreshAction(action, clickedId(turn));
         const rec = await recs.get(action.tenantId, action.recommendationId);
         if (rec) await refreshVote(rec);
         return actionCard(action);
-      }),
+      }, actionForm, 'Update due date'),
     ],
   };
 }

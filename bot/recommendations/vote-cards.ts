@@ -46,9 +46,11 @@ export class VoteCards implements RecommendationEvents {
 
   /**
    * Renders a recommendation's vote card for any viewer: the shared view (no viewer, or anyone
-   * who may not see individual votes) or the privileged one. What every view needs (the current
-   * recommendation, its tally, the directory, its actions) is read once per renderer, and each
-   * kind of view is rendered once, so refreshing many copies costs one render per kind.
+   * who may not see individual votes) or the privileged one, each with the viewer's own choice
+   * when they have voted (services/recommendations/vote-privacy.ts decides who sees which
+   * choice). What every view needs (the current recommendation, its tally, the directory, its
+   * actions) is read once per renderer, and each kind of view without a choice of its own is
+   * rendered once, so refreshing many copies costs one render per kind and one per voter.
    */
   renderer(rec: Recommendation, known?: VoteView): (viewer: string | undefined) => Promise<AdaptiveCard> {
     const { records, directory, conversations, actionItems, time, clock } = this.deps;
@@ -57,9 +59,12 @@ export class VoteCards implements RecommendationEvents {
       (loaded ??= (async () => {
         const current = known ?? (await records.view((await records.get(rec.tenantId, rec.id)) ?? rec));
         const [people, actions] = await Promise.all([directory.list(rec.tenantId), actionItems.forRecommendation(rec.tenantId, rec.id)]);
+        // Teams refreshes to their own view (at most 60): the chair and Business Team first, then each eligible voter.
         const privileged = people.filter((p) => canSeeVotesOf(p));
-        const chats = await conversations.personalChats(rec.tenantId, privileged.map((p) => p.aadObjectId));
-        return { view: current, people, actions, refreshUserIds: teamsUserIds(privileged, chats).slice(0, 60) };
+        const voters = current.rec.eligible.filter((v) => !privileged.some((p) => p.aadObjectId === v.aadObjectId));
+        const refreshed = [...privileged, ...voters];
+        const chats = await conversations.personalChats(rec.tenantId, refreshed.map((p) => p.aadObjectId));
+        return { view: current, people, actions, refreshUserIds: teamsUserIds(refreshed, chats).slice(0, 60) };
       })());
     const rendered = new Map<string, AdaptiveCard>();
     return async (viewer) => {
@@ -67,7 +72,8 @@ export class VoteCards implements RecommendationEvents {
       const person = viewer ? people.find((p) => p.aadObjectId === viewer) : undefined;
       const isChair = !!person?.roles.includes('chair');
       const privileged = canSeeVotesOf(person);
-      const kind = isChair ? 'chair' : privileged ? 'business' : 'shared';
+      const mine = viewer ? view.votes.find((v) => v.voter.aadObjectId === viewer) : undefined;
+      const kind = `${isChair ? 'chair' : privileged ? 'business' : 'shared'}${mine ? `:${viewer}` : ''}`;
       const cached = rendered.get(kind);
       if (cached) return cached;
       const canAssign = privileged && view.rec.status === 'approved';
@@ -79,6 +85,7 @@ export class VoteCards implements RecommendationEvents {
           // privileged view itself has no refresh section, so Teams AI answers only the person who
           // asked instead of replacing the card for everyone (which would show every choice).
           refreshUserIds: privileged ? [] : refreshUserIds,
+          ...(mine ? { myVote: { option: mine.option, at: mine.changedAt ?? mine.castAt } } : {}),
           people: canAssign ? people.map((p) => ({ title: p.organisation ? `${p.name} (${p.organisation})` : p.name, value: p.aadObjectId })) : [],
           actions,
           time,

@@ -16,7 +16,7 @@ import { REVIEW_REMINDER_HANDLER } from '../../services/reviews/reviews-service'
 import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, Feature, Turn } from '../feature';
-import { refusalText, replyCard, replyRefusal } from '../replies';
+import { refusedForm, replyCard, replyRefusal } from '../replies';
 import { impactText, programmeView, reviewRows, timelineView } from './views';
 
 export const reviewEntityKey = (reviewId: string): string => `review:${reviewId}`;
@@ -35,15 +35,22 @@ export function reviewsFeature(services: AppServices): Feature {
     return renderTimeline(data, forms);
   };
 
-  /** Runs a card action: the updated timeline to the clicker, every other copy updated in place. */
-  const reviewAction = (verb: string, act: (turn: Turn, data: Record<string, unknown>) => Promise<Review>): CardAction => ({
+  /**
+   * Runs a card action: the updated timeline to the clicker, every other copy updated in place. A
+   * refused form comes back as the timeline with what was typed kept and the problem beside its
+   * field (`fields` maps the service's field names to the form's input ids).
+   */
+  const reviewAction = (verb: string, act: (turn: Turn, data: Record<string, unknown>) => Promise<Review>, fields: Record<string, string> = {}): CardAction => ({
     verb,
     run: async (turn, data) => {
       let review: Review;
       try {
         review = await act(turn, data);
       } catch (err) {
-        return refusalText(err);
+        return refusedForm(err, data, async () => {
+          const current = typeof data.reviewId === 'string' ? await reviews.get(turn.actor.tenantId, data.reviewId) : undefined;
+          return current ? timelineCard(current) : undefined;
+        }, fields);
       }
       const card = await timelineCard(review);
       publisher.refreshSoon(review.tenantId, reviewEntityKey(review.id), async () => {
@@ -78,6 +85,21 @@ export function reviewsFeature(services: AppServices): Feature {
     };
   });
 
+  /** The start form; a refused start renders it again with the same form id, so a retry is still one review. */
+  const startForm = async (turn: Turn, formId: string): Promise<AdaptiveCard> => {
+    const { sponsors, channels } = await reviews.startOptions(turn.actor);
+    const choices = channels.map((c) => ({ title: conversationName(c), value: c.id }));
+    if (!choices.some((c) => c.value === turn.conversation.id)) choices.unshift({ title: `${conversationName(turn.conversation)} (here)`, value: turn.conversation.id });
+    return renderStartForm({
+      formId,
+      strands: STRANDS.map((s) => ({ title: STRAND_LABELS[s], value: s })),
+      sponsors: sponsors.map((p) => ({ title: `${p.name}${p.organisation ? ` (${p.organisation})` : ''}`, value: p.aadObjectId })),
+      channels: choices,
+      defaultChannels: turn.conversation.id,
+      defaultStart: reviews.today(),
+    });
+  };
+
   const str = (v: unknown): unknown => (typeof v === 'number' ? String(v) : v);
 
   return {
@@ -89,20 +111,7 @@ export function reviewsFeature(services: AppServices): Feature {
         featured: true,
         run: async (turn) => {
           try {
-            const { sponsors, channels } = await reviews.startOptions(turn.actor);
-            const choices = channels.map((c) => ({ title: conversationName(c), value: c.id }));
-            if (!choices.some((c) => c.value === turn.conversation.id)) choices.unshift({ title: `${conversationName(turn.conversation)} (here)`, value: turn.conversation.id });
-            await replyCard(
-              turn.context,
-              renderStartForm({
-                formId: randomUUID(),
-                strands: STRANDS.map((s) => ({ title: STRAND_LABELS[s], value: s })),
-                sponsors: sponsors.map((p) => ({ title: `${p.name}${p.organisation ? ` (${p.organisation})` : ''}`, value: p.aadObjectId })),
-                channels: choices,
-                defaultChannels: turn.conversation.id,
-                defaultStart: reviews.today(),
-              }),
-            );
+            await replyCard(turn.context, await startForm(turn, randomUUID()));
           } catch (err) {
             await replyRefusal(turn.context, err);
           }
@@ -161,7 +170,7 @@ export function reviewsFeature(services: AppServices): Feature {
               conversationKeys: data.channels,
             });
           } catch (err) {
-            return refusalText(err);
+            return refusedForm(err, data, () => startForm(turn, typeof data.formId === 'string' ? data.formId : randomUUID()), { sponsorId: 'sponsor', conversationKeys: 'channels' });
           }
           const card = await timelineCard(review);
           let posted = 0;
@@ -176,18 +185,25 @@ export function reviewsFeature(services: AppServices): Feature {
           });
         },
       },
-      reviewAction(REVIEW_VERBS.signOff, (turn, d) =>
-        reviews.signOff(turn.actor, { reviewId: d.reviewId, version: d.version, stage: d.stage, note: d.note, noRecommendationsReason: d.noRecommendationsReason }),
+      reviewAction(REVIEW_VERBS.signOff, (turn, d) => {
+        // Stage 4's form has two buttons: a recommendation typed but not yet submitted is never signed off past.
+        if (typeof d.recTitle === 'string' && d.recTitle.trim())
+          throw invalid('This recommendation has not been submitted: press "Submit to the Executive Board" first (or clear it), then confirm sign-off.', 'recTitle');
+        return reviews.signOff(turn.actor, { reviewId: d.reviewId, version: d.version, stage: d.stage, note: d.note, noRecommendationsReason: d.noRecommendationsReason });
+      }),
+      reviewAction(
+        REVIEW_VERBS.learningEvent,
+        (turn, d) => reviews.recordLearningEvent(turn.actor, { reviewId: d.reviewId, version: d.version, date: d.leDate, attendees: d.leAttendees, scrutineer: d.leScrutineer }),
+        { date: 'leDate', attendees: 'leAttendees', scrutineer: 'leScrutineer' },
       ),
-      reviewAction(REVIEW_VERBS.learningEvent, (turn, d) =>
-        reviews.recordLearningEvent(turn.actor, { reviewId: d.reviewId, version: d.version, date: d.leDate, attendees: d.leAttendees, scrutineer: d.leScrutineer }),
-      ),
-      reviewAction(REVIEW_VERBS.recommend, (turn, d) =>
-        reviews.submitRecommendation(turn.actor, { reviewId: d.reviewId, version: d.version, title: str(d.recTitle), detail: str(d.recDetail) ?? '' }),
+      reviewAction(
+        REVIEW_VERBS.recommend,
+        (turn, d) => reviews.submitRecommendation(turn.actor, { reviewId: d.reviewId, version: d.version, title: str(d.recTitle), detail: str(d.recDetail) ?? '' }),
+        { title: 'recTitle', detail: 'recDetail' },
       ),
       reviewAction(REVIEW_VERBS.impact, (turn, d) => reviews.recordImpactFindings(turn.actor, { reviewId: d.reviewId, version: d.version, months: d.months, findings: d.findings })),
-      reviewAction(REVIEW_VERBS.reschedule, (turn, d) => reviews.reschedule(turn.actor, { reviewId: d.reviewId, version: d.version, startDate: d.newStartDate })),
-      reviewAction(REVIEW_VERBS.cancel, (turn, d) => reviews.cancel(turn.actor, { reviewId: d.reviewId, version: d.version, reason: d.cancelReason })),
+      reviewAction(REVIEW_VERBS.reschedule, (turn, d) => reviews.reschedule(turn.actor, { reviewId: d.reviewId, version: d.version, startDate: d.newStartDate }), { startDate: 'newStartDate' }),
+      reviewAction(REVIEW_VERBS.cancel, (turn, d) => reviews.cancel(turn.actor, { reviewId: d.reviewId, version: d.version, reason: d.cancelReason }), { reason: 'cancelReason' }),
     ],
   };
 }

@@ -75,7 +75,8 @@ export function timelineView(review: Review, ctx: TimelineContext): { data: Time
     showStage: active && !!stage,
     stageProgress: stage ? progressBar(elapsedFraction(stage.start, stage.end, today)) : '',
     stageProgressText: stage ? `day ${daysBetween(stage.start, today) + 1} of ${daysBetween(stage.start, stage.end) + 1}` : '',
-    due: stage ? `${STAGES[stage.number - 1].due} (by ${formatDate(stage.end)})` : '',
+    // A signed-off stage is done: it no longer says "Due now".
+    due: !stage ? '' : stage.signedOff ? `Signed off: ${STAGES[stage.number - 1].due}` : `Due now: ${STAGES[stage.number - 1].due} (by ${formatDate(stage.end)})`,
     signOffBy: `${review.sponsor.name} (lead sponsor) or the Business Team`,
     stages: review.stages.map((s) => {
       const overdue = active && !s.signedOff && s.end < today;

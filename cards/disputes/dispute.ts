@@ -21,6 +21,8 @@ export interface DisputeCardData {
   breachText: string;
   /** A private line for the viewer, e.g. "This card was out of date". Empty for none. */
   notice: string;
+  /** Good for a success ("Raised as D-3"), Warning for anything the viewer should mind. */
+  noticeColor: string;
   facts: { title: string; value: string }[];
   agendaText: string;
   agendaVersion: number;

@@ -17,7 +17,10 @@ export interface VoteCardData {
   castText: string;
   rows: { label: string; bar: string; count: string; color: string }[];
   votedText: string;
+  notVotedLabel: string;
   notVotedText: string;
+  /** The viewer's own choice, e.g. "You voted Approve at 10:02; you can change it until the vote closes"; empty when not theirs to show. */
+  myVoteText: string;
   /** Individual choices: only in the chair's and Business Team's own view. */
   choices: { name: string; choice: string }[];
   showChoicesNote: boolean;

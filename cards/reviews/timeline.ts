@@ -24,6 +24,7 @@ export interface TimelineCardData {
   showStage: boolean;
   stageProgress: string;
   stageProgressText: string;
+  /** "Due now: <what> (by <date>)", or "Signed off: <what>" once the stage is signed off. */
   due: string;
   signOffBy: string;
   stages: { label: string; dates: string; state: string; current: boolean; done: boolean; overdue: boolean }[];

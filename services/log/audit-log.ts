@@ -403,12 +403,16 @@ export class AuditLog {
     return { ok: true, entries: count, ...(pending ? { pending } : {}) };
   }
 
-  /** The whole log as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read it right). */
-  async exportCsv(tenantId: string): Promise<string> {
+  /**
+   * The whole log as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read it right); `view`
+   * shows each entry as its reader may see it (a lay member's export hides vote choices).
+   */
+  async exportCsv(tenantId: string, view: (entry: LogEntry) => LogEntry = (e) => e): Promise<string> {
     const header = ['seq', 'when_utc', 'who_object_id', 'who_name', 'who_roles', 'action', 'entity_type', 'entity_id', 'entity_ref', 'before', 'after', 'prev_hash', 'hash'];
     const rows = [header.join(',')];
     await this.seal(tenantId);
-    for await (const e of this.all(tenantId)) {
+    for await (const entry of this.all(tenantId)) {
+      const e = view(entry);
       rows.push(
         [e.seq, e.at, e.actor.aadObjectId, e.actor.name, e.actor.roles.join(' '), e.action, e.entity.type, e.entity.id, e.entity.ref ?? '', e.before ?? '', e.after ?? '', e.prevHash, e.hash]
           .map(csvCell)

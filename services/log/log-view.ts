@@ -1,5 +1,6 @@
 import { Actor, Role, hasRole } from '../directory/roles';
 import { DomainError, forbidden } from '../errors';
+import { logEntryFor } from '../recommendations/vote-privacy';
 import type { Store } from '../store/port';
 import type { AuditLog, LogEntry, VerifyResult } from './audit-log';
 import { ReplayResult, replayAgainstState } from './replay';
@@ -80,7 +81,8 @@ export class LogView {
     const pages = Math.max(1, Math.ceil(all.length / LOG_PAGE_SIZE));
     if (filter.page > pages && all.length) throw new DomainError('invalid', `There are only ${pages} page${pages === 1 ? '' : 's'} of entries for that.`);
     const start = (filter.page - 1) * LOG_PAGE_SIZE;
-    return { entries: all.slice(start, start + LOG_PAGE_SIZE), total: all.length, page: filter.page, pages };
+    // A vote's choice is shown only to those who see every choice (services/recommendations/vote-privacy.ts).
+    return { entries: all.slice(start, start + LOG_PAGE_SIZE).map((e) => logEntryFor(actor.roles, e)), total: all.length, page: filter.page, pages };
   }
 
   /** How many entries the whole log holds (for the export card). */

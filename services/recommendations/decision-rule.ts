@@ -32,6 +32,12 @@ export function decide(eligible: number, tally: Tally, quorum: number): Decision
   return tally.approve >= approvalsNeeded(eligible) ? 'approved' : 'rejected';
 }
 
+/** Why a vote ended as it did, in words: "2 of 4 approved; 3 needed", "2 of 4 voted; 3 needed for a decision". */
+export function explainDecision(decision: Decision, eligible: number, tally: Tally, quorum: number): string {
+  if (decision === 'no-quorum') return `${votesCast(tally)} of ${eligible} voted; ${quorum} needed for a decision`;
+  return `${tally.approve} of ${eligible} approved; ${approvalsNeeded(eligible)} needed`;
+}
+
 /** The rule as people read it on the card. */
 export function describeRule(eligible: number, quorum: number): string {
   return `Approved when at least ${approvalsNeeded(eligible)} of the ${eligible} eligible partners approve (a majority of all eligible, abstentions count against) and at least ${quorum} have voted; otherwise rejected, or "no quorum" if fewer than ${quorum} vote.`;

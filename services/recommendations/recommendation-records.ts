@@ -1,19 +1,18 @@
 import type { ChannelPurpose } from '../conversations';
-import type { Actor, Role } from '../directory/roles';
+import type { Actor } from '../directory/roles';
 import { notFound } from '../errors';
 import { normaliseRef } from '../refs';
 import { CONTAINERS } from '../store/containers';
 import type { Store, Stored } from '../store/port';
 import type { Tally } from './decision-rule';
 import type { RecommendationSource } from './intake';
+import { seesEveryChoice } from './vote-privacy';
 import type { Recommendation, Vote, VoteView } from './recommendation-service';
 
-/** Who sees each partner's choice on a vote (everyone else sees the tally and who has voted). */
-const SEE_INDIVIDUAL_VOTES: Role[] = ['chair', 'business'];
 
-/** Whether this person sees how each partner voted, not only the tally. */
+/** Whether this person sees how each partner voted, not only the tally (the rule in vote-privacy.ts). */
 export function canSeeVotesOf(actor: Pick<Actor, 'roles'> | undefined): boolean {
-  return !!actor && SEE_INDIVIDUAL_VOTES.some((r) => actor.roles.includes(r));
+  return !!actor && seesEveryChoice(actor.roles);
 }
 
 /** Where a decision is announced besides the Executive Board channel. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
-import { CHANNEL_PURPOSES, ConversationRecord, Conversations, conversationKey } from '../conversations';
+import { CHANNEL_PURPOSES, ConversationRecord, Conversations, conversationKey, conversationName } from '../conversations';
+import { reminderLabel } from './labels';
 import { Actor, hasRole } from '../directory/roles';
 import { forbidden } from '../errors';
 import { CONTAINERS } from '../store/containers';
@@ -141,17 +142,24 @@ export class ReminderDesk {
     });
   }
 
-  private present(timers: Timer[], limit: number, here?: ConversationRecord): UpcomingList {
+  private async present(timers: Timer[], limit: number, here?: ConversationRecord): Promise<UpcomingList> {
     const rank = (t: Timer) => (t.status === 'pending' ? 1 : 0);
     const unique = [...new Map(timers.map((t) => [t.id, t])).values()].sort((a, b) => rank(a) - rank(b) || a.dueAt.localeCompare(b.dueAt));
     const now = this.clock.now();
+    // Each chat or channel a reminder goes to is named ("Warwickshire Safeguarding / Executive Board"), never "a conversation".
+    const names = new Map<string, string>();
+    for (const t of unique.slice(0, limit))
+      if (t.target.kind === 'conversation' && !names.has(t.target.conversationKey)) {
+        const c = await this.conversations.get(t.tenantId, t.target.conversationKey);
+        names.set(t.target.conversationKey, c ? conversationName(c) : 'a chat or channel the bot no longer knows');
+      }
     return {
       items: unique.slice(0, limit).map((t) => ({
         id: t.id,
         when: this.time.formatInstant(new Date(t.dueAt)),
-        what: t.kind.replace(/[-_.]+/g, ' '),
+        what: reminderLabel(t.kind),
         about: t.entity.ref ?? `${t.entity.type} ${t.entity.id}`,
-        where: where(t, here),
+        where: where(t, here, names),
         why: this.why(t, now),
       })),
       more: Math.max(0, unique.length - limit),
@@ -170,15 +178,15 @@ export class ReminderDesk {
   }
 }
 
-function where(timer: Timer, here?: ConversationRecord): string {
+function where(timer: Timer, here: ConversationRecord | undefined, names: Map<string, string>): string {
   const target = timer.target;
   switch (target.kind) {
     case 'conversation':
       if (here && target.conversationKey === here.id) return here.kind === 'channel' ? 'this channel' : 'this chat';
-      return 'a conversation';
+      return names.get(target.conversationKey) ?? 'a chat or channel the bot no longer knows';
     case 'purpose':
       return `the ${CHANNEL_PURPOSES[target.purpose]} channel`;
     case 'person':
-      return target.name;
+      return `${target.name}'s chat`;
   }
 }

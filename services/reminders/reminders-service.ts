@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { ReminderSettings } from '../config';
+import { CHANNEL_PURPOSES } from '../conversations';
 import type { Actor } from '../directory/roles';
 import { AuditLog } from '../log/audit-log';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored, updateWithRetry } from '../store/port';
-import type { CalendarTime } from '../time';
+import { CalendarTime, addDays } from '../time';
+import { WorkingCalendar } from '../working-days';
 import { indexedTimer, ReminderHandler, ReminderSpec, ReminderTarget, Reminders, Timer } from './port';
 
 export function targetKey(target: ReminderTarget): string {
@@ -40,11 +42,19 @@ export class RemindersService implements Reminders {
     private readonly settings: ReminderSettings,
   ) {}
 
-  /** The UTC instant a reminder for a local date is due: the send hour, kept inside the allowed hours. */
+  /**
+   * The UTC instant a reminder for a local date is due: the send hour, kept inside the allowed
+   * hours, on the next working day when the date is a weekend or bank holiday and
+   * REMINDER_NON_WORKING_DAYS is next-working-day (the scheduler holds a catch-up send the same way).
+   */
   dueAt(date: string, hour?: number): Date {
     const h = Math.min(Math.max(hour ?? this.settings.sendHour, this.settings.earliestHour), this.settings.latestHour - 1);
-    return this.time.instantAt(date, h);
+    let day = date;
+    if (this.settings.nonWorkingDays === 'next-working-day') while (!this.calendar.isWorkingDay(day)) day = addDays(day, 1);
+    return this.time.instantAt(day, h);
   }
+
+  private readonly calendar = new WorkingCalendar();
 
   async schedule(actor: Actor, spec: ReminderSpec): Promise<Timer> {
     const id = timerId(spec);
@@ -133,10 +143,10 @@ export class RemindersService implements Reminders {
 export function describeTarget(target: ReminderTarget): string {
   switch (target.kind) {
     case 'conversation':
-      return 'a conversation';
+      return `the chat or channel ${target.conversationKey}`;
     case 'purpose':
-      return `the ${target.purpose} channel`;
+      return `the ${CHANNEL_PURPOSES[target.purpose]} channel`;
     case 'person':
-      return target.name;
+      return `${target.name}'s chat`;
   }
 }

@@ -8,6 +8,7 @@ import { DeliveryError, Messenger, OutboundMessage } from '../messaging';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored } from '../store/port';
 import { CalendarTime, addDays } from '../time';
+import { WorkingCalendar } from '../working-days';
 import { Destination, Resolution, resolveDestinations } from './destinations';
 import { indexedTimer, ReminderHandler, Timer } from './port';
 import { targetKey } from './reminders-service';
@@ -119,6 +120,9 @@ export class Scheduler {
   private stopping = false;
   private loopTimer: NodeJS.Timeout | undefined;
   private current: Promise<unknown> | undefined;
+
+  /** Weekends and bank holidays of England and Wales, for REMINDER_NON_WORKING_DAYS. */
+  private readonly calendar = new WorkingCalendar();
 
   constructor(private readonly deps: SchedulerDeps, private readonly options: SchedulerOptions) {
     this.batchSize = options.batchSize ?? 100;
@@ -641,17 +645,23 @@ export class Scheduler {
     return now.getTime() - new Date(timer.originalDueAt ?? timer.dueAt).getTime() > this.lateAfterMs;
   }
 
-  /** Outside [earliestHour, latestHour) local time nothing is sent. */
+  /** Outside [earliestHour, latestHour) local time nothing is sent; nor on a non-working day unless REMINDER_NON_WORKING_DAYS=send. */
   isQuiet(instant: Date): boolean {
     const hour = this.deps.time.hourOf(instant);
-    return hour < this.options.settings.earliestHour || hour >= this.options.settings.latestHour;
+    return hour < this.options.settings.earliestHour || hour >= this.options.settings.latestHour || !this.sendsOn(this.deps.time.dateOf(instant));
   }
 
-  /** The next local send hour after an instant (today's if it is still ahead, else tomorrow's). */
+  /** The next local send hour after an instant (today's if it is still ahead, else the next day's), on a day reminders go out. */
   nextSendInstant(instant: Date): Date {
-    const today = this.deps.time.dateOf(instant);
-    const candidate = this.deps.time.instantAt(today, this.options.settings.sendHour);
-    return candidate.getTime() > instant.getTime() ? candidate : this.deps.time.instantAt(addDays(today, 1), this.options.settings.sendHour);
+    let day = this.deps.time.dateOf(instant);
+    if (this.sendsOn(day) && this.deps.time.instantAt(day, this.options.settings.sendHour).getTime() > instant.getTime()) return this.deps.time.instantAt(day, this.options.settings.sendHour);
+    do day = addDays(day, 1);
+    while (!this.sendsOn(day));
+    return this.deps.time.instantAt(day, this.options.settings.sendHour);
+  }
+
+  private sendsOn(date: string): boolean {
+    return this.options.settings.nonWorkingDays === 'send' || this.calendar.isWorkingDay(date);
   }
 
   private actor(tenantId: string): Actor {

@@ -4,6 +4,7 @@ import { coreFeature } from '../../bot/core-feature';
 import { CORE_VERBS } from '../../cards/verbs';
 import { conversationKey } from '../../services/conversations';
 import type { LogEntry } from '../../services/log/audit-log';
+import { InvokeAnswer, refusedForm } from '../support/refusal';
 import { AdapterBot, BOARD, BOT, TENANT, Where, cardOf, cardStrings, personal } from '../support/adapter-bot';
 
 const USERS = {
@@ -145,17 +146,36 @@ describe('the bot through TestAdapter', () => {
 
     it('lets the chair grant, and logs it once', async () => {
       const reply = only(await bot.say(USERS.alex, 'grant member Lynne Robbins'));
-      expect(cardStrings(cardOf(reply))).toEqual(['Lynne Robbins: roles updated', 'Now: lay, member.']);
+      expect(cardStrings(cardOf(reply))).toEqual(['Lynne Robbins is now a partnership group member', 'Roles now: lay, member.']);
       expect(await roles(USERS.lynne.aadObjectId)).toEqual(['lay', 'member']);
       const granted = (await entries()).filter((e) => e.action === 'role.granted');
       expect(granted).toHaveLength(1);
       expect(granted[0]).toMatchObject({ actor: { aadObjectId: USERS.alex.aadObjectId }, entity: { id: USERS.lynne.aadObjectId }, before: 'lay', after: 'lay, member' });
     });
 
+    it('answers a partner grant without an organisation with the members form as it was filled in, the problem beside Organisation', async () => {
+      const before = await state();
+      const response = await bot.click(USERS.alex, CORE_VERBS.grantRole, { person: USERS.lynne.aadObjectId, role: 'partner', organisation: '' });
+      expect(response.type).toBe('application/vnd.microsoft.card.adaptive');
+      const card = response.value as { body: Record<string, unknown>[] };
+      expect(JSON.stringify(card.body[0])).toContain('Nothing was changed: A partner represents a partner organisation: say which one.');
+      expect(refusedForm(response as InvokeAnswer)).toEqual({
+        values: { person: USERS.lynne.aadObjectId, role: 'partner', organisation: '' },
+        marked: { organisation: 'A partner represents a partner organisation: say which one.' },
+      });
+      expect(await state()).toEqual(before);
+    });
+
+    it('says what a revoke changed', async () => {
+      await bot.say(USERS.alex, 'grant member Lynne Robbins');
+      expect(cardStrings(cardOf(only(await bot.say(USERS.alex, 'revoke member Lynne Robbins'))))).toEqual(['Lynne Robbins is no longer a partnership group member', 'Roles now: lay.']);
+    });
+
     it('answers a grant button clicked by the chair with the updated members card', async () => {
       const response = await bot.click(USERS.alex, CORE_VERBS.grantRole, { person: USERS.lynne.aadObjectId, role: 'partner', organisation: 'Warwickshire Police' });
       expect(response.type).toBe('application/vnd.microsoft.card.adaptive');
       expect(cardStrings(response.value)).toContain('lay, partner (Warwickshire Police)');
+      expect(cardStrings(response.value)[0]).toBe('Lynne Robbins is now a partner (Warwickshire Police). Roles now: lay, partner (Warwickshire Police).');
     });
   });
 

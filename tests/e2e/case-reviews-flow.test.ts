@@ -2,6 +2,7 @@ import { CASE_REVIEW_VERBS } from '../../cards/case-reviews/verbs';
 import { BotHarness, ConversationSpec, TestUser, USERS, cardText, personalChat } from '../support/bot-harness';
 import { TestClock } from '../support/clock';
 import { ConnectorStub } from '../support/connector-stub';
+import { refusalOf, refusedForm } from '../support/refusal';
 
 jest.setTimeout(120_000);
 
@@ -31,11 +32,7 @@ describe('safeguarding case reviews through the real HTTP endpoint, with a stepp
     expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
     return body.value as Record<string, unknown>;
   };
-  const invokeText = (res: { status: number; body: unknown }) => {
-    const body = invoke(res);
-    expect(body.type).toBe('application/vnd.microsoft.activity.message');
-    return body.value as string;
-  };
+  const invokeText = (res: { status: number; body: unknown }) => refusalOf(invoke(res));
   /** Every step form's `step` value in a card. */
   const steps = (card: unknown): string[] => {
     const found: string[] = [];
@@ -95,7 +92,11 @@ describe('safeguarding case reviews through the real HTTP endpoint, with a stepp
     const before = (await log()).length;
     const storedBefore = JSON.stringify(await stored());
     const { formId } = await openForm(USERS.patti);
-    expect(invokeText(await bot.click(USERS.patti, CASE_REVIEW_VERBS.open, { formId, reference: '943 476 5919', kind: 'child', started: '2026-12-21' }))).toMatch(/anonymised/);
+    const nhsNumber = await bot.click(USERS.patti, CASE_REVIEW_VERBS.open, { formId, reference: '943 476 5919', kind: 'adult', started: '2026-12-21' });
+    expect(invokeText(nhsNumber)).toMatch(/anonymised/);
+    // The form comes back with the rest of what was typed, but never the refused text (it may be personal data).
+    expect(refusedForm(invoke(nhsNumber))).toEqual({ values: expect.objectContaining({ reference: '', kind: 'adult', started: '2026-12-21' }), marked: { reference: expect.stringMatching(/anonymised/) } });
+    expect(cardText(invoke(nhsNumber).value)).not.toContain('943 476 5919');
     expect(invokeText(await bot.click(USERS.patti, CASE_REVIEW_VERBS.open, { formId, reference: 'RR-2026-12', kind: 'child', started: '2026-12-21' }))).toMatch(/already a case review RR-2026-12/);
     expect(invokeText(await bot.click(USERS.megan, CASE_REVIEW_VERBS.open, { formId, reference: 'RR-9', kind: 'child', started: '2026-12-21' }))).toMatch(/Only the Business Team or the Independent Chair/);
     // Megan (a partner) cannot record the notification; Lynne (lay) cannot either.
@@ -103,7 +104,9 @@ describe('safeguarding case reviews through the real HTTP endpoint, with a stepp
       expect(invokeText(await bot.click(who, CASE_REVIEW_VERBS.step, { caseId, version: 1, step: 'notify', date_notify: '2026-12-21' }))).toMatch(/Only/);
     expect(invokeText(await bot.click(USERS.patti, CASE_REVIEW_VERBS.step, { caseId: 'cr-tampered-0000', version: 1, step: 'notify', date_notify: '2026-12-21' }))).toMatch(/does not exist/);
     expect(invokeText(await bot.click(USERS.patti, CASE_REVIEW_VERBS.step, { caseId, version: 1, step: 'explode', date_explode: '2026-12-21' }))).toMatch(/out of date/);
-    expect(invokeText(await bot.click(USERS.patti, CASE_REVIEW_VERBS.step, { caseId, version: 1, step: 'close', date_close: '2026-12-21', reason_close: 'DOB 01/02/2019' }))).toMatch(/date of birth/);
+    const dob = await bot.click(USERS.patti, CASE_REVIEW_VERBS.step, { caseId, version: 1, step: 'close', date_close: '2026-12-21', reason_close: 'DOB 01/02/2019' });
+    expect(invokeText(dob)).toMatch(/date of birth/);
+    expect(cardText(invoke(dob).value)).not.toContain('01/02/2019');
     const stale = invokeCard(await bot.click(USERS.patti, CASE_REVIEW_VERBS.step, { caseId, version: 7, step: 'notify', date_notify: '2026-12-21' }));
     expect(cardText(stale)).toContain('This card was out of date');
     expect((await log()).length).toBe(before);

@@ -53,7 +53,8 @@ describe('records stored before threads were folded into channels', () => {
     const clock = new TestClock('2026-03-10T09:30:00Z');
     const old = new EmbeddedStore({ dataDir });
     await old.init();
-    const conversations = new Conversations(old, new AuditLog(old, clock, TEST_LOG_SEAL_KEY), clock);
+    const oldLog = new AuditLog(old, clock, TEST_LOG_SEAL_KEY);
+    const conversations = new Conversations(old, oldLog, clock);
     const patti = { tenantId: TENANT, aadObjectId: USERS.patti.aadObjectId, name: USERS.patti.name, roles: ['business' as const] };
     for (const root of ['111', '222']) {
       const id = `${CHANNEL};messageid=${root}`;
@@ -61,6 +62,8 @@ describe('records stored before threads were folded into channels', () => {
     }
     await conversations.setPurpose(patti, `${CHANNEL};messageid=111`, 'executive-board', true);
     await conversations.setPurpose(patti, `${CHANNEL};messageid=222`, 'business-team', true);
+    // The old process stops cleanly: its sealer finishes the round it started (a killed one's lease would expire).
+    await oldLog.seal(TENANT);
     await old.close();
 
     const t = await createTestServices({ clock, store: new EmbeddedStore({ dataDir }) });

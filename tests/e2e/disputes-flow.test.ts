@@ -5,6 +5,7 @@ import { BOARD_CHANNEL, BotHarness, TestUser, USERS, cardText, personalChat } fr
 import { TestClock } from '../support/clock';
 import { addDays } from '../../services/time';
 import { ConnectorStub, ReceivedActivity } from '../support/connector-stub';
+import { refusalOf, refusedForm } from '../support/refusal';
 
 jest.setTimeout(60_000);
 
@@ -26,11 +27,7 @@ describe('disputes through the real HTTP endpoint', () => {
     expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
     return body.value as Record<string, unknown>;
   };
-  const invokeText = (res: { status: number; body: unknown }) => {
-    const body = res.body as InvokeBody;
-    expect(body.type).toBe('application/vnd.microsoft.activity.message');
-    return body.value as string;
-  };
+  const invokeText = (res: { status: number; body: unknown }) => refusalOf(res.body as InvokeBody);
   /** Every Action.Execute in a card (at any depth), by verb. */
   const buttons = (card: unknown): Record<string, Record<string, unknown>> => {
     const found: Record<string, Record<string, unknown>> = {};
@@ -73,6 +70,8 @@ describe('disputes through the real HTTP endpoint', () => {
     const raised = await raise(USERS.patti, 'Threshold for joint strategy meetings', parties, '2026-03-10');
     expect(cardText(raised.card)).toContain('D-1: Threshold for joint strategy meetings');
     expect(cardText(raised.card)).toContain('Day 0 of 28');
+    // Success reads in the good colour; "already raised" (nothing changed) in the warning colour.
+    expect(cardText(raised.card)).toMatch(/"text":"Raised as D-1: [^"]*","wrap":true,"color":"Good"/);
     // Posted to the Executive Board channel and to the chair and each party personally.
     for (const c of [BOARD_CHANNEL.id, alexChat, meganChat, isaiahChat]) expect(postsTo(raised.since, c, 'POST')).toHaveLength(1);
     const boardCopy = copyIn(BOARD_CHANNEL.id, raised.since);
@@ -90,6 +89,7 @@ describe('disputes through the real HTTP endpoint', () => {
     const sinceDouble = bot.stub.received.length;
     const again = invokeCard(await bot.click(USERS.patti, DISPUTE_VERBS.raise, { formId: raised.formId, subject: 'x', parties, determinedOn: '2026-03-10' }));
     expect(cardText(again)).toContain('already raised as D-1');
+    expect(cardText(again)).toMatch(/"text":"This dispute was already raised as D-1[^"]*","wrap":true,"color":"Warning"/);
     expect(await logCount()).toBe(logBefore);
     expect(bot.stub.received.length).toBe(sinceDouble);
 
@@ -116,7 +116,12 @@ describe('disputes through the real HTTP endpoint', () => {
     expect(cardText(stale)).toContain('This card was out of date; it now shows the latest');
     expect(cardText(stale)).toContain('Shire Hall, Warwick');
     expect(invokeText(await bot.click(USERS.alex, DISPUTE_VERBS.schedule, { disputeId: 'd-tampered-0000', version: 2, meetingDate: '2026-03-27', meetingTime: '10:00', meetingPlace: 'x' }))).toMatch(/does not exist/);
-    expect(invokeText(await bot.click(USERS.alex, DISPUTE_VERBS.schedule, { disputeId, version: 2, meetingDate: '2026-04-20', meetingTime: '10:00', meetingPlace: 'x' }))).toMatch(/after the deadline/);
+    const late = await bot.click(USERS.alex, DISPUTE_VERBS.schedule, { disputeId, version: 2, meetingDate: '2026-04-20', meetingTime: '10:00', meetingPlace: 'Shire Hall' });
+    expect(invokeText(late)).toMatch(/after the deadline.*Open "Schedule meeting": what you typed is kept/);
+    expect(refusedForm(late.body as InvokeBody)).toEqual({
+      values: expect.objectContaining({ meetingDate: '2026-04-20', meetingTime: '10:00', meetingPlace: 'Shire Hall' }),
+      marked: { lateReason: expect.stringMatching(/record the reason to schedule it that late/) },
+    });
     expect(await logCount()).toBe(logBeforeRefusals);
     expect(bot.stub.received.slice(since).filter((r) => r.method === 'PUT')).toHaveLength(0);
 
@@ -254,7 +259,7 @@ describe('disputes through the real HTTP endpoint', () => {
 
 describe('dispute reminders delivered by the scheduler on a stepped clock', () => {
   const clock = new TestClock('2026-03-10T09:30:00Z');
-  const bot = new BotHarness(clock);
+  const bot = new BotHarness(clock, { REMINDER_NON_WORKING_DAYS: 'send' }); // every reminder on its calendar day; the next-working-day hold is tested in tests/unit/reminders
   beforeAll(async () => {
     await bot.start();
     await bot.say(USERS.patti, 'channel set executive-board', BOARD_CHANNEL);

@@ -202,6 +202,21 @@ describe('log export', () => {
     expect(lines.some((l) => l.includes('conversation.installed'))).toBe(true);
   });
 
+  it('follows the vote rule: a lay member\'s export shows that a partner voted, not how; the Business Team\'s shows the choice', async () => {
+    const services = bot.composed.services;
+    const patti = await services.directory.actorFor(TENANT, USERS.patti.aadObjectId, USERS.patti.name);
+    const megan = await services.directory.actorFor(TENANT, USERS.megan.aadObjectId, USERS.megan.name);
+    const { rec } = await services.recommendations.recommend(patti, { title: 'A shared protocol', detail: 'One protocol.', source: { kind: 'subgroup', id: 'subgroup:x', name: 'Exploitation subgroup' } });
+    await services.recommendations.vote(megan, rec.id, 'reject');
+    const csv = async (user: (typeof USERS)[keyof typeof USERS]) => (await (await fetch(exportUrl(onlyCard(await bot.say(user, 'log export'))))).text()).split('\r\n');
+    const layVote = (await csv(USERS.lynne)).filter((l) => l.includes('vote.cast'));
+    expect(layVote).toHaveLength(1);
+    expect(layVote[0]).toContain('Megan Bowen');
+    expect(layVote[0]).toContain('private (the chair and Business Team see each choice)');
+    expect(layVote[0]).not.toContain('Reject');
+    expect((await csv(USERS.patti)).filter((l) => l.includes('vote.cast'))[0]).toMatch(/,Reject,/);
+  });
+
   it('refuses a tampered link with 403', async () => {
     const url = exportUrl(onlyCard(await bot.say(USERS.patti, 'log export')));
     const token = url.searchParams.get('token')!;

@@ -42,10 +42,10 @@ describe('reminders in the Agents Playground (headless Chromium)', () => {
     });
 
     await pg.sendText('reminders');
-    const upcoming = await pg.waitForCardText(/deadline 3d/);
+    const upcoming = await pg.waitForCardText(/Meeting deadline in 3 days/);
     const listed = await upcoming.innerText();
     expect(listed).toContain('Tue 3 Mar 2026, 09:00');
-    expect(listed).toContain('Sat 7 Mar 2026, 09:00');
+    expect(listed).toContain('Mon 9 Mar 2026, 09:00'); // the reminder for Saturday 7 March waits for Monday (REMINDER_NON_WORKING_DAYS)
     await pg.screenshot('playground-reminders-upcoming');
 
     clock.set('2026-03-03T09:00:30Z');
@@ -54,7 +54,7 @@ describe('reminders in the Agents Playground (headless Chromium)', () => {
     expect(await delivered.innerText()).toContain('The chair should schedule it now.');
     await pg.screenshot('playground-reminder-delivered');
 
-    await pg.clickCardButton('Pause reminders here', pg.card(/deadline 3d/));
+    await pg.clickCardButton('Pause reminders here', pg.card(/Meeting deadline in 3 days/));
     await pg.waitForCardText('Reminders paused');
     expect((await services.conversations.get(tenantId, channel!.id))?.paused).toBe(true);
     await pg.screenshot('playground-reminders-paused');

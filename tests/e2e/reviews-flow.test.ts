@@ -3,6 +3,7 @@ import { conversationKey } from '../../services/conversations';
 import { CONTAINERS } from '../../services/store/containers';
 import { addDays } from '../../services/time';
 import { BotHarness, ConversationSpec, TENANT, USERS, cardText, personalChat } from '../support/bot-harness';
+import { refusalOf, refusedForm } from '../support/refusal';
 import { ConnectorStub, ReceivedActivity } from '../support/connector-stub';
 
 const HUB: ConversationSpec = { id: '19:hub@thread.tacv2', type: 'channel', name: 'Quality Learning Hub', teamName: 'Warwickshire Safeguarding' };
@@ -16,7 +17,7 @@ async function deliverDue(bot: BotHarness): Promise<void> {
 }
 
 describe('a hub review from start to impact checks, over the real HTTP endpoint', () => {
-  const bot = new BotHarness();
+  const bot = new BotHarness(undefined, { REMINDER_NON_WORKING_DAYS: 'send' }); // every reminder on its calendar day; the next-working-day hold is tested in tests/unit/reminders
   beforeAll(() => bot.start());
   afterAll(() => bot.stop());
 
@@ -102,6 +103,9 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
     const signed = await click(USERS.megan, REVIEW_VERBS.signOff, { reviewId, version, stage: 1, note: 'Scope agreed' });
     expect(signed.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardText(signed.value)).toContain('Signed off by Megan Bowen on Fri 27 Mar 2026: Scope agreed');
+    // Stage 1 is still the calendar's stage, but signed off: it no longer says "Due now".
+    expect(cardText(signed.value)).toContain('Signed off: ');
+    expect(cardText(signed.value)).not.toContain('Due now');
     const puts = bot.stub.received.slice(before).filter((r) => r.method === 'PUT');
     expect(puts.map((p) => p.activityId)).toEqual([personalCopy]);
     expect(cardText(ConnectorStub.card(puts[0]))).toContain('Scope agreed');
@@ -112,7 +116,8 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
 
     await runUntil('2026-05-10');
     const outOfOrder = await click(USERS.megan, REVIEW_VERBS.signOff, { reviewId, version, stage: 3, note: 'skip' });
-    expect(outOfOrder.value).toMatch(/Stage 2 \(Audits\) must be signed off before stage 3/);
+    expect(refusalOf(outOfOrder)).toMatch(/Stage 2 \(Audits\) must be signed off before stage 3/);
+    expect(refusedForm(outOfOrder).values).toMatchObject({ note: 'skip' });
     expect(cardText((await click(USERS.megan, REVIEW_VERBS.signOff, { reviewId, version: version++, stage: 2, note: 'Audits done late' })).value)).toContain('Audits done late');
 
     await runUntil('2026-05-28');
@@ -120,7 +125,13 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
 
     await runUntil('2026-06-10');
     const noRecs = await click(USERS.megan, REVIEW_VERBS.signOff, { reviewId, version, stage: 4, note: 'done' });
-    expect(noRecs.value).toMatch(/at least one recommendation/);
+    expect(refusalOf(noRecs)).toMatch(/at least one recommendation/);
+    // Stage 4's form has two buttons: "Confirm sign-off" with a recommendation typed but not submitted
+    // refuses, keeps every word, and says which button comes first; nothing is signed off.
+    const typed = { recTitle: 'A joint neglect toolkit', recDetail: 'Graded care profile in every agency', note: 'All done' };
+    const unsubmitted = await click(USERS.megan, REVIEW_VERBS.signOff, { reviewId, version, stage: 4, ...typed });
+    expect(refusalOf(unsubmitted)).toMatch(/^Nothing was changed: This recommendation has not been submitted: press "Submit to the Executive Board" first/);
+    expect(refusedForm(unsubmitted)).toEqual({ values: expect.objectContaining(typed), marked: { recTitle: expect.stringMatching(/not been submitted/) } });
     const rec = await click(USERS.megan, REVIEW_VERBS.recommend, { reviewId, version: version++, stage: 4, recTitle: 'A joint neglect toolkit', recDetail: 'Graded care profile in every agency' });
     expect(cardText(rec.value)).toContain('REC-1 A joint neglect toolkit');
 
@@ -196,7 +207,8 @@ describe('moving and cancelling a review from its card, over the real HTTP endpo
     const first = await startForm('Self-neglect', '2026-04-01');
     expect(cardText((first.body as InvokeBody).value)).toContain('R-1 started');
     const clash = await startForm('Self neglect', '2026-06-01');
-    expect((clash.body as InvokeBody).value).toMatch(/R-1 on the same theme \("Self-neglect"\) runs from Wed 1 Apr 2026 to Fri 31 Jul 2026/);
+    expect(refusalOf(clash.body as InvokeBody)).toMatch(/R-1 on the same theme \("Self-neglect"\) runs from Wed 1 Apr 2026 to Fri 31 Jul 2026/);
+    expect(refusedForm(clash.body as InvokeBody).values).toMatchObject({ theme: 'Self neglect', startDate: '2026-06-01' });
     expect(await bot.composed.services.store.query(CONTAINERS.reviews.name, { partitionKey: TENANT })).toHaveLength(1);
 
     const [review] = await bot.composed.services.store.query<{ id: string }>(CONTAINERS.reviews.name, { partitionKey: TENANT });

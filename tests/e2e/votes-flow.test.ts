@@ -1,4 +1,5 @@
 import { BOARD_CHANNEL, BotHarness, TENANT, USERS, cardText, personalChat } from '../support/bot-harness';
+import { refusalOf, refusedForm } from '../support/refusal';
 import { ConnectorStub, ReceivedActivity } from '../support/connector-stub';
 
 type InvokeBody = { statusCode: number; type: string; value: unknown };
@@ -24,10 +25,7 @@ describe('an Executive Board vote, end to end', () => {
     expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
     return cardText(body.value);
   };
-  const asRefusal = (body: InvokeBody) => {
-    expect(body.type).toBe('application/vnd.microsoft.activity.message');
-    return String(body.value);
-  };
+  const asRefusal = (body: InvokeBody) => refusalOf(body);
   let boardCard: ReceivedActivity;
 
   it('recommend: the form becomes a vote card in the Executive Board channel, logged', async () => {
@@ -59,7 +57,20 @@ describe('an Executive Board vote, end to end', () => {
     expect(text).toContain('1 of 4 partners have voted');
     expect(text).toContain('**Voted:** Megan Bowen');
     expect(text).not.toContain('"value":"Approve"');
+    // The voter sees their own choice in the answer to their click, which has no refresh section (it is theirs alone).
+    expect(text).toContain('You voted Approve at 10:00; you can change it until the vote closes');
+    expect(text).not.toContain('"refresh"');
     const put = updates(mark);
+    // Every copy for everyone carries no one's choice, and refreshes each reader to their own view.
+    for (const p of put) {
+      expect(cardText(ConnectorStub.card(p))).not.toContain('You voted');
+      expect(ConnectorStub.card(p)).toHaveProperty('refresh.action.verb', 'rec.view');
+    }
+    const meganView = asCard(invoke(await bot.click(USERS.megan, 'rec.view', { rec: 'rec-1' }, BOARD_CHANNEL, boardCard.activityId)));
+    expect(meganView).toContain('You voted Approve at 10:00; you can change it until the vote closes');
+    const adeleView = asCard(invoke(await bot.click(USERS.adele, 'rec.view', { rec: 'rec-1' }, BOARD_CHANNEL, boardCard.activityId)));
+    expect(adeleView).not.toContain('You voted');
+    expect(adeleView).not.toContain('Approve at');
     // the clicked card is replaced for everyone by the invoke itself, once; refreshAll skipped it and updated patti's copy
     expect(put.filter((p) => p.activityId === boardCard.activityId)).toHaveLength(1);
     const others = put.filter((p) => p.activityId !== boardCard.activityId);
@@ -80,6 +91,13 @@ describe('an Executive Board vote, end to end', () => {
     expect(updates(afterDouble)).toHaveLength(0);
     const votes = (await bot.composed.services.log.recent(TENANT, 100)).filter((e) => e.action === 'vote.cast');
     expect(votes).toHaveLength(1);
+    // Votes are private to the chair and Business Team: a lay member's log shows that Megan voted, not how.
+    const layLog = cardText(ConnectorStub.card((await bot.say(USERS.lynne, 'log kind vote'))[0]));
+    expect(layLog).toContain('Megan Bowen');
+    expect(layLog).toContain('private (the chair and Business Team see each choice)');
+    expect(layLog).not.toContain('Approve');
+    const businessLog = cardText(ConnectorStub.card((await bot.say(USERS.patti, 'log kind vote'))[0]));
+    expect(businessLog).toContain('Approve');
   });
 
   it('the chair\'s own view shows each choice, to the chair only', async () => {
@@ -88,11 +106,12 @@ describe('an Executive Board vote, end to end', () => {
     expect(text).toContain('"title":"Megan Bowen","value":"Approve"');
     expect(text).toContain('Close early');
     expect(updates(mark)).toHaveLength(0); // not replaced for everyone
-    // the shared card asks Teams to refresh the chair and Business Team (by Teams user id where known)
+    // the shared card asks Teams to refresh the chair and Business Team, then each eligible voter, to
+    // their own view (by Teams user id where known)
     const shared = cardText(ConnectorStub.card(boardCard));
-    expect(shared).toContain('"userIds":["00000000-0000-0000-0000-0000000000020","user-patti"]');
+    expect(shared).toContain('"userIds":["00000000-0000-0000-0000-0000000000020","user-patti","00000000-0000-0000-0000-0000000000022","00000000-0000-0000-0000-0000000000023","user-megan"]');
     // a partner's client refreshing the card (Teams does so for everyone in small channels) gets the
-    // shared view, without a refresh section, so nothing is replaced for everyone
+    // shared view (with no one's choice, as she has not voted), without a refresh section, so nothing is replaced for everyone
     const partnerView = invoke(await bot.click(USERS.adele, 'rec.view', { rec: 'rec-1' }, BOARD_CHANNEL, boardCard.activityId));
     expect(asCard(partnerView)).not.toContain('"value":"Approve"');
     expect((partnerView.value as Record<string, unknown>).refresh).toBeUndefined();
@@ -105,11 +124,13 @@ describe('an Executive Board vote, end to end', () => {
     await bot.click(USERS.isaiah, 'rec.vote', { rec: 'rec-1', option: 'approve' }, BOARD_CHANNEL, boardCard.activityId);
     const mark = bot.stub.received.length;
     const text = asCard(invoke(await bot.click(USERS.alex, 'rec.vote', { rec: 'rec-1', option: 'approve' }, BOARD_CHANNEL, boardCard.activityId)));
-    expect(text).toContain('Approved: 3 approve, 0 reject, 1 abstain');
+    expect(text).toContain('Approved: 3 of 4 approved; 3 needed (3 approve, 0 reject, 1 abstain)');
+    // A closed vote looks closed: nobody is "still to vote".
+    expect(text).not.toContain('Still to vote');
     expect(text).not.toContain('"verb":"rec.vote"');
     const outcome = posts(mark, BOARD_CHANNEL.id);
     expect(outcome.map((o) => o.activity.text)).toContain('Decision on REC-1: Approved');
-    expect(updates(mark).some((u) => cardText(ConnectorStub.card(u)).includes('Approved: 3 approve'))).toBe(true);
+    expect(updates(mark).some((u) => cardText(ConnectorStub.card(u)).includes('Approved: 3 of 4 approved'))).toBe(true);
     const log = (await bot.composed.services.log.recent(TENANT, 200)).map((e) => e.action);
     expect(log.filter((a) => a === 'vote.cast')).toHaveLength(4);
     expect(log.filter((a) => a === 'vote.changed')).toHaveLength(1);
@@ -122,7 +143,7 @@ describe('an Executive Board vote, end to end', () => {
     expect(asRefusal(invoke(await bot.click(USERS.alex, 'action.assign', { rec: 'rec-1', owner: '99999999-9999-9999-9999-999999999999', due: '2026-04-01', description: 'Draft it' }, BOARD_CHANNEL)))).toMatch(/directory/);
     expect(asRefusal(invoke(await bot.click(USERS.alex, 'action.assign', { rec: 'rec-1', owner: USERS.megan.aadObjectId, due: '2026-03-01', description: 'Draft it' }, BOARD_CHANNEL)))).toMatch(/in the past/);
     const [copy] = await bot.say(USERS.megan, 'recommendation rec1');
-    expect(cardText(ConnectorStub.card(copy))).toContain('Approved: 3 approve');
+    expect(cardText(ConnectorStub.card(copy))).toContain('Approved: 3 of 4 approved; 3 needed');
     const mark = bot.stub.received.length;
     const text = asCard(invoke(await bot.click(USERS.alex, 'action.assign', { rec: 'rec-1', owner: USERS.megan.aadObjectId, organisation: '', due: '2026-04-01', description: 'Draft the shared protocol' }, BOARD_CHANNEL, boardCard.activityId)));
     expect(text).toContain('A-1');
@@ -159,7 +180,12 @@ describe('an Executive Board vote, end to end', () => {
     const { rec } = await services.recommendations.recommend(alex, { title: 'Children first', detail: 'Put children first.', source: { kind: 'review', id: 'review-9', ref: 'R-9', name: 'Children missing education' } });
     const deadline = rec.deadline;
     expect(asRefusal(invoke(await bot.click(USERS.megan, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: 'More time' }, BOARD_CHANNEL)))).toMatch(/Only the Independent Chair/);
-    expect(asRefusal(invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: '' }, BOARD_CHANNEL)))).toMatch(/reason/);
+    const noReason = invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: '' }, BOARD_CHANNEL));
+    expect(asRefusal(noReason)).toMatch(/reason/);
+    // The chair's form comes back as typed, the problem beside the reason, their Extend form only.
+    expect(refusedForm(noReason)).toEqual({ values: expect.objectContaining({ deadline: '2026-04-20', reason: '' }), marked: { reason: expect.stringMatching(/Give a reason for extending/) } });
+    const tooFar = invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-09-30', reason: 'Police input awaited' }, BOARD_CHANNEL));
+    expect(refusedForm(tooFar)).toEqual({ values: expect.objectContaining({ deadline: '2026-09-30', reason: 'Police input awaited' }), marked: { deadline: expect.stringMatching(/at most 90 days/) } });
     const extended = asCard(invoke(await bot.click(USERS.alex, 'rec.extend', { rec: rec.id, v: rec.version, deadline: '2026-04-20', reason: 'Police input awaited' }, BOARD_CHANNEL)));
     expect(extended).toContain('Police input awaited');
     expect(extended).toContain('Mon 20 Apr 2026, 17:00');
@@ -167,7 +193,9 @@ describe('an Executive Board vote, end to end', () => {
     expect(asRefusal(invoke(await bot.click(USERS.alex, 'rec.close', { rec: rec.id, v: rec.version, reason: 'Superseded' }, BOARD_CHANNEL)))).toMatch(/out of date/);
     const mark = bot.stub.received.length;
     const closed = asCard(invoke(await bot.click(USERS.alex, 'rec.close', { rec: rec.id, v: rec.version + 1, reason: 'Superseded by national guidance' }, BOARD_CHANNEL)));
-    expect(closed).toContain('No quorum: 0 approve, 0 reject, 0 abstain');
+    expect(closed).toContain('No quorum: 0 of 4 voted; 3 needed for a decision (0 approve, 0 reject, 0 abstain)');
+    expect(closed).toContain('**Did not vote:** Adele Vance, Alex Wilber, Isaiah Langer, Megan Bowen');
+    expect(closed).not.toContain('Still to vote');
     expect(closed).toContain('Superseded by national guidance');
     expect(posts(mark, BOARD_CHANNEL.id).map((o) => o.activity.text)).toContain(`Decision on ${rec.ref}: No quorum`);
     const log = (await services.log.recent(TENANT, 50, { entityId: rec.id })).map((e) => [e.action, e.before]);
@@ -180,7 +208,12 @@ describe('an Executive Board vote, end to end', () => {
     await bot.click(USERS.alex, 'rec.submit', { form: formKey, title: 'Annual scrutiny of transitions', detail: 'Scrutinise transitions yearly.', sourceKind: 'partnership-group', sourceName: "Adults' Partnership Group", deadline: '2026-03-30' }, personalChat(USERS.alex), form.activityId);
     await bot.click(USERS.megan, 'rec.vote', { rec: 'rec-3', option: 'approve' }, BOARD_CHANNEL);
     await bot.click(USERS.isaiah, 'rec.vote', { rec: 'rec-3', option: 'approve' }, BOARD_CHANNEL);
+    // The 2-days-before reminder falls on Saturday 28 March: it waits for Monday's send hour (REMINDER_NON_WORKING_DAYS).
     bot.clock.set('2026-03-28T09:00:00Z');
+    const weekend = bot.stub.received.length;
+    await bot.composed.services.scheduler.tick();
+    expect(posts(weekend).filter((p) => (p.activity.text ?? '').includes('you have not voted on REC-3'))).toEqual([]);
+    bot.clock.set('2026-03-30T08:00:00Z'); // Monday 09:00 in London (BST)
     const reminded = bot.stub.received.length;
     await bot.composed.services.scheduler.tick();
     const reminders = posts(reminded).map((p) => p.activity.text ?? '');

@@ -1,4 +1,4 @@
-import { approvalsNeeded, decide, describeRule, Tally } from '../../services/recommendations/decision-rule';
+import { approvalsNeeded, decide, describeRule, explainDecision, Tally } from '../../services/recommendations/decision-rule';
 
 const t = (approve: number, reject: number, abstain: number): Tally => ({ approve, reject, abstain });
 
@@ -55,5 +55,13 @@ describe('the decision rule (DOMAIN.md §3: majority of eligible voters, quorum 
 
   it('states the rule with the numbers that apply', () => {
     expect(describeRule(5, 3)).toContain('at least 3 of the 5 eligible');
+  });
+});
+
+describe('why a vote ended as it did, in words', () => {
+  it('says how many approved of how many, and how many were needed', () => {
+    expect(explainDecision('rejected', 4, { approve: 2, reject: 1, abstain: 1 }, 3)).toBe('2 of 4 approved; 3 needed');
+    expect(explainDecision('approved', 5, { approve: 3, reject: 2, abstain: 0 }, 3)).toBe('3 of 5 approved; 3 needed');
+    expect(explainDecision('no-quorum', 4, { approve: 2, reject: 0, abstain: 0 }, 3)).toBe('2 of 4 voted; 3 needed for a decision');
   });
 });

@@ -10,7 +10,7 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 /** Every variable services/config.ts reads, found the way it reads them: get/int/intList/bool('NAME'). */
 function configVariables(): string[] {
   const source = read('services/config.ts');
-  return [...new Set([...source.matchAll(/\b(?:get|int|intList|bool)\('([A-Za-z_][A-Za-z0-9_]*)'/g)].map((m) => m[1]))].sort();
+  return [...new Set([...source.matchAll(/\b(?:get|int|intList|bool|oneOf)\('([A-Za-z_][A-Za-z0-9_]*)'/g)].map((m) => m[1]))].sort();
 }
 
 function section(markdown: string, heading: string): string {

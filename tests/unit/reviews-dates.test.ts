@@ -36,7 +36,7 @@ describe('review stage dates', () => {
 
   it('sends reminders at 09:00 London time on both sides of a clock change', () => {
     const time = new CalendarTime('Europe/London');
-    const reminders = new RemindersService(undefined as never, undefined as never, undefined as never, time, parseConfig({}).reminders);
+    const reminders = new RemindersService(undefined as never, undefined as never, undefined as never, time, parseConfig({ REMINDER_NON_WORKING_DAYS: 'send' }).reminders); // the clock changes fall on weekends;
     expect(reminders.dueAt('2026-03-28').toISOString()).toBe('2026-03-28T09:00:00.000Z');
     expect(reminders.dueAt('2026-03-29').toISOString()).toBe('2026-03-29T08:00:00.000Z');
     expect(reminders.dueAt('2026-10-25').toISOString()).toBe('2026-10-25T09:00:00.000Z');

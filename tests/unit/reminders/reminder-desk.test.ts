@@ -41,4 +41,17 @@ describe('where each reminder stands', () => {
     // D-2 is retrying 90 minutes after it was due: overdue; D-1 waits for a pause: not.
     expect(await desk.health(SYSTEM.tenantId)).toEqual({ undeliverable: 1, overdue: 1 });
   });
+
+  it('names where each reminder goes and what it is in plain words: never "a conversation"', async () => {
+    const board = await world.channel('19:board@thread');
+    await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'dispute', id: 'd-1', ref: 'D-1' }, kind: 'meeting-1d', target: { kind: 'conversation', conversationKey: board.id } }));
+    await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'review', id: 'r-1', ref: 'R-1' }, kind: 'impact-6', target: { kind: 'person', aadObjectId: '00000000-0000-0000-0000-0000000000021', name: 'Megan Bowen' } }));
+    await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'dispute', id: 'd-2', ref: 'D-2' }, kind: 'deadline-3d', target: { kind: 'purpose', purpose: 'executive-board' } }));
+    const items = Object.fromEntries((await desk.all(BUSINESS)).items.map((i) => [i.about, `${i.what} → ${i.where}`]));
+    expect(items).toEqual({
+      'D-1': 'Meeting in 1 day → Team / 19:board@thread',
+      'R-1': '6-month impact check → Megan Bowen\'s chat',
+      'D-2': 'Meeting deadline in 3 days → the Safeguarding Executive Board channel',
+    });
+  });
 });

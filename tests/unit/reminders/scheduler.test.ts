@@ -1,3 +1,4 @@
+import { parseConfig } from '../../../services/config';
 import { DeliveryError } from '../../../services/messaging';
 import { indexedTimer, Timer } from '../../../services/reminders/port';
 import { CONTAINERS } from '../../../services/store/containers';
@@ -14,6 +15,11 @@ describe('Scheduler', () => {
   afterEach(() => world.stop());
 
   describe('due instants (Europe/London)', () => {
+    // The clock changes fall on Sundays: these check the conversion, so this deployment sends on non-working days.
+    beforeEach(() => {
+      world.settings.nonWorkingDays = 'send';
+    });
+
     it.each([
       ['2026-03-28', '2026-03-28T09:00:00.000Z'], // last day of GMT
       ['2026-03-29', '2026-03-29T08:00:00.000Z'], // spring forward: 09:00 BST
@@ -38,6 +44,35 @@ describe('Scheduler', () => {
       expect((await scheduler.tick()).sent).toBe(0);
       world.clock.set('2026-03-29T08:00:00Z');
       expect((await scheduler.tick()).sent).toBe(1);
+    });
+
+    it('a reminder due on a Saturday waits for Monday at the send hour by default (REMINDER_NON_WORKING_DAYS), and a bank holiday for the day after', async () => {
+      world.settings.nonWorkingDays = parseConfig({}).reminders.nonWorkingDays;
+      expect(world.settings.nonWorkingDays).toBe('next-working-day');
+      const channel = await world.channel('19:a@thread');
+      const saturday = await world.reminders.schedule(SYSTEM, world.spec({ date: '2026-03-07', target: { kind: 'conversation', conversationKey: channel.id } }));
+      expect(saturday.dueAt).toBe('2026-03-09T09:00:00.000Z'); // due Monday, so it is not "late" then
+      await world.reminders.schedule(SYSTEM, world.spec({ entity: { type: 'dispute', id: 'd-2', ref: 'D-2' }, date: '2026-05-04', target: { kind: 'conversation', conversationKey: channel.id } })); // Early May bank holiday
+      const scheduler = world.scheduler();
+      world.clock.set('2026-03-07T09:00:00Z');
+      expect((await scheduler.tick()).sent).toBe(0);
+      world.clock.set('2026-03-08T09:00:00Z');
+      expect((await scheduler.tick()).sent).toBe(0);
+      world.clock.set('2026-03-09T08:59:00Z');
+      expect((await scheduler.tick()).sent).toBe(0);
+      world.clock.set('2026-03-09T09:00:00Z'); // Monday 09:00 GMT
+      expect((await scheduler.tick()).sent).toBe(1);
+      world.clock.set('2026-05-04T08:00:00Z');
+      expect((await scheduler.tick()).sent).toBe(0);
+      world.clock.set('2026-05-05T08:00:00Z'); // Tuesday 09:00 BST
+      expect((await scheduler.tick()).sent).toBe(1);
+    });
+
+    it('with REMINDER_NON_WORKING_DAYS=send a Saturday reminder goes on the Saturday', async () => {
+      const channel = await world.channel('19:a@thread');
+      await world.reminders.schedule(SYSTEM, world.spec({ date: '2026-03-07', target: { kind: 'conversation', conversationKey: channel.id } }));
+      world.clock.set('2026-03-07T09:00:00Z');
+      expect((await world.scheduler().tick()).sent).toBe(1);
     });
 
     it('scheduling the same reminder twice makes one timer', async () => {

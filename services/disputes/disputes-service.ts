@@ -402,6 +402,8 @@ function personReminders(actor: Actor, d: Dispute, people: PartyPerson[], kind: 
       entity: entityOf(d),
       kind,
       date,
+      // Every dispute reminder comes before something (the deadline, the meeting, the agenda).
+      ahead: true,
       target: { kind: 'person' as const, aadObjectId: person.aadObjectId, name: person.name, fallbackPurpose: 'executive-board' as const },
       content: { kind: 'handler' as const, handler, data: { disputeId: d.id, ...data } },
     },

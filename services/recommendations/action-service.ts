@@ -129,6 +129,7 @@ export class ActionService {
         entity: entityOf(action),
         kind: `action-due-${days}d`,
         date,
+        ahead: true,
         target,
         content: { kind: 'handler', handler: ACTION_REMIND_HANDLER, data: { actionId: action.id, daysLeft: days } },
       });

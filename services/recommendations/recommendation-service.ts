@@ -248,6 +248,7 @@ export class RecommendationService implements RecommendationIntake {
           entity,
           kind: `vote-remind-${days}d`,
           date,
+          ahead: true,
           target: { kind: 'person', aadObjectId: voter.aadObjectId, name: voter.name, fallbackPurpose: 'executive-board' },
           content: { kind: 'handler', handler: VOTE_REMIND_HANDLER, data: { recommendationId: rec.id, daysLeft: days } },
         });

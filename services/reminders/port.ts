@@ -39,6 +39,13 @@ export interface ReminderSpec {
    * to `target` as an ordinary reminder (the notice), held by pauses and quiet hours, never lost.
    */
   job?: boolean;
+  /**
+   * A reminder ahead of a deadline ("2 days before the vote closes"): when its date is a weekend
+   * or bank holiday and REMINDER_NON_WORKING_DAYS is next-working-day, it comes on the working
+   * day before instead of after, so it never arrives later than it promised (unless that day has
+   * passed, then the next working day).
+   */
+  ahead?: boolean;
 }
 
 /**

@@ -47,10 +47,15 @@ export class RemindersService implements Reminders {
    * hours, on the next working day when the date is a weekend or bank holiday and
    * REMINDER_NON_WORKING_DAYS is next-working-day (the scheduler holds a catch-up send the same way).
    */
-  dueAt(date: string, hour?: number): Date {
+  dueAt(date: string, hour?: number, ahead = false): Date {
     const h = Math.min(Math.max(hour ?? this.settings.sendHour, this.settings.earliestHour), this.settings.latestHour - 1);
     let day = date;
-    if (this.settings.nonWorkingDays === 'next-working-day') while (!this.calendar.isWorkingDay(day)) day = addDays(day, 1);
+    if (this.settings.nonWorkingDays === 'next-working-day' && !this.calendar.isWorkingDay(day)) {
+      let before = day;
+      while (!this.calendar.isWorkingDay(before)) before = addDays(before, -1);
+      if (ahead && before >= this.time.today(this.clock)) day = before;
+      else while (!this.calendar.isWorkingDay(day)) day = addDays(day, 1);
+    }
     return this.time.instantAt(day, h);
   }
 
@@ -64,7 +69,7 @@ export class RemindersService implements Reminders {
       ...spec,
       id,
       // A job runs at its own hour; only reminders are kept inside the allowed hours.
-      dueAt: (spec.job ? this.time.instantAt(spec.date, spec.hour ?? this.settings.sendHour) : this.dueAt(spec.date, spec.hour)).toISOString(),
+      dueAt: (spec.job ? this.time.instantAt(spec.date, spec.hour ?? this.settings.sendHour) : this.dueAt(spec.date, spec.hour, spec.ahead === true)).toISOString(),
       status: 'pending',
       createdAt: this.clock.now().toISOString(),
     });

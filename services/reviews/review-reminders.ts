@@ -62,7 +62,7 @@ export function reviewReminders(actor: Actor, review: Review, today: string, war
       const data = { stage: stage.number };
       if (ahead(stage.start)) effects.push(schedule(actor, reminderSpec(review, `stage-${stage.number}-start`, stage.start, target, data)));
       const warning = stageWarningDate(stage, warningDays);
-      if (warning && ahead(warning)) effects.push(schedule(actor, reminderSpec(review, `stage-${stage.number}-warning`, warning, target, data)));
+      if (warning && ahead(warning)) effects.push(schedule(actor, { ...reminderSpec(review, `stage-${stage.number}-warning`, warning, target, data), ahead: true }));
       let overdue = addDays(stage.end, 1);
       while (!ahead(overdue)) overdue = addDays(overdue, 7);
       effects.push(schedule(actor, reminderSpec(review, `stage-${stage.number}-overdue`, overdue, target, data)));

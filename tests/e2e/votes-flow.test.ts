@@ -208,17 +208,22 @@ describe('an Executive Board vote, end to end', () => {
     await bot.click(USERS.alex, 'rec.submit', { form: formKey, title: 'Annual scrutiny of transitions', detail: 'Scrutinise transitions yearly.', sourceKind: 'partnership-group', sourceName: "Adults' Partnership Group", deadline: '2026-03-30' }, personalChat(USERS.alex), form.activityId);
     await bot.click(USERS.megan, 'rec.vote', { rec: 'rec-3', option: 'approve' }, BOARD_CHANNEL);
     await bot.click(USERS.isaiah, 'rec.vote', { rec: 'rec-3', option: 'approve' }, BOARD_CHANNEL);
-    // The 2-days-before reminder falls on Saturday 28 March: it waits for Monday's send hour (REMINDER_NON_WORKING_DAYS).
-    bot.clock.set('2026-03-28T09:00:00Z');
-    const weekend = bot.stub.received.length;
+    // The 2-days-before reminder falls on Saturday 28 March: a reminder ahead of a deadline comes on
+    // the working day before (Friday's send hour), never after (REMINDER_NON_WORKING_DAYS).
+    bot.clock.set('2026-03-27T08:59:00Z');
+    const early = bot.stub.received.length;
     await bot.composed.services.scheduler.tick();
-    expect(posts(weekend).filter((p) => (p.activity.text ?? '').includes('you have not voted on REC-3'))).toEqual([]);
-    bot.clock.set('2026-03-30T08:00:00Z'); // Monday 09:00 in London (BST)
+    expect(posts(early).filter((p) => (p.activity.text ?? '').includes('you have not voted on REC-3'))).toEqual([]);
+    bot.clock.set('2026-03-27T09:00:00Z'); // Friday 09:00 in London (GMT)
     const reminded = bot.stub.received.length;
     await bot.composed.services.scheduler.tick();
     const reminders = posts(reminded).map((p) => p.activity.text ?? '');
     expect(reminders.some((t) => t.includes('you have not voted on REC-3'))).toBe(true);
     expect(reminders.some((t) => t.includes('Megan Bowen') || t.includes(USERS.megan.id))).toBe(false);
+    bot.clock.set('2026-03-28T09:00:00Z');
+    const weekend = bot.stub.received.length;
+    await bot.composed.services.scheduler.tick();
+    expect(posts(weekend).filter((p) => (p.activity.text ?? '').includes('you have not voted on REC-3'))).toEqual([]);
     bot.clock.set('2026-03-30T16:00:00Z'); // 17:00 in London (BST)
     const mark = bot.stub.received.length;
     expect((await bot.composed.services.scheduler.tick()).done).toBeGreaterThan(0);

@@ -68,6 +68,24 @@ describe('Scheduler', () => {
       expect((await scheduler.tick()).sent).toBe(1);
     });
 
+    it('a reminder ahead of a deadline due on a Saturday comes on the Friday before, and on Monday once Friday has passed', async () => {
+      world.settings.nonWorkingDays = 'next-working-day';
+      const channel = await world.channel('19:a@thread');
+      const target = { kind: 'conversation' as const, conversationKey: channel.id };
+      const ahead = await world.reminders.schedule(SYSTEM, { ...world.spec({ date: '2026-03-07', target }), ahead: true });
+      expect(ahead.dueAt).toBe('2026-03-06T09:00:00.000Z'); // Friday 09:00 GMT
+      // Good Friday and Easter Monday 2026 (3 and 6 April): the working day before Saturday 4 April is Thursday 2 April.
+      const easter = await world.reminders.schedule(SYSTEM, { ...world.spec({ entity: { type: 'dispute', id: 'd-3', ref: 'D-3' }, date: '2026-04-04', target }), ahead: true });
+      expect(easter.dueAt).toBe('2026-04-02T08:00:00.000Z'); // Thursday 09:00 BST
+      // Scheduled on the Saturday itself, the Friday has passed: it waits for Monday like any other.
+      world.clock.set('2026-03-14T10:00:00Z');
+      const late = await world.reminders.schedule(SYSTEM, { ...world.spec({ entity: { type: 'dispute', id: 'd-4', ref: 'D-4' }, date: '2026-03-15', target }), ahead: true });
+      expect(late.dueAt).toBe('2026-03-16T09:00:00.000Z');
+      const scheduler = world.scheduler();
+      world.clock.set('2026-03-06T08:59:00Z');
+      expect((await scheduler.tick()).sent).toBe(0);
+    });
+
     it('with REMINDER_NON_WORKING_DAYS=send a Saturday reminder goes on the Saturday', async () => {
       const channel = await world.channel('19:a@thread');
       await world.reminders.schedule(SYSTEM, world.spec({ date: '2026-03-07', target: { kind: 'conversation', conversationKey: channel.id } }));

@@ -1,4 +1,4 @@
-import { approvalsNeeded, decide, describeRule, Tally } from '../../services/recommendations/decision-rule';
+import { approvalsNeeded, decide, DECISION_LABELS, describeRule, isVoteOption, OPTION_LABELS, Tally } from '../../services/recommendations/decision-rule';
 
 const t = (approve: number, reject: number, abstain: number): Tally => ({ approve, reject, abstain });
 
@@ -55,5 +55,19 @@ describe('the decision rule (DOMAIN.md §3: majority of eligible voters, quorum 
 
   it('states the rule with the numbers that apply', () => {
     expect(describeRule(5, 3)).toContain('at least 3 of the 5 eligible');
+  });
+});
+
+describe('vote options and the labels people read', () => {
+  it('accepts exactly the three options, and nothing that only looks like one', () => {
+    for (const option of ['approve', 'reject', 'abstain']) expect(isVoteOption(option)).toBe(true);
+    for (const junk of ['', 'Approve', 'yes', 'approve ', undefined, null, 1, ['approve'], { approve: true }]) {
+      expect(isVoteOption(junk)).toBe(false);
+    }
+  });
+
+  it('labels each option and each decision in words', () => {
+    expect(OPTION_LABELS).toEqual({ approve: 'Approve', reject: 'Reject', abstain: 'Abstain' });
+    expect(DECISION_LABELS).toEqual({ approved: 'Approved', rejected: 'Rejected', 'no-quorum': 'No quorum' });
   });
 });

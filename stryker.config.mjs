@@ -1,11 +1,11 @@
 // Mutation testing, one source file per run: scripts/mutation.mjs passes the file (--mutate) and the
-// tests that guard it (MUTATION_TESTS, read by tests/mutation/jest.config.js). Not part of `npm test`.
+// tests that guard it (MUTATION_TESTS, read by jest.mutation.config.js). Not part of `npm test`.
 const name = process.env.MUTATION_NAME ?? 'mutation';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'jest',
-  jest: { projectType: 'custom', configFile: 'tests/mutation/jest.config.js', enableFindRelatedTests: false },
+  jest: { projectType: 'custom', configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
   coverageAnalysis: 'perTest',
   // Two cores shared with other work: one test process at a time.
   concurrency: 1,

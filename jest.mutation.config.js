@@ -1,10 +1,10 @@
 /**
- * Jest config for mutation runs only (scripts/mutation.mjs sets MUTATION_TESTS): one project whose
+ * Jest config for mutation runs only (scripts/mutation.mjs sets MUTATION_TESTS; stryker.config.mjs points here): one project whose
  * testMatch is the few test files that guard the file under mutation, so each mutant runs in seconds.
  */
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '../..');
+const root = __dirname;
 const tests = (process.env.MUTATION_TESTS ?? '').split(',').filter(Boolean);
 if (tests.length === 0) throw new Error('MUTATION_TESTS is empty: run mutation through `npm run test:mutation`');
 

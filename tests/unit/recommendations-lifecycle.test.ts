@@ -15,6 +15,7 @@ describe('a recommendation from submission to decision', () => {
     f.recs.hooks.opened = async (rec) => void opened.push(rec.ref);
     const rec = (await f.recs.recommend(await f.actor(IDS.patti), submission())).rec;
     expect(rec).toMatchObject({ ref: 'REC-1', id: 'rec-1', status: 'open', deadline: '2026-03-09', quorum: 3 });
+    expect(rec.closesAt).toBe('2026-03-09T17:00:00.000Z'); // the close hour, 17:00 in London (GMT in March before the clocks change)
     expect(rec.eligible.map((v) => v.name)).toEqual(['Adele Vance', 'Alex Wilber', 'Isaiah Langer', 'Megan Bowen']);
     expect(opened).toEqual(['REC-1']);
     expect(await f.logActions()).toContain('recommendation.submitted');

@@ -14,7 +14,7 @@ const TARGETS = [
   {
     name: 'dispute-rules',
     files: ['services/disputes/dispute.ts'],
-    tests: ['tests/unit/disputes-rules.test.ts', 'tests/unit/disputes-clock.test.ts', 'tests/unit/rule-guards.test.ts'],
+    tests: ['tests/unit/disputes-rules.test.ts', 'tests/unit/disputes-rules-edges.test.ts', 'tests/unit/disputes-clock.test.ts', 'tests/unit/rule-guards.test.ts'],
   },
   {
     name: 'review-dates',

@@ -1,4 +1,5 @@
 import { CalendarTime, addDays, addMonths, daysBetween, formatDate, isIsoDate } from '../../services/time';
+import { Settings } from 'luxon';
 
 const london = new CalendarTime('Europe/London');
 
@@ -106,5 +107,32 @@ describe('isIsoDate and formatDate', () => {
 
   it('formats an ISO date for people', () => {
     expect(formatDate('2026-03-03')).toBe('Tue 3 Mar 2026');
+  });
+});
+
+describe('calendar dates do not depend on the host\'s time zone', () => {
+  // Samoa skipped 30 December 2011 (it moved across the date line): date arithmetic done in a
+  // local zone there gives other days, so this is where a lost `zone: 'utc'` shows.
+  const host = Settings.defaultZone;
+  beforeAll(() => {
+    Settings.defaultZone = 'Pacific/Apia';
+  });
+  afterAll(() => {
+    Settings.defaultZone = host;
+  });
+
+  it('adds days and months, counts days and formats dates as calendar days', () => {
+    expect(addDays('2011-12-29', 1)).toBe('2011-12-30');
+    expect(addMonths('2011-11-30', 1)).toBe('2011-12-30');
+    expect(daysBetween('2011-12-29', '2011-12-31')).toBe(2);
+    expect(daysBetween('2011-12-31', '2012-01-01')).toBe(1);
+    expect(formatDate('2011-12-30')).toBe('Fri 30 Dec 2011');
+  });
+});
+
+describe('isIsoDate takes only a string', () => {
+  it('refuses a date inside an array or a number', () => {
+    expect(isIsoDate(['2026-03-12'])).toBe(false);
+    expect(isIsoDate(20260312)).toBe(false);
   });
 });

@@ -9,7 +9,8 @@ export default {
   coverageAnalysis: 'perTest',
   // Two cores shared with other work: one test process at a time.
   concurrency: 1,
-  timeoutMS: 30_000,
+  // A mutant that loops forever is detected once it runs this much past the normal time (timeoutFactor × it + this).
+  timeoutMS: 10_000,
   timeoutFactor: 3,
   reporters: ['clear-text', 'json', 'progress'],
   jsonReporter: { fileName: `reports/mutation/${name}.json` },

@@ -65,11 +65,11 @@ resource cosmosDatabase 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024
   }
 }
 
-// One container per entry of services/store/containers.json, the list the code reads too (the
+// One container per entry of services/store/container-list.json, the list the code reads too (the
 // Cosmos adapter, the embedded store's indexes): a container added there is deployed here, with
 // the same partition key, composite indexes, unique keys and default TTL. Every path is
 // range-indexed ('/*'), so each of the code's ordered fields can be filtered and sorted on.
-var containers = loadJsonContent('../../services/store/containers.json')
+var containers = loadJsonContent('../../services/store/container-list.json')
 
 resource cosmosContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for def in containers: {
   parent: cosmosDatabase

@@ -55,13 +55,13 @@ describe('the Cosmos DB containers are one loop over the list the code reads (on
   const cosmos = modules.get('modules/cosmos.bicep')!;
   const loop = /^var (\w+) = loadJsonContent\('([^']+)'\)\n\nresource cosmosContainers '(Microsoft\.DocumentDB\/databaseAccounts\/sqlDatabases\/containers)@[^']+' = \[for (\w+) in (\w+): \{\n([\s\S]*?)\n\}\]$/m.exec(cosmos);
 
-  it('loads services/store/containers.json, the file services/store/containers.ts imports', () => {
+  it('loads services/store/container-list.json, the file services/store/containers.ts imports', () => {
     expect(loop).not.toBeNull();
     const [, variable, file, , , over] = loop!;
     expect(over).toBe(variable);
-    expect(path.resolve(infra, 'modules', file)).toBe(path.join(root, 'services', 'store', 'containers.json'));
-    expect(fs.readFileSync(path.join(root, 'services', 'store', 'containers.ts'), 'utf8')).toMatch(/^import containerList from '\.\/containers\.json';$/m);
-    const listed = JSON.parse(fs.readFileSync(path.join(root, 'services', 'store', 'containers.json'), 'utf8')) as unknown[];
+    expect(path.resolve(infra, 'modules', file)).toBe(path.join(root, 'services', 'store', 'container-list.json'));
+    expect(fs.readFileSync(path.join(root, 'services', 'store', 'containers.ts'), 'utf8')).toMatch(/^import containerList from '\.\/container-list\.json';$/m);
+    const listed = JSON.parse(fs.readFileSync(path.join(root, 'services', 'store', 'container-list.json'), 'utf8')) as unknown[];
     expect(CONTAINER_LIST).toEqual(listed);
     expect(CONTAINER_LIST.map((c) => c.name)).toEqual(expect.arrayContaining(['people', 'log', 'timers', 'votes']));
   });

@@ -1,10 +1,14 @@
+import containerList from './container-list.json';
+
 /**
- * Every container the code uses, with its partition key and what the queries rely on. The
- * Cosmos adapter creates them from this list and infra/azure.bicep must declare the same
- * (tests/unit/infra-containers.test.ts compares the two).
+ * Every container the code uses, with its partition key and what the queries rely on, from ONE
+ * list, container-list.json: the Cosmos adapter creates them from it, the embedded store indexes by
+ * it, and infra/modules/cosmos.bicep deploys one container per entry (a loop over the same file).
  */
 export interface ContainerDefinition {
   name: string;
+  /** What the container holds, for a reader of container-list.json. */
+  description?: string;
   /** Partition key path. Tenant-scoped data is partitioned by tenant so one deployment can serve several. */
   partitionKey: string;
   /** Fields used in range filters or ORDER BY; the embedded store keeps a sorted index for each. */
@@ -16,35 +20,28 @@ export interface ContainerDefinition {
   defaultTtl?: number;
 }
 
-export const CONTAINERS = {
-  /** People and their roles, keyed by Entra object id. */
-  people: { name: 'people', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
-  /** Conversation references of every install, for proactive messages. */
-  conversations: { name: 'conversations', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
-  /** Append-only, hash-chained audit log; `seq` orders each tenant's chain. */
-  log: { name: 'log', partitionKey: '/tenantId', orderedFields: ['seq', 'recordedAt', 'source'] },
-  /** Where each entity's cards were posted, so every copy can be updated in place. */
-  cardPosts: { name: 'cardPosts', partitionKey: '/tenantId' },
-  /** Counters for short human references (D-7, R-3) and other small shared state. */
-  counters: { name: 'counters', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
-  /** Durable reminders; the scheduler reads due ones across tenants by `dueAt`. */
-  timers: { name: 'timers', partitionKey: '/tenantId', orderedFields: ['dueAt', 'pendingDueAt'] },
-  disputes: { name: 'disputes', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
-  reviews: { name: 'reviews', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
-  recommendations: { name: 'recommendations', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
-  /** One document per vote: id = recommendation + voter, so a double click is a 409, not a second vote. */
-  votes: { name: 'votes', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
-  actions: { name: 'actions', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
-  /** Safeguarding case reviews: an anonymised reference and dates only, never personal data. */
-  caseReviews: { name: 'caseReviews', partitionKey: '/tenantId', orderedFields: ['outboxDueAt'] },
-} as const satisfies Record<string, ContainerDefinition>;
+/** The containers the code names, each as in container-list.json (whose `name` is the key). */
+const NAMES = ['people', 'conversations', 'log', 'cardPosts', 'counters', 'timers', 'disputes', 'reviews', 'recommendations', 'votes', 'actions', 'caseReviews'] as const;
+
+export type ContainerName = (typeof NAMES)[number];
+
+// Read as JSON, a composite index's `order` is any string: the definitions are taken as declared.
+const listed: unknown = containerList;
+export const CONTAINER_LIST = listed as ContainerDefinition[];
+
+export const CONTAINERS = Object.fromEntries(
+  NAMES.map((name) => {
+    const def = CONTAINER_LIST.find((c) => c.name === name);
+    if (!def) throw new Error(`services/store/container-list.json has no container "${name}"`);
+    return [name, def as ContainerDefinition & { name: typeof name }];
+  }),
+) as { [K in ContainerName]: ContainerDefinition & { name: K } };
+
+if (CONTAINER_LIST.length !== NAMES.length)
+  throw new Error(`services/store/container-list.json lists containers the code does not name: ${CONTAINER_LIST.map((c) => c.name).filter((n) => !(NAMES as readonly string[]).includes(n)).join(', ')}`);
 
 /** Containers whose documents carry a transactional outbox (services/outbox): the relay looks in each by `outboxDueAt`. */
 export const OUTBOX_CONTAINERS: string[] = [CONTAINERS.disputes.name, CONTAINERS.reviews.name, CONTAINERS.recommendations.name, CONTAINERS.votes.name, CONTAINERS.actions.name, CONTAINERS.people.name, CONTAINERS.conversations.name, CONTAINERS.caseReviews.name, CONTAINERS.counters.name];
-
-export type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS]['name'];
-
-export const CONTAINER_LIST: ContainerDefinition[] = Object.values(CONTAINERS);
 
 export function containerDefinition(name: string): ContainerDefinition {
   const def = CONTAINER_LIST.find((c) => c.name === name);

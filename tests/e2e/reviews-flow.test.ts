@@ -5,6 +5,7 @@ import { addDays } from '../../services/time';
 import { BotHarness, ConversationSpec, TENANT, USERS, cardText, personalChat } from '../support/bot-harness';
 import { refusalOf, refusedForm } from '../support/refusal';
 import { ConnectorStub, ReceivedActivity } from '../support/connector-stub';
+import { steps } from '../support/steps';
 
 const HUB: ConversationSpec = { id: '19:hub@thread.tacv2', type: 'channel', name: 'Quality Learning Hub', teamName: 'Warwickshire Safeguarding' };
 const CHILDREN: ConversationSpec = { id: '19:children@thread.tacv2', type: 'channel', name: "Children's Partnership", teamName: 'Warwickshire Safeguarding' };
@@ -17,6 +18,7 @@ async function deliverDue(bot: BotHarness): Promise<void> {
 }
 
 describe('a hub review from start to impact checks, over the real HTTP endpoint', () => {
+  const step = steps();
   const bot = new BotHarness(undefined, { REMINDER_NON_WORKING_DAYS: 'send' }); // every reminder on its calendar day; the next-working-day hold is tested in tests/unit/reminders
   beforeAll(() => bot.start());
   afterAll(() => bot.stop());
@@ -52,7 +54,7 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
   let version = 0;
   const hubKey = conversationKey(HUB.id);
 
-  it('lets the Business Team start a review from a form; the timeline goes to the chosen channel', async () => {
+  step('lets the Business Team start a review from a form; the timeline goes to the chosen channel', async () => {
     bot.clock.set('2026-03-02T10:00:00Z');
     await bot.say(USERS.patti, 'channel set children-partnership', CHILDREN);
     const refused = await bot.say(USERS.megan, 'review start', HUB);
@@ -88,7 +90,7 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
     expect(await bot.composed.services.store.query(CONTAINERS.reviews.name, { partitionKey: TENANT })).toHaveLength(1);
   });
 
-  it('signs stages off from the card and updates every copy in place', async () => {
+  step('signs stages off from the card and updates every copy in place', async () => {
     // Megan keeps a copy in her personal chat; it must follow every change.
     const mine = await bot.say(USERS.megan, 'review R-1', personalChat(USERS.megan));
     const personalCopy = mine[0].activityId;
@@ -146,7 +148,7 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
     expect(cardText(done.value)).toContain('Due Fri 1 Jan 2027');
   });
 
-  it('records the impact checks from the card the reminder brings', async () => {
+  step('records the impact checks from the card the reminder brings', async () => {
     await runUntil('2027-01-01');
     const impact = bot.stub.received.filter((r) => r.conversationId === HUB.id && titleOf(r).includes('6-month impact check due'));
     expect(impact).toHaveLength(1);
@@ -160,7 +162,7 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
     await runUntil('2027-07-05');
   });
 
-  it('sent every reminder once, on its day, to the right channel', () => {
+  step('sent every reminder once, on its day, to the right channel', () => {
     // The Executive Board's decision on the stage-4 recommendation goes to the review's channel (the votes feature).
     // (Partners' personal chats also got the vote's reminders; only the channels are checked here.)
     expect(delivered.filter((d) => d.title.startsWith('REC-') && [HUB.id, CHILDREN.id].includes(d.conversationId)).map((d) => [d.day, d.conversationId])).toEqual([['2026-06-18', HUB.id]]);

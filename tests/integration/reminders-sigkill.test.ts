@@ -57,6 +57,15 @@ const time = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeo
 })(); // a failure is an unhandled rejection: Node prints it and exits with code 1
 `;
 
+/** Polls `done` until it holds, failing after a deadline sized for a loaded machine. */
+async function until(what: string, done: () => boolean, limitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`gave up after ${limitMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('a scheduler process killed with SIGKILL mid-delivery', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wsb-kill-'));
   const dist = path.join(work, 'dist');
@@ -124,7 +133,8 @@ describe('a scheduler process killed with SIGKILL mid-delivery', () => {
     const killed = await first.exited;
     expect(killed.signal).toBe('SIGKILL');
     expect(receivedAtKill).toBeLessThan(TOTAL);
-    await new Promise((r) => setTimeout(r, 200)); // let answers already in flight land at the stub
+    // Let the answers the stub was still delaying land before the second process starts.
+    await until('the stub to answer the requests in flight at the kill', () => stub.inFlight === 0);
 
     // Second process: picks up the rest, including the timers whose lease the dead one held.
     stub.onMessage = undefined;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,17 +24,37 @@ describe('processes starting together on one DATA_DIR', () => {
           child.once('exit', (code) => (out.includes('\n') ? undefined : reject(new Error(`child exited ${code}: ${out}`))));
         }),
     );
-    // Every child is waiting for the go file before any opens the store.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Every child is waiting for the go file (its modules loaded) before any opens the store.
+    await Promise.all(children.map((child) => untilOutput(child, 'waiting')));
     fs.writeFileSync(go, '');
     const got = await Promise.all(lines);
     return { lines: got, stop: () => children.forEach((c) => c.kill('SIGKILL')) };
   }
 
+  /** Resolves once the child has printed `marker` on stderr; rejects if it exits first or takes over a minute. */
+  function untilOutput(child: ChildProcessWithoutNullStreams, marker: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`child did not print "${marker}" within 60 s: ${err}`)), 60_000);
+      child.stderr.on('data', (b: Buffer) => {
+        err += b.toString();
+        if (err.includes(marker)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`child exited ${code} before printing "${marker}": ${err}`));
+      });
+    });
+  }
+
   /** The id of a process that has exited, for a lock it left behind. */
-  function deadPid(): number {
+  async function deadPid(): Promise<number> {
     const child = spawn(process.execPath, ['-e', '0']);
     const pid = child.pid!;
+    await new Promise((resolve) => child.once('exit', resolve));
     return pid;
   }
 
@@ -42,8 +62,7 @@ describe('processes starting together on one DATA_DIR', () => {
     for (const stale of [false, true, true, true]) {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsb-lockrace-'));
       if (stale) {
-        const pid = deadPid();
-        await new Promise((r) => setTimeout(r, 500)); // it has exited by now
+        const pid = await deadPid();
         fs.writeFileSync(path.join(dataDir, 'store.lock'), String(pid));
       }
       const { lines, stop } = await race(dataDir, 6);

@@ -1,9 +1,9 @@
 /**
  * Just enough Bicep reading for tests: find resource blocks by type and parse the literal parts
- * (objects, arrays, strings, numbers, booleans) of infra/azure.bicep. No Bicep compiler can be
- * installed on these machines, so this is what checks the template against the code.
+ * (objects, arrays, strings, numbers, booleans) of infra/azure.bicep and its modules, and check
+ * how the modules are wired. No Bicep compiler can be installed on these machines, so this is what
+ * checks the template against the code.
  */
-import type { ContainerDefinition } from '../../services/store/containers';
 
 export interface ResourceBlock {
   symbol: string;
@@ -156,83 +156,41 @@ export function literalProperty(body: string, key: string): Record<string, unkno
   return parseBicepLiteral(body.slice(open, matchingBrace(body, open) + 1)) as Record<string, unknown>;
 }
 
-export interface BicepContainer {
+export interface ModuleUse {
   symbol: string;
-  /** The resource's `name:`. */
-  name: string;
-  /** `properties.resource`, parsed. */
-  resource: {
-    id?: string;
-    partitionKey?: { paths?: string[]; kind?: string; version?: number };
-    indexingPolicy?: {
-      indexingMode?: string;
-      includedPaths?: { path: string }[];
-      excludedPaths?: { path: string }[];
-      compositeIndexes?: { path: string; order?: string }[][];
-    };
-    uniqueKeyPolicy?: { uniqueKeys?: { paths: string[] }[] };
-    defaultTtl?: number;
-  };
+  /** The module file, relative to the template that uses it. */
+  path: string;
+  /** Names given under `params:`. */
+  params: string[];
 }
 
-export const CONTAINER_TYPE = 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers';
-
-export function bicepContainers(text: string): BicepContainer[] {
-  return resourceBlocks(text, CONTAINER_TYPE).map((block) => {
-    const name = /(^|\n)\s*name:\s*'([^']*)'/.exec(block.body)?.[2] ?? '';
-    const properties = block.body.slice(block.body.search(/\n\s*properties\s*:/));
-    return { symbol: block.symbol, name, resource: literalProperty(properties, 'resource') };
-  });
-}
-
-const json = (v: unknown) => JSON.stringify(v);
-
-function fieldIndexed(field: string, policy: BicepContainer['resource']['indexingPolicy']): boolean {
-  if (!policy) return true; // Cosmos default: everything indexed
-  if (policy.indexingMode && policy.indexingMode !== 'consistent') return false;
-  const p = '/' + field.split('.').join('/');
-  const included = policy.includedPaths ?? [{ path: '/*' }];
-  const excluded = policy.excludedPaths ?? [];
-  const inc = included.some((x) => x.path === '/*' || x.path === `${p}/?` || x.path === `${p}/*`);
-  const exc = excluded.some((x) => x.path === `${p}/?` || x.path === `${p}/*`);
-  return inc && !exc;
-}
-
-/** Every way the Bicep containers differ from the code's definitions, as sentences; empty when they match. */
-export function containerDifferences(code: ContainerDefinition[], bicep: BicepContainer[]): string[] {
-  const problems: string[] = [];
-  const byName = new Map<string, BicepContainer>();
-  for (const b of bicep) {
-    const id = b.resource.id ?? '';
-    if (b.name !== id) problems.push(`Bicep container ${b.symbol}: name '${b.name}' and resource.id '${id}' differ`);
-    if (byName.has(id)) problems.push(`Bicep declares container '${id}' twice`);
-    byName.set(id, b);
-  }
-  for (const def of code) {
-    const b = byName.get(def.name);
-    if (!b) {
-      problems.push(`container '${def.name}' is in containers.ts but not in infra/azure.bicep`);
-      continue;
+/** Every `module <symbol> '<path>' = { ... params: { name: value ... } }` of a template. */
+export function moduleUses(text: string): ModuleUse[] {
+  const uses: ModuleUse[] = [];
+  const head = /^module\s+(\w+)\s+'([^']+)'\s*=\s*\{/gm;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const body = text.slice(open + 1, matchingBrace(text, open));
+    const paramsAt = body.search(/\n\s*params:\s*\{/);
+    const params: string[] = [];
+    if (paramsAt >= 0) {
+      const paramsOpen = body.indexOf('{', paramsAt);
+      const inner = body.slice(paramsOpen + 1, matchingBrace(body, paramsOpen));
+      for (const p of inner.matchAll(/^\s*(\w+):/gm)) params.push(p[1]);
     }
-    const r = b.resource;
-    const paths = r.partitionKey?.paths ?? [];
-    if (json(paths) !== json([def.partitionKey]))
-      problems.push(`container '${def.name}': partition key is ${def.partitionKey} in code but ${json(paths)} in Bicep`);
-    const codeComposite = (def.compositeIndexes ?? []).map((idx) => idx.map((c) => ({ path: c.path, order: c.order })));
-    const bicepComposite = (r.indexingPolicy?.compositeIndexes ?? []).map((idx) => idx.map((c) => ({ path: c.path, order: c.order ?? 'ascending' })));
-    if (json(codeComposite) !== json(bicepComposite))
-      problems.push(`container '${def.name}': composite indexes are ${json(codeComposite)} in code but ${json(bicepComposite)} in Bicep`);
-    const codeUnique = def.uniqueKeys ?? [];
-    const bicepUnique = (r.uniqueKeyPolicy?.uniqueKeys ?? []).map((k) => k.paths);
-    if (json(codeUnique) !== json(bicepUnique))
-      problems.push(`container '${def.name}': unique keys are ${json(codeUnique)} in code but ${json(bicepUnique)} in Bicep`);
-    if (def.defaultTtl !== r.defaultTtl)
-      problems.push(`container '${def.name}': defaultTtl is ${def.defaultTtl ?? 'unset'} in code but ${r.defaultTtl ?? 'unset'} in Bicep`);
-    for (const field of def.orderedFields ?? [])
-      if (!fieldIndexed(field, r.indexingPolicy))
-        problems.push(`container '${def.name}': '${field}' is filtered or sorted on in code but not range-indexed in Bicep`);
+    uses.push({ symbol: m[1], path: m[2], params });
   }
-  for (const id of byName.keys())
-    if (!code.some((d) => d.name === id)) problems.push(`container '${id}' is in infra/azure.bicep but not in containers.ts`);
-  return problems;
+  return uses;
+}
+
+/** A template's parameters: name and whether it has a default value. */
+export function declaredParams(text: string): Map<string, boolean> {
+  const declared = new Map<string, boolean>();
+  for (const m of text.matchAll(/^param (\w+) \w+( = )?/gm)) declared.set(m[1], Boolean(m[2]));
+  return declared;
+}
+
+/** A template's outputs by name. */
+export function declaredOutputs(text: string): string[] {
+  return [...text.matchAll(/^output (\w+) /gm)].map((m) => m[1]);
 }

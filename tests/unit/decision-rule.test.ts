@@ -1,4 +1,4 @@
-import { approvalsNeeded, decide, describeRule, explainDecision, Tally } from '../../services/recommendations/decision-rule';
+import { approvalsNeeded, decide, DECISION_LABELS, describeRule, explainDecision, isVoteOption, OPTION_LABELS, Tally } from '../../services/recommendations/decision-rule';
 
 const t = (approve: number, reject: number, abstain: number): Tally => ({ approve, reject, abstain });
 
@@ -63,5 +63,19 @@ describe('why a vote ended as it did, in words', () => {
     expect(explainDecision('rejected', 4, { approve: 2, reject: 1, abstain: 1 }, 3)).toBe('2 of 4 approved; 3 needed');
     expect(explainDecision('approved', 5, { approve: 3, reject: 2, abstain: 0 }, 3)).toBe('3 of 5 approved; 3 needed');
     expect(explainDecision('no-quorum', 4, { approve: 2, reject: 0, abstain: 0 }, 3)).toBe('2 of 4 voted; 3 needed for a decision');
+    });
+});
+
+describe('vote options and the labels people read', () => {
+  it('accepts exactly the three options, and nothing that only looks like one', () => {
+    for (const option of ['approve', 'reject', 'abstain']) expect(isVoteOption(option)).toBe(true);
+    for (const junk of ['', 'Approve', 'yes', 'approve ', undefined, null, 1, ['approve'], { approve: true }]) {
+      expect(isVoteOption(junk)).toBe(false);
+    }
+  });
+
+  it('labels each option and each decision in words', () => {
+    expect(OPTION_LABELS).toEqual({ approve: 'Approve', reject: 'Reject', abstain: 'Abstain' });
+    expect(DECISION_LABELS).toEqual({ approved: 'Approved', rejected: 'Rejected', 'no-quorum': 'No quorum' });
   });
 });

@@ -1,146 +1,93 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../../services/config';
-import { CONTAINER_LIST, ContainerDefinition } from '../../services/store/containers';
-import { withContainers } from '../../scripts/infra-containers';
-import { bicepContainers, containerDifferences, literalProperty, parseBicepLiteral, resourceBlocks } from '../support/bicep';
+import { CONTAINER_LIST } from '../../services/store/containers';
+import { declaredOutputs, declaredParams, literalProperty, moduleUses, parseBicepLiteral, resourceBlocks } from '../support/bicep';
 
 const root = path.resolve(__dirname, '..', '..');
-const bicep = fs.readFileSync(path.join(root, 'infra', 'azure.bicep'), 'utf8');
+const infra = path.join(root, 'infra');
+/** The main template: parameters, the identity, the modules and the outputs. */
+const bicep = fs.readFileSync(path.join(infra, 'azure.bicep'), 'utf8');
+const modules = new Map(
+  fs
+    .readdirSync(path.join(infra, 'modules'))
+    .filter((f) => f.endsWith('.bicep'))
+    .map((f) => [`modules/${f}`, fs.readFileSync(path.join(infra, 'modules', f), 'utf8')]),
+);
+/** Every resource of the deployment, wherever it is declared. */
+const all = [bicep, ...modules.values()].join('\n');
 
 function block(type: string, symbol?: string) {
-  const blocks = resourceBlocks(bicep, type).filter((b) => !symbol || b.symbol === symbol);
+  const blocks = resourceBlocks(all, type).filter((b) => !symbol || b.symbol === symbol);
   expect(blocks).toHaveLength(1);
   return blocks[0];
 }
 
-describe('infra/azure.bicep declares the containers the code uses (one source of truth)', () => {
-  it('has exactly the containers of services/store/containers.ts, with the same keys, indexes, unique keys and TTL', () => {
-    const declared = bicepContainers(bicep);
-    expect(declared.map((c) => c.resource.id).sort()).toEqual(CONTAINER_LIST.map((c) => c.name).sort());
-    expect(containerDifferences(CONTAINER_LIST, declared)).toEqual([]);
+describe('infra/azure.bicep is wired from modules (what a Bicep compiler would check first)', () => {
+  const uses = moduleUses(bicep);
+
+  it('uses every module in infra/modules once, each file existing', () => {
+    expect(uses.map((u) => u.path).sort()).toEqual([...modules.keys()].sort());
   });
 
-  it('puts every container in the database resource, with hash partitioning version 2', () => {
-    for (const c of resourceBlocks(bicep, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers')) {
-      expect(c.body).toMatch(/\n\s*parent:\s*cosmosDatabase\s*\n/);
-      const resource = literalProperty(c.body.slice(c.body.indexOf('properties')), 'resource') as { partitionKey: { kind: string; version: number } };
-      expect(resource.partitionKey).toMatchObject({ kind: 'Hash', version: 2 });
+  it.each(moduleUses(bicep).map((u) => [u.path, u] as const))('gives %s exactly the parameters it declares, every required one', (_path, use) => {
+    const declared = declaredParams(modules.get(use.path)!);
+    expect([...use.params].sort()).toEqual([...declared.keys()].filter((name) => use.params.includes(name) || !declared.get(name)).sort());
+    for (const given of use.params) expect([given, declared.has(given)]).toEqual([given, true]);
+  });
+
+  it.each([...modules.entries()])('%s uses each of its parameters', (_path, text) => {
+    for (const name of declaredParams(text).keys()) {
+      const uses = text.match(new RegExp(`\\b${name}\\b`, 'g'))?.length ?? 0;
+      expect([name, uses > 1]).toEqual([name, true]);
     }
   });
 
-  describe('scripts/infra-containers.ts writes the section from the code', () => {
-    const defs: ContainerDefinition[] = [
-      { name: 'people', partitionKey: '/tenantId' },
-      {
-        name: 'timers',
-        partitionKey: '/tenantId',
-        orderedFields: ['dueAt'],
-        compositeIndexes: [[{ path: '/status', order: 'ascending' }, { path: '/dueAt', order: 'descending' }]],
-        uniqueKeys: [['/entityId', '/kind'], ['/slot']],
-        defaultTtl: 86400,
-      },
-    ];
+  it('reads only outputs that the modules declare', () => {
+    const bySymbol = new Map(uses.map((u) => [u.symbol, declaredOutputs(modules.get(u.path)!)]));
+    const read = [...bicep.matchAll(/\b(\w+)\.outputs\.(\w+)/g)];
+    expect(read.length).toBeGreaterThan(5);
+    for (const [, symbol, output] of read) expect([symbol, output, bySymbol.get(symbol)?.includes(output)]).toEqual([symbol, output, true]);
+  });
+});
 
-    it('generates resources that match their definitions, composite indexes, unique keys and TTL included', () => {
-      const generated = withContainers(bicep, defs);
-      expect(bicepContainers(generated).map((c) => c.symbol)).toEqual(['containerPeople', 'containerTimers']);
-      expect(containerDifferences(defs, bicepContainers(generated))).toEqual([]);
-      // Only the section between the markers changes.
-      expect(generated.slice(0, generated.indexOf('// BEGIN CONTAINERS'))).toBe(bicep.slice(0, bicep.indexOf('// BEGIN CONTAINERS')));
-      expect(generated.slice(generated.indexOf('// END CONTAINERS'))).toBe(bicep.slice(bicep.indexOf('// END CONTAINERS')));
-    });
+describe('the Cosmos DB containers are one loop over the list the code reads (one source of truth)', () => {
+  const cosmos = modules.get('modules/cosmos.bicep')!;
+  const loop = /^var (\w+) = loadJsonContent\('([^']+)'\)\n\nresource cosmosContainers '(Microsoft\.DocumentDB\/databaseAccounts\/sqlDatabases\/containers)@[^']+' = \[for (\w+) in (\w+): \{\n([\s\S]*?)\n\}\]$/m.exec(cosmos);
 
-    it('leaves the committed template as it is (it was generated from containers.ts)', () => {
-      expect(withContainers(bicep)).toBe(bicep);
-    });
+  it('loads services/store/container-list.json, the file services/store/containers.ts imports', () => {
+    expect(loop).not.toBeNull();
+    const [, variable, file, , , over] = loop!;
+    expect(over).toBe(variable);
+    expect(path.resolve(infra, 'modules', file)).toBe(path.join(root, 'services', 'store', 'container-list.json'));
+    expect(fs.readFileSync(path.join(root, 'services', 'store', 'containers.ts'), 'utf8')).toMatch(/^import containerList from '\.\/container-list\.json';$/m);
+    const listed = JSON.parse(fs.readFileSync(path.join(root, 'services', 'store', 'container-list.json'), 'utf8')) as unknown[];
+    expect(CONTAINER_LIST).toEqual(listed);
+    expect(CONTAINER_LIST.map((c) => c.name)).toEqual(expect.arrayContaining(['people', 'log', 'timers', 'votes']));
   });
 
-  describe('the comparison names each difference', () => {
-    const sample = `
-resource a 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
-  parent: db
-  name: 'votes'
-  properties: {
-    resource: {
-      id: 'votes'
-      partitionKey: {
-        paths: [
-          '/tenantId'
-        ]
-      }
-      indexingPolicy: {
-        indexingMode: 'consistent'
-        includedPaths: [
-          {
-            path: '/*'
-          }
-        ]
-        excludedPaths: [
-          {
-            path: '/dueAt/?'
-          }
-        ]
-        compositeIndexes: [
-          [
-            {
-              path: '/recommendationId'
-              order: 'ascending'
-            }
-            {
-              path: '/castAt'
-              order: 'descending'
-            }
-          ]
-        ]
-      }
-      uniqueKeyPolicy: {
-        uniqueKeys: [
-          {
-            paths: [ '/recommendationId', '/voterId' ]
-          }
-        ]
-      }
-      defaultTtl: -1
-    }
-  }
-}
-`;
-    const matching: ContainerDefinition = {
-      name: 'votes',
-      partitionKey: '/tenantId',
-      compositeIndexes: [[{ path: '/recommendationId', order: 'ascending' }, { path: '/castAt', order: 'descending' }]],
-      uniqueKeys: [['/recommendationId', '/voterId']],
-      defaultTtl: -1,
-    };
+  it('declares no other container resource anywhere', () => {
+    expect(all.match(/'Microsoft\.DocumentDB\/databaseAccounts\/sqlDatabases\/containers@/g)).toHaveLength(1);
+  });
 
-    it('accepts a container whose composite indexes, unique keys and TTL match', () => {
-      expect(containerDifferences([matching], bicepContainers(sample))).toEqual([]);
-    });
+  it('maps every field of a container entry, and the list holds no field the loop ignores', () => {
+    const [, , , , item, , body] = loop!;
+    const v = item;
+    expect(body).toMatch(new RegExp(`^  parent: cosmosDatabase\\n  name: ${v}\\.name\\n`));
+    expect(body).toMatch(new RegExp(`\\n\\s*id: ${v}\\.name\\n`));
+    expect(body).toMatch(new RegExp(`partitionKey: \\{\\s*paths: \\[\\s*${v}\\.partitionKey\\s*\\]\\s*kind: 'Hash'\\s*version: 2\\s*\\}`));
+    expect(body).toMatch(new RegExp(`\\n\\s*compositeIndexes: ${v}\\.\\?compositeIndexes \\?\\? \\[\\]\\n`));
+    expect(body).toMatch(new RegExp(`contains\\(${v}, 'uniqueKeys'\\) \\? \\{\\s*uniqueKeyPolicy: \\{\\s*uniqueKeys: map\\(${v}\\.uniqueKeys, (\\w+) => \\{\\s*paths: \\1\\s*\\}\\)`));
+    expect(body).toMatch(new RegExp(`contains\\(${v}, 'defaultTtl'\\) \\? \\{\\s*defaultTtl: ${v}\\.defaultTtl\\s*\\}`));
+    // orderedFields need range indexes: every path is included and only the ETag left out.
+    expect(body).toMatch(/includedPaths: \[\s*\{\s*path: '\/\*'\s*\}\s*\]\s*excludedPaths: \[\s*\{\s*path: '\/"_etag"\/\?'\s*\}\s*\]/);
+    const handled = ['name', 'description', 'partitionKey', 'orderedFields', 'compositeIndexes', 'uniqueKeys', 'defaultTtl'];
+    for (const def of CONTAINER_LIST) for (const field of Object.keys(def)) expect([def.name, field, handled.includes(field)]).toEqual([def.name, field, true]);
+  });
 
-    it('reports a missing container, an extra one, and each mismatched property', () => {
-      const differences = containerDifferences(
-        [
-          { ...matching, partitionKey: '/id', compositeIndexes: [[{ path: '/castAt', order: 'ascending' }]], uniqueKeys: [['/voterId']], defaultTtl: 3600, orderedFields: ['dueAt'] },
-          { name: 'timers', partitionKey: '/tenantId' },
-        ],
-        bicepContainers(sample.replace(/'votes'/g, "'votes'") + sample.replace(/'votes'/g, "'ballots'").replace('resource a ', 'resource b ')),
-      );
-      expect(differences).toEqual([
-        expect.stringContaining("'votes': partition key is /id in code"),
-        expect.stringContaining("'votes': composite indexes"),
-        expect.stringContaining("'votes': unique keys"),
-        expect.stringContaining("'votes': defaultTtl is 3600 in code but -1 in Bicep"),
-        expect.stringContaining("'votes': 'dueAt' is filtered or sorted on in code but not range-indexed"),
-        "container 'timers' is in containers.ts but not in infra/azure.bicep",
-        "container 'ballots' is in infra/azure.bicep but not in containers.ts",
-      ]);
-    });
-
-    it('refuses an expression where a literal is required', () => {
-      expect(() => parseBicepLiteral("{\n  id: containerName\n}")).toThrow(/not a literal/);
-      expect(() => parseBicepLiteral("{\n  id: 'c-${suffix}'\n}")).toThrow(/interpolation/);
-    });
+  it('refuses an expression where a literal is required (the reader the other checks use)', () => {
+    expect(() => parseBicepLiteral("{\n  id: containerName\n}")).toThrow(/not a literal/);
+    expect(() => parseBicepLiteral("{\n  id: 'c-${suffix}'\n}")).toThrow(/interpolation/);
   });
 });
 
@@ -184,24 +131,33 @@ describe('infra/azure.bicep runs the bot as the production checklist says', () =
     it('reach Cosmos DB by managed identity and hold no key or secret', () => {
       expect(settings.size).toBeGreaterThan(10);
       expect(settings.get('COSMOS_AUTH')).toBe("'identity'");
-      expect(settings.get('AZURE_CLIENT_ID')).toBe('identity.properties.clientId');
+      expect(settings.get('AZURE_CLIENT_ID')).toBe('identityClientId');
+      expect(bicep).toMatch(/\n\s*identityClientId: identity\.properties\.clientId\n/);
       expect([...settings.keys()]).not.toContain('COSMOS_KEY');
-      expect(bicep).not.toMatch(/listKeys|listConnectionStrings|primaryMasterKey/);
-      expect(settings.get('MicrosoftAppPassword')).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\.properties\.secretUri\}\)'$/);
-      expect(settings.get('EXPORT_SIGNING_KEY')).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\.properties\.secretUri\}\)'$/);
-      expect(settings.get('LOG_SEAL_KEY')).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{logSealKeySecret\.properties\.secretUri\}\)'$/);
-      expect(web).toMatch(/\n\s*keyVaultReferenceIdentity:\s*identity\.id\s*\n/);
+      expect(all).not.toMatch(/listKeys|listConnectionStrings|primaryMasterKey/);
+      // Each secret is a Key Vault reference to the secret the key-vault module stores.
+      const keyVault = modules.get('modules/key-vault.bicep')!;
+      for (const [setting, uri, secret] of [
+        ['MicrosoftAppPassword', 'botPasswordSecretUri', 'botPasswordSecret'],
+        ['EXPORT_SIGNING_KEY', 'exportSigningKeySecretUri', 'exportSigningKeySecret'],
+        ['LOG_SEAL_KEY', 'logSealKeySecretUri', 'logSealKeySecret'],
+      ]) {
+        expect(settings.get(setting)).toBe(`'@Microsoft.KeyVault(SecretUri=\${${uri}})'`);
+        expect(bicep).toMatch(new RegExp(`\\n\\s*${uri}: keyVault\\.outputs\\.${uri}\\n`));
+        expect(keyVault).toMatch(new RegExp(`\\noutput ${uri} string = ${secret}\\.properties\\.secretUri\\n`));
+      }
+      expect(web).toMatch(/\n\s*keyVaultReferenceIdentity:\s*identityId\s*\n/);
     });
 
     it('are accepted by the config parser as a Cosmos-by-identity, single-tenant deployment', () => {
       const resolved: Record<string, string> = {
-        'identity.properties.clientId': '5b3f2c1e-0000-4000-8000-000000000001',
+        identityClientId: '5b3f2c1e-0000-4000-8000-000000000001',
         botAadAppClientId: '5b3f2c1e-0000-4000-8000-000000000002',
         tenantId: '5b3f2c1e-0000-4000-8000-000000000003',
-        'cosmosAccount.properties.documentEndpoint': 'https://wsb-cosmos.documents.azure.com:443/',
+        cosmosEndpoint: 'https://wsb-cosmos.documents.azure.com:443/',
         cosmosDatabaseName: 'safeguarding',
         directorySeedFile: 'config/directory.json',
-        'appInsights.properties.ConnectionString': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
+        appInsightsConnectionString: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
         // With the default instanceCount of 2, each instance gets half of Teams' 50/s per tenant.
         'string(max(1, 50 / instanceCount))': '25',
       };
@@ -230,8 +186,9 @@ describe('infra/azure.bicep runs the bot as the production checklist says', () =
 
   it('grants the identity the Cosmos DB Built-in Data Contributor role and turns account keys off', () => {
     const assignment = block('Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments', 'cosmosAppDataContributor').body;
-    expect(assignment).toMatch(/principalId:\s*identity\.properties\.principalId/);
-    expect(bicep).toMatch(/var cosmosDataContributorRoleId = '00000000-0000-0000-0000-000000000002'/);
+    expect(assignment).toMatch(/principalId:\s*identityPrincipalId/);
+    expect(bicep).toMatch(/module cosmos 'modules\/cosmos\.bicep' = \{[\s\S]*?\n\s*identityPrincipalId: identity\.properties\.principalId\n/);
+    expect(all).toMatch(/var cosmosDataContributorRoleId = '00000000-0000-0000-0000-000000000002'/);
     const account = block('Microsoft.DocumentDB/databaseAccounts').body;
     expect(account).toMatch(/\n\s*disableLocalAuth:\s*cosmosDisableLocalAuth\s*\n/);
     expect(bicep).toMatch(/\nparam cosmosDisableLocalAuth bool = true\n/);

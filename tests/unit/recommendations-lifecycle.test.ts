@@ -13,6 +13,7 @@ describe('a recommendation from submission to decision', () => {
   it('opens a vote with the partners snapshotted, the default deadline, reminders, and a log entry', async () => {
     const rec = (await f.recs.recommend(await f.actor(IDS.patti), submission())).rec;
     expect(rec).toMatchObject({ ref: 'REC-1', id: 'rec-1', status: 'open', deadline: '2026-03-09', quorum: 3 });
+    expect(rec.closesAt).toBe('2026-03-09T17:00:00.000Z'); // the close hour, 17:00 in London (GMT in March before the clocks change)
     expect(rec.eligible.map((v) => v.name)).toEqual(['Adele Vance', 'Alex Wilber', 'Isaiah Langer', 'Megan Bowen']);
     expect(f.events.of('opened').map((r) => r.ref)).toEqual(['REC-1']);
     expect(await f.logActions()).toContain('recommendation.submitted');

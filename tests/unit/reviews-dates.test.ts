@@ -74,3 +74,29 @@ describe('review stage dates', () => {
     expect(overlaps({ start: '2026-01-01', end: '2026-01-30' }, { start: '2026-01-31', end: '2026-02-10' })).toBe(false);
   });
 });
+
+describe('review dates at their edges', () => {
+  const stages = stageDates('2026-01-31');
+
+  it('sends a stage-end warning on the stage\'s first day, but not before it', () => {
+    const stage = { number: 1 as const, start: '2026-03-01', end: '2026-03-11' };
+    expect(stageWarningDate(stage, 10)).toBe('2026-03-01');
+    expect(stageWarningDate(stage, 11)).toBeUndefined();
+  });
+
+  it('is in stage 1 on the start day itself, in each stage on its days, and past the end after it', () => {
+    expect(calendarStage(stages, '2026-01-30')).toBe(0);
+    expect(calendarStage(stages, '2026-01-31')).toBe(1);
+    expect(calendarStage(stages, '2026-03-31')).toBe(3);
+    expect(calendarStage(stages, '2026-05-30')).toBe(4);
+    expect(calendarStage(stages, '2026-05-31')).toBe(5);
+  });
+
+  it('counts ranges that share one day as overlapping, and ranges on either side as not', () => {
+    const a = { start: '2026-03-10', end: '2026-03-20' };
+    expect(overlaps(a, { start: '2026-03-20', end: '2026-03-25' })).toBe(true);
+    expect(overlaps(a, { start: '2026-03-01', end: '2026-03-10' })).toBe(true);
+    expect(overlaps(a, { start: '2026-03-01', end: '2026-03-09' })).toBe(false);
+    expect(overlaps(a, { start: '2026-03-21', end: '2026-03-30' })).toBe(false);
+  });
+});

@@ -1,4 +1,5 @@
 import { CalendarTime, addDays, addMonths, daysBetween, formatDate, isIsoDate } from '../../services/time';
+import { Settings } from 'luxon';
 
 const london = new CalendarTime('Europe/London');
 
@@ -114,5 +115,32 @@ describe('today, by the injected clock', () => {
     expect(london.today({ now: () => new Date('2026-06-30T23:30:00Z') })).toBe('2026-07-01'); // BST: already tomorrow
     expect(london.today({ now: () => new Date('2026-12-31T23:30:00Z') })).toBe('2026-12-31'); // GMT
     expect(new CalendarTime('UTC').today({ now: () => new Date('2026-06-30T23:30:00Z') })).toBe('2026-06-30');
+    });
+});
+
+describe('calendar dates do not depend on the host\'s time zone', () => {
+  // Samoa skipped 30 December 2011 (it moved across the date line): date arithmetic done in a
+  // local zone there gives other days, so this is where a lost `zone: 'utc'` shows.
+  const host = Settings.defaultZone;
+  beforeAll(() => {
+    Settings.defaultZone = 'Pacific/Apia';
+  });
+  afterAll(() => {
+    Settings.defaultZone = host;
+  });
+
+  it('adds days and months, counts days and formats dates as calendar days', () => {
+    expect(addDays('2011-12-29', 1)).toBe('2011-12-30');
+    expect(addMonths('2011-11-30', 1)).toBe('2011-12-30');
+    expect(daysBetween('2011-12-29', '2011-12-31')).toBe(2);
+    expect(daysBetween('2011-12-31', '2012-01-01')).toBe(1);
+    expect(formatDate('2011-12-30')).toBe('Fri 30 Dec 2011');
+  });
+});
+
+describe('isIsoDate takes only a string', () => {
+  it('refuses a date inside an array or a number', () => {
+    expect(isIsoDate(['2026-03-12'])).toBe(false);
+    expect(isIsoDate(20260312)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { Settings } from 'luxon';
 import { CalendarTime } from '../../services/time';
 import { WorkingCalendar } from '../../services/working-days';
 
@@ -78,5 +79,31 @@ describe('with the London clock', () => {
     const aware = london.dateOf(new Date('2026-03-27T23:30:00Z')); // 23:30 GMT Friday, before the spring change
     expect(aware).toBe('2026-03-27');
     expect(cal.addWorkingDays(london.dateOf(new Date('2026-10-23T23:30:00Z')), 1)).toBe('2026-10-26'); // 00:30 BST Saturday
+  });
+});
+
+describe('working days at their edges', () => {
+  const calendar = new WorkingCalendar();
+
+  it('lists only days off: observances such as Mother\'s Day and Easter Sunday are not bank holidays', () => {
+    expect(calendar.bankHoliday('2026-03-15')).toBeUndefined();
+    expect(calendar.bankHoliday('2026-04-05')).toBeUndefined();
+    expect([...calendar.bankHolidays(2026).values()]).not.toContain("Mother's Day");
+    expect(calendar.bankHoliday('2026-04-03')).toBe('Good Friday');
+  });
+
+  it('the next working day skips a weekend and a bank holiday', () => {
+    expect(calendar.nextWorkingDay('2026-04-02')).toBe('2026-04-07'); // Thursday before Easter → the Tuesday after Easter Monday
+    expect(calendar.nextWorkingDay('2026-03-10')).toBe('2026-03-11');
+  });
+
+  it('reads the weekday of a calendar date whatever the host\'s zone (Samoa skipped 30 December 2011)', () => {
+    const host = Settings.defaultZone;
+    Settings.defaultZone = 'Pacific/Apia';
+    try {
+      expect(calendar.isWorkingDay('2011-12-30')).toBe(true); // a Friday, wherever the host is
+    } finally {
+      Settings.defaultZone = host;
+    }
   });
 });

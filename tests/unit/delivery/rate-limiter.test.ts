@@ -107,4 +107,60 @@ describe('RateLimiter (fake time)', () => {
     expect(times).toHaveLength(30);
     expectWithin(times, TEAMS_CONVERSATION_WINDOWS);
   });
+
+  it('throttles no more than the windows require: each send goes at the first moment every window allows', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0 });
+    const times: number[] = [];
+    for (let i = 0; i < 130; i++) {
+      (await limiter.acquire('t', 'c'))();
+      times.push(time.now());
+    }
+    // 7 at once, then 1 more per second and 7 more per 2 s, until 60 have gone in 30 s.
+    expect(times.slice(0, 16)).toEqual([0, 0, 0, 0, 0, 0, 0, 1000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 3000]);
+    expect([times[59], times[60], times[119], times[120], times[129]]).toEqual([14_000, 30_000, 44_000, 60_000, 62_000]);
+    expect(limiter.stats.acquired).toBe(130);
+  });
+
+  it('uses Teams\' limits and a 20 ms margin by default, and counts the time callers waited', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time);
+    for (let i = 0; i < 8; i++) (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBe(1020);
+    expect(limiter.stats).toEqual({ acquired: 8, waitedMs: 1020 });
+    for (let i = 0; i < 50; i++) (await limiter.acquire('t2', `c${i}`))();
+    (await limiter.acquire('t2', 'c-last'))();
+    expect(time.now()).toBe(2040); // the 51st send of one tenant waits out its second (50/s) plus the margin
+  });
+
+  it('looks again every 25 ms while a send is in flight, and caps an unreported send at 60 s', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0 });
+    for (let i = 0; i < 7; i++) await limiter.acquire('t', 'c'); // never reported back
+    (await limiter.acquire('t', 'c'))();
+    expect(time.sleeps.slice(0, 3)).toEqual([25, 25, 25]);
+    expect(time.now()).toBe(61_000); // counted as finished at 60 s, then one window of 1 s
+  });
+
+  it('keeps the longer of two holds, and lets a conversation go as soon as its hold has passed', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0 });
+    limiter.holdConversation('c', 5000);
+    limiter.holdConversation('c', 1000);
+    (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBe(5000);
+    limiter.holdConversation('c', 1000);
+    time.current = 7000;
+    (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBe(7000);
+  });
+
+  it('gives the floor for a number of sends under several windows', () => {
+    expect(RateLimiter.floorMs(0, TEAMS_TENANT_WINDOWS)).toBe(0);
+    expect(RateLimiter.floorMs(1, TEAMS_TENANT_WINDOWS)).toBe(0);
+    expect(RateLimiter.floorMs(50, TEAMS_TENANT_WINDOWS)).toBe(0);
+    expect(RateLimiter.floorMs(51, TEAMS_TENANT_WINDOWS)).toBe(1000);
+    expect(RateLimiter.floorMs(61, TEAMS_CONVERSATION_WINDOWS)).toBe(30_000);
+    expect(RateLimiter.floorMs(5, [])).toBe(0);
+  });
 });

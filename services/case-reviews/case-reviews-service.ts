@@ -237,6 +237,20 @@ export class CaseReviewsService {
     const entity = entityOf(c);
     const effects: EffectSpec[] = [];
     const cancel = (kindPrefix: string): EffectSpec => ({ kind: 'cancel', actor, tenantId: c.tenantId, entityId: c.id, kindPrefix });
+    // Every case-review timer goes to the safeguarding-reviews channel, for this case.
+    const schedule = (kind: string, date: string, handler: string, data: Record<string, unknown>, job = false): EffectSpec => ({
+      kind: 'schedule',
+      actor,
+      spec: {
+        tenantId: c.tenantId,
+        entity,
+        kind,
+        date,
+        target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
+        content: { kind: 'handler', handler, data: { caseId: c.id, ...data } },
+        ...(job ? { job: true } : {}),
+      },
+    });
     for (const k of this.clocks(c)) {
       const running = isOpen(c) && !k.doneOn;
       if (!running) {
@@ -249,38 +263,15 @@ export class CaseReviewsService {
       for (const days of this.settings.reminderWorkingDays) {
         const date = this.calendar.addWorkingDays(k.due, -days);
         if (date <= today) continue;
-        effects.push({
-          kind: 'schedule',
-          actor,
-          spec: {
-            tenantId: c.tenantId,
-            entity,
-            kind: `${k.key}-${days}wd`,
-            date,
-            target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
-            content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.reminder, data: { caseId: c.id, clock: k.key, days } },
-          },
-        });
+        effects.push(schedule(`${k.key}-${days}wd`, date, CASE_REVIEW_HANDLERS.reminder, { clock: k.key, days }));
       }
       // The breach check's date never moves (so re-syncing cannot make a second one). A clock
       // already breached when the case was entered (a case handed over from before) shows red on
       // its card but is history, not news: no announcement.
       const breachDay = this.calendar.nextWorkingDay(k.due);
       if (c.breaches[k.key] || breachDay < this.time.dateOf(new Date(c.createdAt))) continue;
-      effects.push({
-        kind: 'schedule',
-        actor,
-        spec: {
-          tenantId: c.tenantId,
-          entity,
-          kind: `${k.key}-breach`,
-          date: breachDay,
-          target: { kind: 'purpose', purpose: 'safeguarding-reviews' },
-          content: { kind: 'handler', handler: CASE_REVIEW_HANDLERS.breach, data: { caseId: c.id, clock: k.key } },
-          // A job: recorded at its instant whatever pauses and quiet hours; the announcement then waits for them.
-          job: true,
-        },
-      });
+      // A job: recorded at its instant whatever pauses and quiet hours; the announcement then waits for them.
+      effects.push(schedule(`${k.key}-breach`, breachDay, CASE_REVIEW_HANDLERS.breach, { clock: k.key }, true));
     }
     return effects;
   }

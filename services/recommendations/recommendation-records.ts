@@ -7,7 +7,7 @@ import type { Store, Stored } from '../store/port';
 import type { Tally } from './decision-rule';
 import type { RecommendationSource } from './intake';
 import { seesEveryChoice } from './vote-privacy';
-import type { Recommendation, Vote, VoteView } from './recommendation-service';
+import type { Recommendation, Vote, VoteView } from './recommendation';
 
 
 /** Whether this person sees how each partner voted, not only the tally (the rule in vote-privacy.ts). */

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import type { Directory } from '../directory/directory';
-import { Actor, Role, hasRole } from '../directory/roles';
+import { Actor, hasRole } from '../directory/roles';
 import { DomainError, forbidden, invalid, notFound } from '../errors';
 import { SYSTEM_ACTOR } from '../log/audit-log';
 import type { References } from '../refs';
@@ -8,72 +8,13 @@ import { EffectSpec, Outbox, withoutOutbox } from '../outbox/outbox';
 import type { ReminderSpec } from '../reminders/port';
 import { CONTAINERS } from '../store/containers';
 import { Store, StoreConflict, Stored, updateWithRetry, withoutEtag } from '../store/port';
-import { CalendarTime, addDays, formatDate, isIsoDate } from '../time';
-import { DECISION_LABELS, Decision, OPTION_LABELS, Tally, VoteOption, decide, isVoteOption } from './decision-rule';
+import { CalendarTime, addDays, formatDate } from '../time';
+import { DECISION_LABELS, OPTION_LABELS, decide, isVoteOption } from './decision-rule';
 import { Announcement, RecommendationRecords } from './recommendation-records';
-import type { RecommendationIntake, RecommendationSource, RecommendationSubmission, SubmittedRecommendation } from './intake';
-import { cleanText } from '../input';
-
-export type RecommendationStatus = 'open' | Decision;
-
-/** An eligible voter, snapshotted from the directory when the vote opens. */
-export interface Voter {
-  aadObjectId: string;
-  name: string;
-  organisation?: string;
-}
-
-export interface Recommendation {
-  id: string;
-  tenantId: string;
-  ref: string;
-  title: string;
-  detail: string;
-  source: RecommendationSource;
-  status: RecommendationStatus;
-  /** Europe/London date the vote closes. */
-  deadline: string;
-  /** The UTC instant it closes (the deadline date at the close hour). */
-  closesAt: string;
-  /** The Executive Board partners when the vote opened; later role changes do not move the goalposts. */
-  eligible: Voter[];
-  quorum: number;
-  submittedBy: { aadObjectId: string; name: string };
-  createdAt: string;
-  /** Bumped on every change of the recommendation itself; chair buttons carry it to spot old cards. */
-  version: number;
-  extensions: { from: string; to: string; reason: string; by: string; at: string }[];
-  closed?: { at: string; by: string; how: 'deadline' | 'all-voted' | 'chair'; reason?: string; tally: Tally };
-  /** The form that submitted it, so a repeated Submit is recognised. */
-  formKey?: string;
-}
-
-/** One partner's vote: id = recommendation + voter, so a repeat click can never count twice. */
-export interface Vote {
-  id: string;
-  tenantId: string;
-  recommendationId: string;
-  voter: Voter;
-  option: VoteOption;
-  castAt: string;
-  changedAt?: string;
-}
-
-/** A recommendation with its tally, always computed from the vote documents. */
-export interface VoteView {
-  rec: Recommendation;
-  votes: Vote[];
-  tally: Tally;
-  voted: Voter[];
-  notVoted: Voter[];
-}
-
-export interface VoteResult {
-  outcome: 'cast' | 'changed' | 'unchanged';
-  view: VoteView;
-  /** The actor's vote as stored after this click (for "your Approve was counted at 10:02"). */
-  vote: Vote;
-}
+import type { RecommendationIntake, RecommendationSubmission, SubmittedRecommendation } from './intake';
+import * as rules from './recommendation';
+import { SUBMITTERS, checkVersion, closedError, entityOf, summary } from './recommendation';
+import type { Recommendation, Vote, VoteResult, VoteView } from './recommendation';
 
 /**
  * The events port: told after each change is stored (through the outbox, so a crash retries
@@ -96,17 +37,11 @@ export interface VoteSettings {
   voteCloseHour?: number;
 }
 
-/** Who may put a recommendation to the vote from the form (a review's sponsor submits through the review, at stage 4). */
-const SUBMITTERS: Role[] = ['chair', 'business', 'partner', 'member'];
-const MAX_VOTE_DAYS = 90;
+export type { Recommendation, RecommendationStatus, Vote, VoteResult, VoteView, Voter } from './recommendation';
+export { entityOf } from './recommendation';
+
 export const VOTE_CLOSE_HANDLER = 'vote.close';
 export const VOTE_REMIND_HANDLER = 'vote.remind';
-
-const closedError = (rec: Recommendation, counted?: Vote): DomainError =>
-  new DomainError(
-    'closed',
-    `Voting on ${rec.ref} has closed (${DECISION_LABELS[rec.status as Decision] ?? rec.status}); your click was not counted.${counted ? ` Your earlier ${OPTION_LABELS[counted.option]} stands.` : ''}`,
-  );
 
 /**
  * Recommendations and the Executive Board's vote on them: submit, vote (one document per voter),
@@ -168,20 +103,7 @@ export class RecommendationService implements RecommendationIntake {
 
   private async open(actor: Actor, input: RecommendationSubmission, formKey?: string): Promise<Recommendation> {
     const tenantId = actor.tenantId;
-    const title = cleanText(input?.title);
-    const detail = cleanText(input?.detail);
-    if (title.length < 3 || title.length > 200) throw invalid('Give the recommendation a title of 3 to 200 characters.', 'title');
-    if (!detail || detail.length > 4000) throw invalid('Say what is recommended (up to 4000 characters).', 'detail');
-    const source = input.source;
-    if (!source || !['review', 'subgroup', 'partnership-group'].includes(source.kind)) throw invalid('Say where the recommendation comes from: a review, a subgroup or a partnership group.', 'source');
-    const sourceName = cleanText(source.name);
-    const sourceId = cleanText(source.id);
-    if (!sourceName || !sourceId) throw invalid('Name the review, subgroup or partnership group the recommendation comes from.', 'source');
-    const today = this.time.today(this.clock);
-    const deadline = input.votingDeadline === undefined || input.votingDeadline === '' ? addDays(today, this.settings.voteDays) : input.votingDeadline;
-    if (!isIsoDate(deadline)) throw invalid('The voting deadline must be a date (yyyy-mm-dd).', 'deadline');
-    if (deadline <= today) throw invalid(`The voting deadline must be after today (${formatDate(today)}).`, 'deadline');
-    if (deadline > addDays(today, MAX_VOTE_DAYS)) throw invalid(`The voting deadline can be at most ${MAX_VOTE_DAYS} days away.`, 'deadline');
+    const { title, detail, source, deadline } = rules.checkSubmission(input, this.time.today(this.clock), this.settings.voteDays);
     const partners = await this.directory.withRole(tenantId, 'partner');
     if (partners.length === 0) throw invalid('There are no Executive Board partners in the directory to vote; ask the Business Team to grant the partner role first.');
 
@@ -192,7 +114,7 @@ export class RecommendationService implements RecommendationIntake {
       ref,
       title,
       detail,
-      source: { kind: source.kind, id: sourceId, name: sourceName, ...(source.ref ? { ref: source.ref } : {}) },
+      source,
       status: 'open',
       deadline,
       closesAt: this.time.instantAt(deadline, this.closeHour).toISOString(),
@@ -402,9 +324,7 @@ export class RecommendationService implements RecommendationIntake {
     const rec = await this.require(actor.tenantId, id);
     if (rec.status !== 'open') throw closedError(rec);
     checkVersion(rec, version);
-    const why = cleanText(reason);
-    if (why.length < 3) throw invalid('Give a reason for closing the vote early; it goes on the card and in the log.', 'reason');
-    const closed = await this.close(actor, rec.id, 'chair', why.slice(0, 500));
+    const closed = await this.close(actor, rec.id, 'chair', rules.checkCloseReason(reason));
     if (!closed) throw closedError((await this.get(actor.tenantId, rec.id)) ?? rec);
     return closed;
   }
@@ -415,20 +335,16 @@ export class RecommendationService implements RecommendationIntake {
     const rec = await this.require(actor.tenantId, id);
     if (rec.status !== 'open') throw closedError(rec);
     checkVersion(rec, version);
-    if (!isIsoDate(deadline)) throw invalid('Pick the new deadline (a date).', 'deadline');
-    if (deadline <= rec.deadline) throw invalid(`The new deadline must be after the current one (${formatDate(rec.deadline)}).`, 'deadline');
-    if (deadline > addDays(this.time.today(this.clock), MAX_VOTE_DAYS)) throw invalid(`The deadline can be at most ${MAX_VOTE_DAYS} days away.`, 'deadline');
-    const why = cleanText(reason);
-    if (why.length < 3) throw invalid('Give a reason for extending the vote; it goes on the card and in the log.', 'reason');
+    const { to, why } = rules.checkExtension(rec, deadline, reason, this.time.today(this.clock));
     const next: Recommendation = {
       ...withoutEtag(rec),
-      deadline,
-      closesAt: this.time.instantAt(deadline, this.closeHour).toISOString(),
+      deadline: to,
+      closesAt: this.time.instantAt(to, this.closeHour).toISOString(),
       version: rec.version + 1,
-      extensions: [...rec.extensions, { from: rec.deadline, to: deadline, reason: why.slice(0, 500), by: actor.name, at: this.clock.now().toISOString() }],
+      extensions: [...rec.extensions, { from: rec.deadline, to, reason: why.slice(0, 500), by: actor.name, at: this.clock.now().toISOString() }],
     };
     const effects: EffectSpec[] = [
-      { kind: 'log', actor, input: { action: 'recommendation.extended', entity: entityOf(next), before: rec.deadline, after: `${deadline} (${why.slice(0, 200)})` } },
+      { kind: 'log', actor, input: { action: 'recommendation.extended', entity: entityOf(next), before: rec.deadline, after: `${to} (${why.slice(0, 200)})` } },
       { kind: 'cancel', actor, tenantId: actor.tenantId, entityId: next.id, kindPrefix: 'vote-' },
       ...this.reminderEffects(actor, next),
       { kind: 'handler', handler: hookEffect('changed'), tenantId: actor.tenantId, data: { recommendationId: next.id } },
@@ -455,15 +371,3 @@ const hookEffect = (name: keyof RecommendationEvents): string => `recommendation
 
 export const SYSTEM_FOR = (tenantId: string): Actor => ({ ...SYSTEM_ACTOR, tenantId });
 
-export function entityOf(rec: Pick<Recommendation, 'id' | 'ref'>): { type: string; id: string; ref: string } {
-  return { type: 'recommendation', id: rec.id, ref: rec.ref };
-}
-
-function summary(rec: Recommendation): SubmittedRecommendation {
-  return { id: rec.id, ref: rec.ref, title: rec.title, status: rec.status, source: rec.source };
-}
-
-function checkVersion(rec: Recommendation, version: unknown): void {
-  if (version === undefined) return;
-  if (Number(version) !== rec.version) throw new DomainError('stale', `This card for ${rec.ref} is out of date (the vote has changed since). Type **recommendation ${rec.ref}** for the current card.`);
-}

@@ -1,4 +1,5 @@
 import type { DisputeCardData } from '../../cards/disputes/dispute';
+import { NEAR_DAYS, deadlineColour } from '../../cards/deadline-colour';
 import { progressBar } from '../../cards/render';
 import type { Actor } from '../../services/directory/roles';
 import {
@@ -71,7 +72,7 @@ export function disputeCardData(d: Dispute, viewer: Actor | undefined, today: st
         ? `${clock.text} — ${STATUS_LABELS[d.status]} — ${nextStep(d, today)}`
         : `${STATUS_LABELS[d.status].replace(/^./, (x) => x.toUpperCase())} — ${nextStep(d, today)}`,
     progress: isOpen(d) && PRE_MEETING.includes(d.status) ? progressBar(clock.fraction) : '',
-    progressColor: breach ? 'Attention' : clock.daysLeft <= 7 ? 'Warning' : 'Accent',
+    progressColor: deadlineColour({ daysLeft: breach ? Math.min(-1, clock.daysLeft) : clock.daysLeft, nearDays: NEAR_DAYS.weeks, finished: !isOpen(d) }, 'Accent', 'Default'),
     breach,
     breachText: d.breached
       ? `BREACH: no joint meeting was held by the deadline, ${formatDate(d.deadline)}${d.breachedOn ? ` (recorded ${formatDate(d.breachedOn)})` : ''}.`

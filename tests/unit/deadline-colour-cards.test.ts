@@ -1,5 +1,6 @@
 import { caseCardData, clockLine } from '../../bot/case-reviews/view';
-import { disputeCardData } from '../../bot/disputes/view';
+import { disputeCardData, disputeListItem } from '../../bot/disputes/view';
+import { renderDisputeList } from '../../cards/disputes/dispute-list';
 import { actionCardData, voteCardData } from '../../bot/recommendations/card-data';
 import { actionList, recommendationList } from '../../bot/recommendations/lists';
 import { reviewRows, timelineView } from '../../bot/reviews/views';
@@ -58,6 +59,21 @@ describe('the dispute card', () => {
     expect(disputeCardData(aDispute(), undefined, '2026-04-08', time).progressColor).toBe('Attention');
     const closed = disputes.recordMeeting(disputes.schedule(aDispute(), chair, { date: '2026-03-12', time: '10:00', place: 'Room' }, '2026-03-12'), chair, true, '', '2026-03-12');
     expect(disputeCardData(closed, undefined, '2026-04-20', time).progressColor).toBe('Default');
+  });
+});
+
+describe('the disputes list', () => {
+  const rowColour = (d: ReturnType<typeof aDispute>, today: string): unknown => colourOf(renderDisputeList({ title: 'Open disputes (1)', items: [disputeListItem(d, today)] }), /left|due today|BREACH/);
+
+  it('colours each row by the same rule as the card: default, amber in the last week, red once breached', () => {
+    expect(rowColour(aDispute(), '2026-03-12')).toBe('Default');
+    expect(rowColour(aDispute(), '2026-03-31')).toBe('Warning');
+    expect(rowColour(aDispute(), '2026-04-08')).toBe('Attention');
+  });
+
+  it('stops turning amber once the meeting is held: that clock has finished', () => {
+    const held = disputes.recordMeeting(disputes.schedule(aDispute(), chair, { date: '2026-03-12', time: '10:00', place: 'Room' }, '2026-03-12'), chair, false, '', '2026-03-12');
+    expect(rowColour(held, '2026-03-31')).toBe('Default');
   });
 });
 

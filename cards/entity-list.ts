@@ -1,4 +1,5 @@
 import template from './entity-list.json';
+import type { CardColour } from './deadline-colour';
 import { AdaptiveCard, expandCard } from './render';
 import { CORE_VERBS } from './verbs';
 
@@ -7,6 +8,8 @@ export interface EntityRow {
   ref: string;
   name: string;
   line: string;
+  /** The line's colour: where it carries a clock, by the shared rule in deadline-colour.ts (red passed, amber near). */
+  lineColor: CardColour;
   /** For the viewer: "You have not voted yet", "Overdue since …"; empty for nothing. */
   todo: string;
   color: 'Default' | 'Warning' | 'Attention' | 'Good';

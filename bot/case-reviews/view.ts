@@ -1,4 +1,5 @@
 import type { CaseReviewCardData, CaseStepForm } from '../../cards/case-reviews/case-review';
+import { CardColour, NEAR_DAYS, deadlineColour } from '../../cards/deadline-colour';
 import { progressBar } from '../../cards/render';
 import {
   ACTION_LABELS,
@@ -24,13 +25,14 @@ export interface CaseViewExtras {
 
 export const KIND_LABELS = { child: 'Serious child safeguarding incident', adult: 'Safeguarding Adults Review (Care Act 2014 s.44)' } as const;
 
-const CLOCK_COLOURS: Record<CaseClock['state'], CaseReviewCardData['clocks'][number]['color']> = {
-  done: 'Good',
-  done_late: 'Warning',
-  running: 'Accent',
-  due_soon: 'Warning',
-  breached: 'Attention',
-};
+/**
+ * A clock's colour by the shared rule: done (late or not) is Good, a breach red, amber within
+ * NEAR_DAYS.caseReviewWorkingDays working days; a running clock is Accent on the case card.
+ */
+export function caseClockColour(k: CaseClock, calm: 'Accent' | 'Default' = 'Accent'): CardColour {
+  if (k.state === 'done' || k.state === 'done_late') return 'Good';
+  return deadlineColour({ daysLeft: k.state === 'breached' ? Math.min(-1, k.workingDaysLeft) : k.workingDaysLeft, nearDays: NEAR_DAYS.caseReviewWorkingDays }, calm);
+}
 
 /** Each step's button, and what the confirmation says was recorded. */
 export const STEP_BUTTONS: Record<CaseAction, { button: string; done: string }> = {
@@ -131,7 +133,7 @@ export function caseCardData(c: CaseReview, viewer: Actor | undefined, today: st
       : recorded.length
         ? `Breach recorded: ${recorded.join('; ')}.`
         : '',
-    clocks: clocks.map((k) => ({ label: k.label, text: k.text, bar: progressBar(k.fraction), color: CLOCK_COLOURS[k.state] })),
+    clocks: clocks.map((k) => ({ label: k.label, text: k.text, bar: progressBar(k.fraction), color: caseClockColour(k) })),
     facts,
     steps: availableActions(c, viewer).map((a) => stepForm(c, a)),
     today,
@@ -149,5 +151,6 @@ export function caseCardData(c: CaseReview, viewer: Actor | undefined, today: st
 export function clockLine(k: CaseClock | undefined): { line: string; color: 'Attention' | 'Warning' | 'Default' } {
   if (!k) return { line: 'no clock running', color: 'Default' };
   if (k.state === 'breached') return { line: `BREACH: ${k.label} — ${k.text}`, color: 'Attention' };
-  return { line: `${k.label} — ${k.text}`, color: k.state === 'due_soon' ? 'Warning' : 'Default' };
+  const color = caseClockColour(k, 'Default');
+  return { line: `${k.label} — ${k.text}`, color: color === 'Attention' || color === 'Warning' ? color : 'Default' };
 }

@@ -14,7 +14,7 @@ import { formatDate } from '../../services/time';
 import type { AppServices } from '../app-services';
 import type { CardAction, CommandTurn, Feature, Turn } from '../feature';
 import { refusalText, refusedForm, replyCard, replyRefusal } from '../replies';
-import { ViewExtras, daysLeftText, disputeCardData } from './view';
+import { ViewExtras, daysLeftText, disputeCardData, disputeListItem } from './view';
 
 const entityKey = (disputeId: string): string => `dispute:${disputeId}`;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -208,16 +208,7 @@ export function disputesFeature(services: AppServices): Feature {
       turn.context,
       renderDisputeList({
         title: `Open disputes (${open.length})`,
-        items: open.map((d) => {
-          const c = clockOf(d, today);
-          const breach = d.breached || c.overdue;
-          return {
-            ref: d.ref,
-            subject: d.subject,
-            breach,
-            line: `${breach ? `BREACH: deadline was ${formatDate(d.deadline)}` : `${daysLeftText(c.daysLeft)} (deadline ${formatDate(d.deadline)})`} · ${STATUS_LABELS[d.status]}`,
-          };
-        }),
+        items: open.map((d) => disputeListItem(d, today)),
       }),
     );
   };

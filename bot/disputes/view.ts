@@ -1,4 +1,6 @@
 import type { DisputeCardData } from '../../cards/disputes/dispute';
+import type { DisputeListCardData } from '../../cards/disputes/dispute-list';
+import { NEAR_DAYS, deadlineColour } from '../../cards/deadline-colour';
 import { progressBar } from '../../cards/render';
 import type { Actor } from '../../services/directory/roles';
 import {
@@ -71,7 +73,7 @@ export function disputeCardData(d: Dispute, viewer: Actor | undefined, today: st
         ? `${clock.text} — ${STATUS_LABELS[d.status]} — ${nextStep(d, today)}`
         : `${STATUS_LABELS[d.status].replace(/^./, (x) => x.toUpperCase())} — ${nextStep(d, today)}`,
     progress: isOpen(d) && PRE_MEETING.includes(d.status) ? progressBar(clock.fraction) : '',
-    progressColor: breach ? 'Attention' : clock.daysLeft <= 7 ? 'Warning' : 'Accent',
+    progressColor: deadlineColour({ daysLeft: breach ? Math.min(-1, clock.daysLeft) : clock.daysLeft, nearDays: NEAR_DAYS.weeks, finished: !isOpen(d) }, 'Accent', 'Default'),
     breach,
     breachText: d.breached
       ? `BREACH: no joint meeting was held by the deadline, ${formatDate(d.deadline)}${d.breachedOn ? ` (recorded ${formatDate(d.breachedOn)})` : ''}.`
@@ -114,5 +116,18 @@ export function disputeCardData(d: Dispute, viewer: Actor | undefined, today: st
       who: e.actor.name,
       what: `${e.action.replace(/^dispute\./, '').replace(/_/g, ' ')}${e.after ? `: ${e.after}` : ''}`,
     })),
+  };
+}
+
+/** One row of `disputes`: days left or the breach, coloured by the shared rule while the clock runs (it stops once the meeting is held). */
+export function disputeListItem(d: Dispute, today: string): DisputeListCardData['items'][number] {
+  const c = clockOf(d, today);
+  const breach = d.breached || c.overdue;
+  return {
+    ref: d.ref,
+    subject: d.subject,
+    breach,
+    color: breach ? 'Attention' : deadlineColour({ daysLeft: c.daysLeft, nearDays: NEAR_DAYS.weeks, finished: !PRE_MEETING.includes(d.status) }, 'Default', 'Default'),
+    line: `${breach ? `BREACH: deadline was ${formatDate(d.deadline)}` : `${daysLeftText(c.daysLeft)} (deadline ${formatDate(d.deadline)})`} · ${STATUS_LABELS[d.status]}`,
   };
 }

@@ -1,10 +1,11 @@
 import type { ActionCardData } from '../../cards/recommendations/action';
 import type { VoteCardData } from '../../cards/recommendations/vote';
+import { NEAR_DAYS, deadlineColour } from '../../cards/deadline-colour';
 import { progressBar } from '../../cards/render';
 import { DECISION_LABELS, Decision, OPTION_LABELS, VOTE_OPTIONS, VoteOption, describeRule, explainDecision, votesCast } from '../../services/recommendations/decision-rule';
 import type { ActionItem } from '../../services/recommendations/action-service';
 import type { Recommendation, VoteView } from '../../services/recommendations/recommendation-service';
-import { CalendarTime, formatDate } from '../../services/time';
+import { CalendarTime, daysBetween, formatDate } from '../../services/time';
 
 const SOURCE_KINDS: Record<Recommendation['source']['kind'], string> = { review: 'Hub review', subgroup: 'Subgroup', 'partnership-group': 'Partnership group' };
 
@@ -39,6 +40,11 @@ function myVoteText(vote: NonNullable<VoteCardOptions['myVote']>, open: boolean,
 
 const names = (voters: { name: string }[], none: string): string => (voters.length ? voters.map((v) => v.name).join(', ') : none);
 
+/** Calendar days from today to the day the vote closes (negative once that day has passed). */
+function voteDaysLeft(closesAt: string, o: Pick<VoteCardOptions, 'time' | 'today'>): number {
+  return daysBetween(o.today, o.time.dateOf(new Date(closesAt)));
+}
+
 /** The vote card's data from the stored recommendation and the tally computed from its votes. */
 export function voteCardData(view: VoteView, o: VoteCardOptions): VoteCardData {
   const { rec, tally } = view;
@@ -62,7 +68,8 @@ export function voteCardData(view: VoteView, o: VoteCardOptions): VoteCardData {
     statusText: open
       ? `Voting open: ${cast} of ${eligible} partners have voted`
       : `${DECISION_LABELS[rec.status as Decision]}: ${explainDecision(rec.status as Decision, eligible, tally, rec.quorum)} (${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain)`,
-    statusColor: open ? 'Accent' : STATUS_COLOR[rec.status as Decision],
+    // Open: amber in the last NEAR_DAYS.vote days before it closes, red if its closing day has passed unswept.
+    statusColor: open ? deadlineColour({ daysLeft: voteDaysLeft(rec.closesAt, o), nearDays: NEAR_DAYS.vote }, 'Accent') : STATUS_COLOR[rec.status as Decision],
     deadlineLabel: open ? 'Voting closes' : 'Closed',
     deadline: rec.deadline,
     deadlineText: open ? o.time.formatInstant(new Date(rec.closesAt)) : `${o.time.formatInstant(new Date(rec.closed!.at))} (${closedHow})`,
@@ -89,13 +96,16 @@ export function voteCardData(view: VoteView, o: VoteCardOptions): VoteCardData {
 
 /** The action card's data. */
 export function actionCardData(action: ActionItem, today: string): ActionCardData {
-  const overdue = action.status === 'open' && action.due < today;
+  const open = action.status === 'open';
+  const overdue = open && action.due < today;
+  const left = daysBetween(today, action.due);
+  const near = open && !overdue && left <= NEAR_DAYS.weeks;
   return {
     id: action.id,
     ref: action.ref,
     description: action.description,
-    statusText: action.status === 'done' ? `Done (${action.done!.by})` : overdue ? `Overdue: was due ${formatDate(action.due)}` : 'Open',
-    statusColor: action.status === 'done' ? 'Good' : overdue ? 'Attention' : 'Accent',
+    statusText: action.status === 'done' ? `Done (${action.done!.by})` : overdue ? `Overdue: was due ${formatDate(action.due)}` : near ? `Open: due ${left === 0 ? 'today' : `in ${left} day${left === 1 ? '' : 's'}`}` : 'Open',
+    statusColor: deadlineColour({ daysLeft: left, nearDays: NEAR_DAYS.weeks, finished: !open }, 'Accent'),
     owner: action.owner.name,
     organisation: action.organisation,
     dueText: formatDate(action.due),

@@ -1,3 +1,4 @@
+import { CardColour, NEAR_DAYS, deadlineColour } from '../../cards/deadline-colour';
 import { progressBar } from '../../cards/render';
 import type { ProgrammeCardData } from '../../cards/reviews/programme';
 import type { EntityListCardData, EntityRow } from '../../cards/entity-list';
@@ -45,6 +46,22 @@ export function standing(review: Review, today: string, time: CalendarTime): Rev
   };
 }
 
+/** A list row's clock colour: the timeline headline's rule, with the list's neutral Default for calm. */
+function rowColour(review: Review, st: ReviewStanding, today: string): CardColour {
+  const c = statusColour(review, st, today);
+  return c === 'Accent' || c === 'Good' ? 'Default' : c;
+}
+
+/** The headline's colour: red when a stage is overdue, amber in the last week of an unsigned stage; a finished review is Good, a cancelled one Default. */
+function statusColour(review: Review, st: ReviewStanding, today: string): CardColour {
+  if (review.status === 'completed') return 'Good';
+  if (review.status !== 'active') return 'Default';
+  if (st.overdue) return 'Attention';
+  const stage = st.stage ? review.stages[st.stage - 1] : undefined;
+  if (!stage) return 'Accent';
+  return deadlineColour({ daysLeft: daysBetween(today, stage.end), nearDays: NEAR_DAYS.weeks, finished: !!stage.signedOff }, 'Accent', 'Accent');
+}
+
 export interface TimelineContext {
   today: string;
   time: CalendarTime;
@@ -68,6 +85,7 @@ export function timelineView(review: Review, ctx: TimelineContext): { data: Time
     strand: STRAND_LABELS[review.strand],
     statusLabel: st.label,
     statusTone: st.tone,
+    statusColor: statusColour(review, st, today),
     sponsor,
     dates: `${formatDate(review.startDate)} to ${formatDate(review.endDate)}`,
     reviewProgress: progressBar(review.status === 'completed' ? 1 : elapsedFraction(review.startDate, review.endDate, today)),
@@ -96,6 +114,7 @@ export function timelineView(review: Review, ctx: TimelineContext): { data: Time
         current: active && st.stage === s.number,
         done: !!s.signedOff,
         overdue,
+        color: !active || today < s.start ? (s.signedOff ? 'Good' : 'Default') : deadlineColour({ daysLeft: daysBetween(today, s.end), nearDays: NEAR_DAYS.weeks, finished: !!s.signedOff }),
       };
     }),
     learningEvent: review.learningEvent
@@ -109,6 +128,11 @@ export function timelineView(review: Review, ctx: TimelineContext): { data: Time
     impactChecks: review.impactChecks.map((c) => ({
       label: `${c.months}-month impact check`,
       state: c.findings ? `Recorded by ${c.findings.by.name}: ${c.findings.text}` : `Due ${formatDate(c.date)}`,
+      // Impact checks fall due only once the review is completed; a cancelled review's never do.
+      color:
+        review.status === 'completed'
+          ? deadlineColour({ daysLeft: daysBetween(today, c.date), nearDays: NEAR_DAYS.weeks, finished: !!c.findings })
+          : 'Default',
     })),
     channels: ctx.channelNames.length ? ctx.channelNames.join(', ') : 'no channel',
     updated: time.formatInstant(ctx.updatedAt),
@@ -152,6 +176,7 @@ export function reviewRows(reviews: Review[], viewer: Actor, today: string, time
       ref: r.ref,
       name: `${r.theme} (${STRAND_LABELS[r.strand]}), sponsor ${r.sponsor.name}`,
       line: `${st.label}; ends ${formatDate(r.endDate)}`,
+      lineColor: rowColour(r, st, today),
       todo: canSignOff && due ? `Stage ${due.number} is yours to sign off${st.overdue ? ': overdue' : ''}` : '',
       color: st.overdue ? 'Attention' : due ? 'Warning' : 'Default',
       command: `review ${r.ref}`,

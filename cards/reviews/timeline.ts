@@ -1,3 +1,4 @@
+import type { CardColour } from '../deadline-colour';
 import { AdaptiveCard, expandCard } from '../render';
 import {
   ChangeFormData,
@@ -17,6 +18,8 @@ export interface TimelineCardData {
   strand: string;
   statusLabel: string;
   statusTone: 'default' | 'warning' | 'good';
+  /** The headline's colour, by the shared deadline rule (cards/deadline-colour.ts). */
+  statusColor: CardColour;
   sponsor: string;
   dates: string;
   reviewProgress: string;
@@ -27,10 +30,10 @@ export interface TimelineCardData {
   /** "Due now: <what> (by <date>)", or "Signed off: <what>" once the stage is signed off. */
   due: string;
   signOffBy: string;
-  stages: { label: string; dates: string; state: string; current: boolean; done: boolean; overdue: boolean }[];
+  stages: { label: string; dates: string; state: string; current: boolean; done: boolean; overdue: boolean; color: CardColour }[];
   learningEvent: string;
   recommendations: string;
-  impactChecks: { label: string; state: string }[];
+  impactChecks: { label: string; state: string; color: CardColour }[];
   channels: string;
   updated: string;
   version: number;

@@ -21,7 +21,7 @@ function elements(node: unknown, out: Node[] = []): Node[] {
 }
 const inputs = (card: unknown, id: string): Node[] => elements(card).filter((e) => typeof e.type === 'string' && e.type.startsWith('Input.') && e.id === id);
 
-const stage4 = (): AdaptiveCard => renderTimeline(sampleTimeline as never, { signOff: { ...(sampleSignOff as object), stage: 4, isStage4: true } as never });
+const stage4 = (): AdaptiveCard => renderTimeline(sampleTimeline[0] as never, { signOff: { ...(sampleSignOff as object), stage: 4, isStage4: true } as never });
 
 describe('a refused form keeps what was typed', () => {
   it('fills every input with what was sent and marks the problem right after its field', () => {

@@ -132,7 +132,9 @@ export class Journal {
   private acquireLock(): void {
     // The lock file holds a process id, so it cannot tell two stores of this process apart.
     if (OPEN_DIRS.has(this.dir)) throw new Error(`DATA_DIR ${this.dir} is already open in this process; close the other store first`);
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // Another starter may be breaking a stale lock right now (on a busy machine it can be slow to
+    // finish): wait for it, briefly and boundedly, rather than give up with the wrong reason.
+    for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
       if (linkLock(this.lockPath)) {
         OPEN_DIRS.add(this.dir);
         return;
@@ -140,24 +142,26 @@ export class Journal {
       const owner = readLockOwner(this.lockPath);
       if (owner !== undefined && owner !== process.pid && isAlive(owner))
         throw new Error(`DATA_DIR ${this.dir} is in use by process ${owner}; stop it or choose another DATA_DIR`);
-      if (owner !== undefined) this.breakStaleLock(owner);
+      if (owner !== undefined && !this.breakStaleLock(owner)) pause(Math.min(50, 5 * (attempt + 1)));
     }
     throw new Error(`Could not lock DATA_DIR ${this.dir}: ${this.lockPath} does not name a live process; remove it if no bot runs on this folder`);
   }
 
-  private breakStaleLock(deadOwner: number): void {
+  /** Removes the dead owner's lock if this process gets to break it; false when another starter is breaking it. */
+  private breakStaleLock(deadOwner: number): boolean {
     const breakPath = `${this.lockPath}.break`;
     if (!linkLock(breakPath)) {
       const breaker = readLockOwner(breakPath);
       // A breaker that died mid-break leaves its lock behind; anyone may clear that one.
       if (breaker !== undefined && !isAlive(breaker)) fs.rmSync(breakPath, { force: true });
-      return;
+      return false;
     }
     try {
       if (readLockOwner(this.lockPath) === deadOwner) fs.rmSync(this.lockPath, { force: true });
     } finally {
       fs.rmSync(breakPath, { force: true });
     }
+    return true;
   }
 
   private releaseLock(): void {
@@ -168,6 +172,14 @@ export class Journal {
 
 /** Data folders held open by stores of this process. */
 const OPEN_DIRS = new Set<string>();
+
+/** Tries at taking the lock while others break a stale one: with the pauses below, at most about 10 s. */
+const LOCK_ATTEMPTS = 220;
+
+/** Blocks this thread for `ms` (opening the store is synchronous; this runs only while another process breaks a stale lock). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 /** Creates `lockPath` holding this process id, or returns false if it exists; never leaves it half-written. */
 function linkLock(lockPath: string): boolean {

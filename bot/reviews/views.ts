@@ -1,3 +1,4 @@
+import { DECISION_LABELS, Decision } from '../../services/recommendations/decision-rule';
 import { CardColour, NEAR_DAYS, deadlineColour } from '../../cards/deadline-colour';
 import { progressBar } from '../../cards/render';
 import type { ProgrammeCardData } from '../../cards/reviews/programme';
@@ -67,6 +68,14 @@ export interface TimelineContext {
   time: CalendarTime;
   channelNames: string[];
   updatedAt: Date;
+  /** Each submitted recommendation's status now (by recommendation id): the card shows the vote's outcome. */
+  outcomes?: ReadonlyMap<string, string>;
+}
+
+/** "voting open", "approved", "rejected", "no quorum": a recommendation's status in words. */
+function outcomeWords(status: string | undefined): string {
+  if (!status) return '';
+  return status === 'open' ? 'voting open' : (DECISION_LABELS[status as Decision] ?? status).toLowerCase();
 }
 
 /** The timeline card's data and forms for a review as it is now. */
@@ -121,7 +130,12 @@ export function timelineView(review: Review, ctx: TimelineContext): { data: Time
       ? `Held ${formatDate(review.learningEvent.date)}: ${review.learningEvent.attendees} attended; the independent scrutineer ${review.learningEvent.scrutineerTookPart ? 'took part' : 'did not take part'}`
       : `Planned for ${formatDate(review.learningEventPlanned)}`,
     recommendations: review.recommendations.length
-      ? review.recommendations.map((r) => `${r.ref} ${r.title}`).join('; ')
+      ? review.recommendations
+          .map((r) => {
+            const outcome = outcomeWords(ctx.outcomes?.get(r.id));
+            return `${r.ref} ${r.title}${outcome ? ` (${outcome})` : ''}`;
+          })
+          .join('; ')
       : review.noRecommendationsReason
         ? `None: ${review.noRecommendationsReason}`
         : 'None yet',

@@ -74,6 +74,25 @@ describe('hub review cards', () => {
     expect(actions[0].card.actions[0]).toMatchObject({ verb: REVIEW_VERBS.signOff, data: { reviewId: 'rv-abc', version: 4, stage: 2 } });
   });
 
+  it('shows each recommendation with its vote\'s outcome as it is now', () => {
+    const source = { kind: 'review' as const, id: 'rv-abc', ref: 'R-1', name: 'Hub review R-1' };
+    const withRecs = {
+      ...review,
+      recommendations: [
+        { id: 'rec-1', ref: 'REC-1', title: 'Shared protocol', status: 'open', source },
+        { id: 'rec-2', ref: 'REC-2', title: 'Annual audit', status: 'open', source },
+        { id: 'rec-3', ref: 'REC-3', title: 'New panel', status: 'open', source },
+      ],
+    };
+    const outcomes = new Map([['rec-1', 'approved'], ['rec-2', 'no-quorum'], ['rec-3', 'open']]);
+    const { data } = timelineView(withRecs, { today: '2026-03-19', time: new CalendarTime('Europe/London'), channelNames: [], updatedAt: new Date(review.updatedAt), outcomes });
+    expect(data.recommendations).toBe('REC-1 Shared protocol (approved); REC-2 Annual audit (no quorum); REC-3 New panel (voting open)');
+    // Without the current statuses (no recommendation service at hand) it still names them.
+    expect(timelineView(withRecs, { today: '2026-03-19', time: new CalendarTime('Europe/London'), channelNames: [], updatedAt: new Date(review.updatedAt) }).data.recommendations).toBe(
+      'REC-1 Shared protocol; REC-2 Annual audit; REC-3 New panel',
+    );
+  });
+
   it('says a stage is overdue and offers stage 4 the recommendation fields', () => {
     const late = { ...review, stages: review.stages.map((s) => (s.number < 4 ? { ...s, signedOff: s.signedOff ?? { by: { aadObjectId: 'm', name: 'Megan Bowen' }, at: '2026-04-20T10:00:00Z', note: 'ok' } } : s)) };
     const { data, forms } = timelineView(late, { today: '2026-06-03', time: new CalendarTime('Europe/London'), channelNames: [], updatedAt: new Date() });

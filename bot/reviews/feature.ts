@@ -31,7 +31,8 @@ export function reviewsFeature(services: AppServices): Feature {
       const c = await conversations.get(review.tenantId, key);
       if (c) names.push(conversationName(c));
     }
-    const outcomes = new Map((await services.recommendations.bySource(review.tenantId, review.id)).map((r) => [r.id, r.status]));
+    const submitted = review.recommendations.length ? await services.recommendations.bySource(review.tenantId, review.id) : [];
+    const outcomes = new Map(submitted.map((r) => [r.id, r.status]));
     const { data, forms } = timelineView(review, { today: reviews.today(), time, channelNames: names, updatedAt: new Date(review.updatedAt), outcomes });
     return renderTimeline(data, forms);
   };

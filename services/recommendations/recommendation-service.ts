@@ -199,7 +199,8 @@ export class RecommendationService implements RecommendationIntake {
   }
 
   async bySource(tenantId: string, sourceId: string): Promise<SubmittedRecommendation[]> {
-    return (await this.list(tenantId)).filter((r) => r.source.id === sourceId).map(summary);
+    const found = await this.store.query<Recommendation>(CONTAINERS.recommendations.name, { partitionKey: tenantId, where: [{ field: 'source.id', op: '=', value: sourceId }] });
+    return found.sort((a, b) => Number(a.id.slice(4)) - Number(b.id.slice(4))).map(summary);
   }
 
   async votes(rec: Recommendation): Promise<Vote[]> {

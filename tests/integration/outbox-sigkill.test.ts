@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { CaseReview } from '../../services/case-reviews/case-review';
 import type { Person } from '../../services/directory/directory';
 import type { Dispute } from '../../services/disputes/dispute';
-import { AuditLog, LogEntry, UNCONFIGURED_SEAL_KEY } from '../../services/log/audit-log';
+import { AuditLog, LogEntry, UNCONFIGURED_SEAL_KEY, VerifyResult } from '../../services/log/audit-log';
 import type { OutboxFields } from '../../services/outbox/outbox';
 import type { Timer } from '../../services/reminders/port';
 import type { Review } from '../../services/reviews/review';
@@ -53,8 +53,8 @@ function world(kind: 'embedded' | 'cosmos'): World {
   };
 }
 
-/** What a finished run left: each dispute, its log entries, its reminders, the cards "Teams" received. */
-async function outcome(w: World) {
+/** Opens the finished run's store, verifies its log and reads every entry, then hands both to `read`. */
+async function inspect<T>(w: World, read: (store: Store, log: { verify: VerifyResult; entries: LogEntry[] }) => Promise<T>): Promise<T> {
   const store = w.open();
   await store.init();
   try {
@@ -62,13 +62,20 @@ async function outcome(w: World) {
     const verify = await log.verify(CRASH_TENANT);
     const entries: LogEntry[] = [];
     for await (const e of log.all(CRASH_TENANT)) entries.push(e);
+    return await read(store, { verify, entries });
+  } finally {
+    await store.close();
+  }
+}
+
+/** What a finished run left: each dispute, its log entries, its reminders, the cards "Teams" received. */
+async function outcome(w: World) {
+  return inspect(w, async (store, { verify, entries }) => {
     const disputes = await store.query<Dispute & OutboxFields>(CONTAINERS.disputes.name, { partitionKey: CRASH_TENANT });
     const timers = await store.query<Timer>(CONTAINERS.timers.name, { partitionKey: CRASH_TENANT });
     const posts = fs.existsSync(w.posts) ? fs.readFileSync(w.posts, 'utf8').trim().split('\n').filter(Boolean) : [];
     return { verify, entries, disputes, timers, posts };
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /**
@@ -180,13 +187,7 @@ function killPoint(trace: string[], change: Change, boundary: Boundary): number 
 
 /** What a finished `others` run left, with the counts that must match a clean run. */
 async function othersOutcome(w: World) {
-  const store = w.open();
-  await store.init();
-  try {
-    const log = new AuditLog(store, systemClock, UNCONFIGURED_SEAL_KEY, 'inspector');
-    const verify = await log.verify(CRASH_TENANT);
-    const entries: LogEntry[] = [];
-    for await (const e of log.all(CRASH_TENANT)) entries.push(e);
+  return inspect(w, async (store, { verify, entries }) => {
     const reviews = await store.query<Review & OutboxFields>(CONTAINERS.reviews.name, { partitionKey: CRASH_TENANT });
     const cases = await store.query<CaseReview & OutboxFields>(CONTAINERS.caseReviews.name, { partitionKey: CRASH_TENANT });
     const grantee = await store.read<Person & OutboxFields>(CONTAINERS.people.name, CRASH_TENANT, GRANTEE);
@@ -208,9 +209,7 @@ async function othersOutcome(w: World) {
       reviewScheduled: review ? count('reminder.scheduled', review.id) : 0,
       caseScheduled: caseReview ? count('reminder.scheduled', caseReview.id) : 0,
     };
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 describe.each(['embedded', 'cosmos'] as const)('a grant, a review and a case review killed with SIGKILL at each step boundary (%s store)', (kind) => {

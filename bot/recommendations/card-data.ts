@@ -5,6 +5,7 @@ import { progressBar } from '../../cards/render';
 import { DECISION_LABELS, Decision, OPTION_LABELS, VOTE_OPTIONS, VoteOption, describeRule, explainDecision, votesCast } from '../../services/recommendations/decision-rule';
 import type { ActionItem } from '../../services/recommendations/action-service';
 import type { Recommendation, VoteView } from '../../services/recommendations/recommendation-service';
+import { voteDaysLeft } from '../../services/recommendations/recommendation';
 import { CalendarTime, daysBetween, formatDate } from '../../services/time';
 
 const SOURCE_KINDS: Record<Recommendation['source']['kind'], string> = { review: 'Hub review', subgroup: 'Subgroup', 'partnership-group': 'Partnership group' };
@@ -28,22 +29,18 @@ export interface VoteCardOptions {
   people: { title: string; value: string }[];
   actions: ActionItem[];
   time: CalendarTime;
-  today: string;
+  /** Now, by the injected clock (its Europe/London date is the card's today). */
+  now: Date;
 }
 
 /** "You voted Approve at 10:02; you can change it until the vote closes", with the day when it was not today. */
-function myVoteText(vote: NonNullable<VoteCardOptions['myVote']>, open: boolean, o: Pick<VoteCardOptions, 'time' | 'today'>): string {
+function myVoteText(vote: NonNullable<VoteCardOptions['myVote']>, open: boolean, o: Pick<VoteCardOptions, 'time' | 'now'>): string {
   const at = new Date(vote.at);
-  const when = o.time.dateOf(at) === o.today ? `at ${o.time.formatInstant(at).split(', ').pop()}` : `on ${o.time.formatInstant(at)}`;
+  const when = o.time.dateOf(at) === o.time.dateOf(o.now) ? `at ${o.time.formatInstant(at).split(', ').pop()}` : `on ${o.time.formatInstant(at)}`;
   return `You voted ${OPTION_LABELS[vote.option]} ${when}${open ? '; you can change it until the vote closes' : ''}`;
 }
 
 const names = (voters: { name: string }[], none: string): string => (voters.length ? voters.map((v) => v.name).join(', ') : none);
-
-/** Calendar days from today to the day the vote closes (negative once that day has passed). */
-function voteDaysLeft(closesAt: string, o: Pick<VoteCardOptions, 'time' | 'today'>): number {
-  return daysBetween(o.today, o.time.dateOf(new Date(closesAt)));
-}
 
 /** The vote card's data from the stored recommendation and the tally computed from its votes. */
 export function voteCardData(view: VoteView, o: VoteCardOptions): VoteCardData {
@@ -68,8 +65,8 @@ export function voteCardData(view: VoteView, o: VoteCardOptions): VoteCardData {
     statusText: open
       ? `Voting open: ${cast} of ${eligible} partners have voted`
       : `${DECISION_LABELS[rec.status as Decision]}: ${explainDecision(rec.status as Decision, eligible, tally, rec.quorum)} (${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain)`,
-    // Open: amber in the last NEAR_DAYS.vote days before it closes, red if its closing day has passed unswept.
-    statusColor: open ? deadlineColour({ daysLeft: voteDaysLeft(rec.closesAt, o), nearDays: NEAR_DAYS.vote }, 'Accent') : STATUS_COLOR[rec.status as Decision],
+    // Open: amber in the last NEAR_DAYS.vote days before it closes, red once its closing time has passed unswept.
+    statusColor: open ? deadlineColour({ daysLeft: voteDaysLeft(rec, o.now, o.time), nearDays: NEAR_DAYS.vote }, 'Accent') : STATUS_COLOR[rec.status as Decision],
     deadlineLabel: open ? 'Voting closes' : 'Closed',
     deadline: rec.deadline,
     deadlineText: open ? o.time.formatInstant(new Date(rec.closesAt)) : `${o.time.formatInstant(new Date(rec.closed!.at))} (${closedHow})`,
@@ -89,7 +86,7 @@ export function voteCardData(view: VoteView, o: VoteCardOptions): VoteCardData {
     canAssign: o.privileged && rec.status === 'approved',
     version: rec.version,
     people: o.people,
-    today: o.today,
+    today: o.time.dateOf(o.now),
     refreshUserIds: o.refreshUserIds,
   };
 }

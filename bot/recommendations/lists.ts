@@ -5,10 +5,11 @@ import type { Actor } from '../../services/directory/roles';
 import type { ActionItem } from '../../services/recommendations/action-service';
 import { DECISION_LABELS, Decision, OPTION_LABELS, explainDecision } from '../../services/recommendations/decision-rule';
 import type { RecommendationRecords } from '../../services/recommendations/recommendation-records';
-import { daysBetween, formatDate } from '../../services/time';
+import { voteDaysLeft } from '../../services/recommendations/recommendation';
+import { CalendarTime, daysBetween, formatDate } from '../../services/time';
 
 /** The `recommendations` list: open votes first (with whether the viewer still has to vote), then the latest decisions; each row opens its card. */
-export async function recommendationList(records: Pick<RecommendationRecords, 'list' | 'view'>, actor: Actor, today: string): Promise<AdaptiveCard> {
+export async function recommendationList(records: Pick<RecommendationRecords, 'list' | 'view'>, actor: Actor, now: Date, time: CalendarTime): Promise<AdaptiveCard> {
   const all = await records.list(actor.tenantId);
   const recent = all.filter((r) => r.status === 'open').concat(all.filter((r) => r.status !== 'open').slice(-10).reverse());
   const rows = await Promise.all(
@@ -23,7 +24,7 @@ export async function recommendationList(records: Pick<RecommendationRecords, 'l
         line: open
           ? `Voting until ${formatDate(r.deadline)}; ${view.voted.length} of ${r.eligible.length} partners have voted`
           : `${DECISION_LABELS[r.status as Decision] ?? r.status}: ${explainDecision(r.status as Decision, r.eligible.length, view.tally, r.quorum)}`,
-        lineColor: deadlineColour({ daysLeft: daysBetween(today, r.deadline), nearDays: NEAR_DAYS.vote, finished: !open }, 'Default', 'Default'),
+        lineColor: deadlineColour({ daysLeft: open ? voteDaysLeft(r, now, time) : 0, nearDays: NEAR_DAYS.vote, finished: !open }, 'Default', 'Default'),
         todo: open && eligible ? (mine ? `You voted ${OPTION_LABELS[mine.option]}; you can change it until the vote closes` : 'You have not voted yet') : '',
         color: (open && eligible && !mine ? 'Warning' : 'Default') as EntityRow['color'],
         command: `recommendation ${r.ref}`,

@@ -89,7 +89,7 @@ export function recommendationsFeature(services: AppServices): Feature {
     `Your ${OPTION_LABELS[vote.option]} on ${rec.ref} was counted at ${time.formatInstant(new Date(vote.changedAt ?? vote.castAt))}; clicking again changes nothing.${rec.status === 'open' ? '' : ` Voting has since closed: ${DECISION_LABELS[rec.status] ?? rec.status}.`}`;
   const clickedId = (turn: Turn): string | undefined => turn.context.activity.replyToId ?? undefined;
 
-  const listRecommendations = (actor: Actor): Promise<AdaptiveCard> => recommendationList(recs, actor, today());
+  const listRecommendations = (actor: Actor): Promise<AdaptiveCard> => recommendationList(recs, actor, clock.now(), time);
   const actionList = (title: string, emptyText: string, list: ActionItem[], viewer: Actor): AdaptiveCard => renderActionList(title, emptyText, list, viewer, today());
 
   return {

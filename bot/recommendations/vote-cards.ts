@@ -89,7 +89,7 @@ export class VoteCards implements RecommendationEvents {
           people: canAssign ? people.map((p) => ({ title: p.organisation ? `${p.name} (${p.organisation})` : p.name, value: p.aadObjectId })) : [],
           actions,
           time,
-          today: time.today(clock),
+          now: clock.now(),
         }),
       );
       rendered.set(kind, card);

@@ -1,7 +1,7 @@
 import type { Role } from '../directory/roles';
 import { DomainError, invalid } from '../errors';
 import { cleanText } from '../input';
-import { addDays, formatDate, isIsoDate } from '../time';
+import { CalendarTime, addDays, daysBetween, formatDate, isIsoDate } from '../time';
 import { DECISION_LABELS, Decision, OPTION_LABELS, Tally, VoteOption } from './decision-rule';
 import type { RecommendationSource, RecommendationSubmission, SubmittedRecommendation } from './intake';
 
@@ -131,4 +131,15 @@ export function summary(rec: Recommendation): SubmittedRecommendation {
 export function checkVersion(rec: Recommendation, version: unknown): void {
   if (version === undefined) return;
   if (Number(version) !== rec.version) throw new DomainError('stale', `This card for ${rec.ref} is out of date (the vote has changed since). Type **recommendation ${rec.ref}** for the current card.`);
+}
+
+/**
+ * Whole days from today to the day an open vote closes, for its clock on cards and lists: 0 on the
+ * closing day until its closing time, and -1 (passed) from that time on, while the vote is still
+ * open only because the closing job has not run yet.
+ */
+export function voteDaysLeft(rec: Pick<Recommendation, 'closesAt'>, now: Date, time: CalendarTime): number {
+  const closes = new Date(rec.closesAt);
+  const left = daysBetween(time.dateOf(now), time.dateOf(closes));
+  return now.getTime() >= closes.getTime() ? Math.min(-1, left) : left;
 }

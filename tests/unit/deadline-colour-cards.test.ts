@@ -88,14 +88,16 @@ describe('the vote card', () => {
       votes: [], tally: { approve: 1, reject: 0, abstain: 0 }, voted: [{ aadObjectId: 'megan', name: 'Megan Bowen' }], notVoted: [],
     }) as unknown as VoteView;
   const options = { privileged: false, isChair: false, refreshUserIds: [], people: [], actions: [], time };
-  const statusColour = (status: 'open' | 'approved', today: string): unknown =>
-    colourOf(renderVoteCard(voteCardData(view(status), { ...options, today })), /^(Voting open|Approved)/);
+  const statusColour = (status: 'open' | 'approved', now: string): unknown =>
+    colourOf(renderVoteCard(voteCardData(view(status), { ...options, now: new Date(now) })), /^(Voting open|Approved)/);
 
-  it('is accent while the vote has time, amber in its last two days, red if its closing day has passed while still open', () => {
-    expect(statusColour('open', '2026-03-06')).toBe('Accent');
-    expect(statusColour('open', '2026-03-07')).toBe('Warning');
-    expect(statusColour('open', '2026-03-09')).toBe('Warning');
-    expect(statusColour('open', '2026-03-10')).toBe('Attention');
+  it('is accent while the vote has time, amber in its last two days, red from its closing time while still open', () => {
+    expect(statusColour('open', '2026-03-06T12:00:00.000Z')).toBe('Accent');
+    expect(statusColour('open', '2026-03-07T09:00:00.000Z')).toBe('Warning');
+    expect(statusColour('open', '2026-03-09T16:59:00.000Z')).toBe('Warning');
+    // 17:00 on the closing day: the vote is past its time even if the closing job has not run yet.
+    expect(statusColour('open', '2026-03-09T17:00:00.000Z')).toBe('Attention');
+    expect(statusColour('open', '2026-03-10T09:00:00.000Z')).toBe('Attention');
   });
 
   it('once decided shows the decision\'s colour, never amber or red for the deadline', () => {
@@ -142,19 +144,21 @@ describe('the actions list', () => {
 describe('the recommendations list', () => {
   const records = (status: 'open' | 'approved', deadline: string) => {
     const rec = {
-      id: 'rec-1', ref: 'REC-1', title: 'Toolkit', status, deadline, quorum: 1, eligible: [{ aadObjectId: 'megan', name: 'Megan Bowen' }],
+      id: 'rec-1', ref: 'REC-1', title: 'Toolkit', status, deadline, closesAt: time.instantAt(deadline, 17).toISOString(), quorum: 1, eligible: [{ aadObjectId: 'megan', name: 'Megan Bowen' }],
     };
     const view = { rec, votes: [], tally: { approve: 1, reject: 0, abstain: 0 }, voted: [{ aadObjectId: 'megan', name: 'Megan Bowen' }], notVoted: [] };
     return { list: async () => [rec], view: async () => view } as unknown as Parameters<typeof recommendationList>[0];
   };
-  const rowColour = async (status: 'open' | 'approved', deadline: string, today: string): Promise<unknown> =>
-    colourOf(await recommendationList(records(status, deadline), viewer, today), /^(Voting until|Approved)/);
+  const rowColour = async (status: 'open' | 'approved', deadline: string, now: string): Promise<unknown> =>
+    colourOf(await recommendationList(records(status, deadline), viewer, new Date(now), time), /^(Voting until|Approved)/);
 
-  it('colours an open vote\'s row amber in its last two days and red once its day has passed; a decided one stays default', async () => {
-    expect(await rowColour('open', '2026-03-09', '2026-03-06')).toBe('Default');
-    expect(await rowColour('open', '2026-03-09', '2026-03-07')).toBe('Warning');
-    expect(await rowColour('open', '2026-03-09', '2026-03-10')).toBe('Attention');
-    expect(await rowColour('approved', '2026-03-09', '2026-03-20')).toBe('Default');
+  it('colours an open vote\'s row amber in its last two days and red from its closing time; a decided one stays default', async () => {
+    expect(await rowColour('open', '2026-03-09', '2026-03-06T12:00:00.000Z')).toBe('Default');
+    expect(await rowColour('open', '2026-03-09', '2026-03-07T12:00:00.000Z')).toBe('Warning');
+    expect(await rowColour('open', '2026-03-09', '2026-03-09T16:30:00.000Z')).toBe('Warning');
+    expect(await rowColour('open', '2026-03-09', '2026-03-09T17:00:00.000Z')).toBe('Attention');
+    expect(await rowColour('open', '2026-03-09', '2026-03-10T12:00:00.000Z')).toBe('Attention');
+    expect(await rowColour('approved', '2026-03-09', '2026-03-20T12:00:00.000Z')).toBe('Default');
   });
 });
 

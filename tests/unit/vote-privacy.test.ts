@@ -42,11 +42,11 @@ describe('the vote card tells a voter their own choice', () => {
       },
       votes: [], tally: { approve: 1, reject: 0, abstain: 0 }, voted: [{ aadObjectId: 'megan', name: 'Megan Bowen' }], notVoted: [],
     }) as unknown as VoteView;
-  const options = { privileged: false, isChair: false, refreshUserIds: [], people: [], actions: [], time, today: '2026-03-02' };
+  const options = { privileged: false, isChair: false, refreshUserIds: [], people: [], actions: [], time, now: new Date('2026-03-02T12:00:00.000Z') };
 
   it('"You voted Approve at 10:02; you can change it until the vote closes" on the day, with the date on a later day', () => {
     expect(voteCardData(view('open'), { ...options, myVote: { option: 'approve', at: '2026-03-02T10:02:00.000Z' } }).myVoteText).toBe('You voted Approve at 10:02; you can change it until the vote closes');
-    expect(voteCardData(view('open'), { ...options, today: '2026-03-04', myVote: { option: 'reject', at: '2026-03-02T10:02:00.000Z' } }).myVoteText).toBe('You voted Reject on Mon 2 Mar 2026, 10:02; you can change it until the vote closes');
+    expect(voteCardData(view('open'), { ...options, now: new Date('2026-03-04T09:00:00.000Z'), myVote: { option: 'reject', at: '2026-03-02T10:02:00.000Z' } }).myVoteText).toBe('You voted Reject on Mon 2 Mar 2026, 10:02; you can change it until the vote closes');
   });
 
   it('after the close it says what they voted, not that they can change it; without a vote of theirs it says nothing', () => {

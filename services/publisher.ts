@@ -8,6 +8,9 @@ import { DeliveryError, Messenger, OutboundMessage } from './messaging';
 /** Renders an entity's card, for everyone (viewer undefined) or for one person's own copy. */
 export type CardRenderer = (viewerAadObjectId: string | undefined) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
+/** Loads one entity of a kind and gives its card's renderer (undefined when it no longer exists). */
+export type EntityCardLoader = (tenantId: string, id: string) => Promise<CardRenderer | undefined>;
+
 /**
  * Posts an entity's card where it belongs (purpose channels, personal chats, a person named in a
  * channel) and remembers every copy, so that after any action every copy is updated in place.
@@ -16,6 +19,7 @@ export type CardRenderer = (viewerAadObjectId: string | undefined) => Record<str
 export class Publisher {
   private readonly pendingRefresh = new Map<string, { load: () => Promise<CardRenderer | undefined>; except?: string }>();
   private readonly runningRefresh = new Map<string, Promise<void>>();
+  private readonly loaders = new Map<string, EntityCardLoader>();
 
   constructor(
     private readonly messenger: Messenger,
@@ -104,6 +108,20 @@ export class Publisher {
     const coalesced = this.pendingRefresh.has(key) || this.runningRefresh.has(key);
     this.pendingRefresh.set(key, { load, except: coalesced ? undefined : exceptActivityId });
     if (!this.runningRefresh.has(key)) this.runningRefresh.set(key, this.drainRefreshes(tenantId, entityKey, key));
+  }
+
+  /**
+   * A feature says how its kind of entity's card is drawn (entity keys `<kind>:<id>`), so that a
+   * change elsewhere can have that card's copies redrawn (`refreshEntity`) without knowing how.
+   */
+  registerCard(kind: string, load: EntityCardLoader): void {
+    this.loaders.set(kind, load);
+  }
+
+  /** Redraws every posted copy of `<kind>:<id>` soon (as `refreshSoon`), from its state then; nothing for a kind nobody registered. */
+  refreshEntity(tenantId: string, kind: string, id: string): void {
+    const load = this.loaders.get(kind);
+    if (load) this.refreshSoon(tenantId, `${kind}:${id}`, () => load(tenantId, id));
   }
 
   /** Resolves when no card refresh is queued or running (tests; graceful shutdown). */

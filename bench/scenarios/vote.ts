@@ -24,7 +24,7 @@ export async function setupVote(url: string, connector: BenchConnector, count: n
       url,
       connector,
       teamsActivity({ serviceUrl: to, user: BENCH_USERS.alex, conversation: personal(BENCH_USERS.alex), text: `grant partner ${voter.name} as Bench Organisation ${i + 1}` }),
-      /roles updated/,
+      /is now a partner/,
     );
   }
   await setupTurn(url, connector, teamsActivity({ serviceUrl: to, user: BENCH_USERS.alex, conversation: BOARD, text: 'channel set executive-board' }), /Channel named/);

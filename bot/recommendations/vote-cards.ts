@@ -122,6 +122,8 @@ export class VoteCards implements RecommendationEvents {
   async decided(rec: Recommendation, announce: Announcement): Promise<void> {
     const { publisher, conversations } = this.deps;
     await this.refresh(rec);
+    // The source's own card (a review's timeline) shows this outcome: redraw its copies too.
+    publisher.refreshEntity(rec.tenantId, rec.source.kind, rec.source.id);
     const message = { text: `Decision on ${rec.ref}: ${DECISION_LABELS[rec.status as Decision]}`, card: await this.card(rec) };
     for (const purpose of ['executive-board' as const, ...announce.purposes]) await publisher.postToPurpose(rec.tenantId, recommendationKey(rec.id), purpose, message);
     const board = new Set((await conversations.forPurpose(rec.tenantId, 'executive-board')).map((c) => c.id));

@@ -19,7 +19,9 @@ import type { CardAction, Feature, Turn } from '../feature';
 import { refusedForm, replyCard, replyRefusal } from '../replies';
 import { impactText, programmeView, reviewRows, timelineView } from './views';
 
-export const reviewEntityKey = (reviewId: string): string => `review:${reviewId}`;
+/** The publisher's kind for review timelines: their copies are recorded under `review:<id>`. */
+export const REVIEW_CARD_KIND = 'review';
+export const reviewEntityKey = (reviewId: string): string => `${REVIEW_CARD_KIND}:${reviewId}`;
 
 /** Hub focused reviews: start, timeline, stage sign-off, learning event, impact checks, programme. */
 export function reviewsFeature(services: AppServices): Feature {
@@ -36,6 +38,15 @@ export function reviewsFeature(services: AppServices): Feature {
     const { data, forms } = timelineView(review, { today: reviews.today(), time, channelNames: names, updatedAt: new Date(review.updatedAt), outcomes });
     return renderTimeline(data, forms);
   };
+  /** Every copy of a timeline is drawn from the review as it is when the refresh runs. */
+  const latestTimeline = async (tenantId: string, id: string) => {
+    const current = await reviews.get(tenantId, id);
+    if (!current) return undefined;
+    const latest = await timelineCard(current);
+    return () => latest;
+  };
+  // A vote decided on one of the review's recommendations redraws its timelines (they show each outcome).
+  publisher.registerCard(REVIEW_CARD_KIND, latestTimeline);
 
   /**
    * Runs a card action: the updated timeline to the clicker, every other copy updated in place. A
@@ -55,12 +66,7 @@ export function reviewsFeature(services: AppServices): Feature {
         }, fields);
       }
       const card = await timelineCard(review);
-      publisher.refreshSoon(review.tenantId, reviewEntityKey(review.id), async () => {
-        const current = await reviews.get(review.tenantId, review.id);
-        if (!current) return undefined;
-        const latest = await timelineCard(current);
-        return () => latest;
-      }, turn.context.activity.replyToId);
+      publisher.refreshSoon(review.tenantId, reviewEntityKey(review.id), () => latestTimeline(review.tenantId, review.id), turn.context.activity.replyToId);
       return card;
     },
   });

@@ -25,6 +25,8 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
 
   /** Card titles the bot posted on its own (not as a reply to someone), per conversation. */
   const delivered: { day: string; conversationId: string; title: string }[] = [];
+  /** Cards the bot updated in place while reminders ran (no one clicking). */
+  const redrawn: { day: string; activityId: string; text: string }[] = [];
   let day = '2026-03-02';
   const titleOf = (r: ReceivedActivity): string => {
     const card = ConnectorStub.card(r) as { body?: { text?: string }[] } | undefined;
@@ -38,7 +40,10 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
       bot.clock.set(bot.composed.services.time.instantAt(day, 9, 5));
       const before = bot.stub.received.length;
       await deliverDue(bot);
-      for (const r of bot.stub.received.slice(before)) if (r.method === 'POST') delivered.push({ day, conversationId: r.conversationId, title: titleOf(r) });
+      for (const r of bot.stub.received.slice(before)) {
+        if (r.method === 'POST') delivered.push({ day, conversationId: r.conversationId, title: titleOf(r) });
+        else if (r.method === 'PUT') redrawn.push({ day, activityId: r.activityId, text: cardText(ConnectorStub.card(r)) });
+      }
     }
     bot.clock.set(bot.composed.services.time.instantAt(day, 11, 0));
   };
@@ -182,6 +187,16 @@ describe('a hub review from start to impact checks, over the real HTTP endpoint'
     ]);
     const children = delivered.filter((d) => d.conversationId === CHILDREN.id).map((d) => `${d.day} ${d.title}`);
     expect(children).toEqual(['2026-07-01 R-1 Neglect: end of the review cycle']);
+  });
+
+  step('redrew the posted timelines with the vote\'s outcome the day it was decided', () => {
+    // The vote on REC-1 closed at its deadline on 18 June: both copies of the timeline (the hub
+    // channel's and Megan's) were updated then, no click needed, from "voting open" to the outcome.
+    const outcome = /REC-1 A joint neglect toolkit \((approved|rejected|no quorum)\)/;
+    const decided = redrawn.filter((r) => r.text.includes('R-1: Neglect') && outcome.test(r.text));
+    expect(decided.length).toBeGreaterThanOrEqual(2);
+    expect(decided[0].day).toBe('2026-06-18');
+    expect(decided.map((r) => r.activityId)).toContain(timelineId);
   });
 });
 

@@ -101,7 +101,16 @@ export interface PlaygroundSession {
    * accepted it. In a channel the bot only hears @mentions, so the text is prefixed with an
    * @mention of the bot there (picked from the composer's typeahead), unless `mentionBot` says otherwise.
    */
-  sendText(text: string, options?: { mentionBot?: boolean }): Promise<void>;
+  sendText(text: string, options?: { mentionBot?: boolean; inPost?: Locator }): Promise<void>;
+  /**
+   * In a channel: starts a new post (a thread of its own) with this text, @mentioning the bot,
+   * through the "Start a new post" box and its Post button. Teams and the playground send it to
+   * the channel itself; replies under it then carry `;messageid=<this post>`. Reply in it with
+   * `sendText(text, { inPost: pg.post(text) })`.
+   */
+  newPost(text: string): Promise<void>;
+  /** In a channel: the post (its first message and every reply under it) that contains `text`. */
+  post(text: string | RegExp): Locator;
   /** Waits until a card containing `text` is visible; returns the newest such card. */
   waitForCardText(text: string | RegExp, timeoutMs?: number): Promise<Locator>;
   /** Waits until `text` is visible anywhere in the conversation (plain text replies, notices). */
@@ -148,6 +157,8 @@ export async function freePort(host = '0.0.0.0'): Promise<number> {
 
 /** The name the playground gives the bot under test (its mention typeahead and message author). */
 const BOT_NAME = 'Test Bot';
+/** The playground's message boxes (the chat composer, "Start a new post", each post's reply box) are Lexical editors. */
+const EDITOR = '[data-lexical-editor="true"][role="textbox"]';
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A label as the renderer writes it: the text, then " *" when required. */
 const labelPattern = (label: string) => new RegExp(`^\\s*${escapeRegExp(label)}\\s*\\*?\\s*$`);
@@ -284,7 +295,7 @@ export async function startPlaygroundSession(options: PlaygroundOptions = {}): P
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.setDefaultTimeout(timeoutMs);
     await page.goto(playgroundUrl);
-    const composer = () => page.locator('[data-lexical-editor="true"][role="textbox"]').last();
+    const composer = () => page.locator(EDITOR).last();
     await composer().waitFor({ state: 'visible' });
     const readyText = options.readyText === undefined ? 'Warwickshire Safeguarding' : options.readyText;
     const cards = () => page.locator('.ac-adaptiveCard');
@@ -298,6 +309,23 @@ export async function startPlaygroundSession(options: PlaygroundOptions = {}): P
     const inputContainer = (scope: Locator, label: string) =>
       scope.locator('label').filter({ hasText: labelPattern(label) }).last().locator('xpath=following-sibling::div[contains(@class,"ac-input-container")][1]');
     const isPlaygroundPost = (url: string, method: string) => method === 'POST' && new URL(url).pathname.startsWith('/_conversation/');
+    const postButton = () => page.getByRole('button', { name: 'Post', exact: true });
+    /** A channel's posts are Fluent cards (role group); the "Start a new post" box is one too, without messages. */
+    const post = (text: string | RegExp) => page.locator('.fui-Card[role="group"]').filter({ hasNot: postButton() }).filter({ hasText: text }).last();
+    /** Types into a composer box (after an @mention of the bot when asked) and submits; resolves once the playground accepted the message. */
+    const typeAndSend = async (box: Locator, text: string, mention: boolean, submit: () => Promise<void>): Promise<void> => {
+      await box.click();
+      if (mention) {
+        await page.keyboard.type('@');
+        await page.getByRole('listbox', { name: 'Typeahead menu' }).getByRole('menuitem', { name: BOT_NAME }).click();
+        await page.keyboard.type(' ');
+      }
+      await page.keyboard.type(text);
+      const accepted = page.waitForResponse((r) => isPlaygroundPost(r.url(), r.request().method()) && /\/messages$/.test(new URL(r.url()).pathname));
+      await submit();
+      const response = await accepted;
+      if (!response.ok()) throw new Error(`the playground refused the message "${text}": HTTP ${response.status()}`);
+    };
 
     const session: PlaygroundSession = {
       page,
@@ -306,19 +334,14 @@ export async function startPlaygroundSession(options: PlaygroundOptions = {}): P
       playgroundUrl,
       workDir,
       async sendText(text, sendOptions = {}) {
-        const box = composer();
-        await box.click();
-        if (sendOptions.mentionBot ?? inChannel) {
-          await page.keyboard.type('@');
-          await page.getByRole('listbox', { name: 'Typeahead menu' }).getByRole('menuitem', { name: BOT_NAME }).click();
-          await page.keyboard.type(' ');
-        }
-        await page.keyboard.type(text);
-        const accepted = page.waitForResponse((r) => isPlaygroundPost(r.url(), r.request().method()) && /\/messages$/.test(new URL(r.url()).pathname));
-        await page.keyboard.press('Enter');
-        const response = await accepted;
-        if (!response.ok()) throw new Error(`the playground refused the message "${text}": HTTP ${response.status()}`);
+        const box = sendOptions.inPost ? sendOptions.inPost.locator(EDITOR).last() : composer();
+        await typeAndSend(box, text, sendOptions.mentionBot ?? inChannel, () => page.keyboard.press('Enter'));
       },
+      async newPost(text) {
+        const newPostCard = page.locator('.fui-Card').filter({ has: postButton() });
+        await typeAndSend(newPostCard.locator(EDITOR).first(), text, true, () => postButton().click());
+      },
+      post,
       async waitForCardText(text, ms = timeoutMs) {
         const found = card(text);
         await found.waitFor({ state: 'visible', timeout: ms });

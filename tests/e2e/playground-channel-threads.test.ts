@@ -67,10 +67,7 @@ describe('a channel with two threads, in the Agents Playground (headless Chromiu
     await pg.openConversation('Personal Chat');
     await pg.sendText('dispute raise Threshold for joint strategy meetings');
     const form = await pg.waitForCardText('Raise a dispute between Board members');
-    await form.locator('.fui-Combobox__expandIcon').first().click();
-    await pg.page.getByRole('menuitemcheckbox', { name: 'Megan Bowen', exact: true }).click();
-    await pg.page.getByRole('menuitemcheckbox', { name: 'Warwickshire Police (organisation)', exact: true }).click();
-    await pg.page.keyboard.press('Escape');
+    await pg.selectCardChoice('Parties (two or more people or partner organisations)', ['Megan Bowen', 'Warwickshire Police (organisation)'], form);
     await pg.clickCardButton('Raise dispute', form);
     await pg.waitForCardText('D-1: Threshold for joint strategy meetings');
     await pg.openConversation('My Team - General');

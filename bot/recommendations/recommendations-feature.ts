@@ -195,10 +195,12 @@ export function recommendationsFeature(services: AppServices): Feature {
         // A decision already refreshed every copy (the decided hook); a cast or change refreshes the others here.
         if (view.rec.status === 'open') {
           const clicked = clickedId(turn);
-          // The clicked copy gets the new tally for everyone first (what Teams AI does for an answer
-          // with a refresh section), then the clicker's answer replaces it for them alone with their
-          // own view: "You voted Approve at 10:02; you can change it until the vote closes".
-          if (clicked) {
+          // In a channel or group chat the clicked copy gets the new tally for everyone first (what
+          // Teams AI does for an answer with a refresh section), then the clicker's answer replaces it
+          // for them alone with their own view: "You voted Approve at 10:02; you can change it until
+          // the vote closes". In a personal chat the clicker is its only reader, so the answer alone
+          // redraws it: a second write there could land after the answer and hide the voter's choice.
+          if (clicked && turn.inChannel) {
             try {
               await turn.context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(await voteCard(view.rec, undefined, view))), id: clicked });
             } catch {

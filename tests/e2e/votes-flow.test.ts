@@ -120,8 +120,22 @@ describe('an Executive Board vote, end to end', () => {
     expect(updates(mark)).toHaveLength(0);
   });
 
+  step('a vote clicked in a personal chat is redrawn there by the answer alone; the channel copy is updated for everyone', async () => {
+    await bot.say(USERS.adele, 'whoami');
+    const mark = bot.stub.received.length;
+    const text = asCard(invoke(await bot.click(USERS.adele, 'rec.vote', { rec: 'rec-1', option: 'reject' }, personalChat(USERS.adele), 'adele-open-copy')));
+    expect(text).toContain('You voted Reject at 10:00; you can change it until the vote closes');
+    expect(text).toContain('2 of 4 partners have voted');
+    const put = updates(mark);
+    // Only Adele reads her chat, so a second write of her copy could only race the answer and hide her choice.
+    expect(put.filter((p) => p.activityId === 'adele-open-copy')).toHaveLength(0);
+    const board = put.filter((p) => p.activityId === boardCard.activityId);
+    expect(board).toHaveLength(1);
+    expect(cardText(ConnectorStub.card(board[0]))).toContain('2 of 4 partners have voted');
+    expect(cardText(ConnectorStub.card(board[0]))).not.toContain('You voted');
+  });
+
   step('closes when the last partner votes; the outcome goes to the board channel and every copy updates', async () => {
-    await bot.click(USERS.adele, 'rec.vote', { rec: 'rec-1', option: 'reject' }, BOARD_CHANNEL, boardCard.activityId);
     await bot.click(USERS.adele, 'rec.vote', { rec: 'rec-1', option: 'abstain' }, BOARD_CHANNEL, boardCard.activityId); // changed her mind
     await bot.click(USERS.isaiah, 'rec.vote', { rec: 'rec-1', option: 'approve' }, BOARD_CHANNEL, boardCard.activityId);
     const mark = bot.stub.received.length;

@@ -56,17 +56,18 @@ class Ledger {
 
   /** How long until one more send to `key` stays inside every window (0 = now). */
   waitFor(key: string, now: number): number {
-    let wait = Math.max(0, (this.blockedUntil.get(key) ?? 0) - now);
+    const blocked = this.blockedUntil.get(key) ?? 0;
+    if (blocked <= now) this.blockedUntil.delete(key);
+    let wait = Math.max(0, blocked - now);
     const slots = this.trim(key, now);
     if (!slots.length) return wait;
     const times = slots.map((slot) => effectiveTime(slot, now)).sort((a, b) => a - b);
     for (const { limit, windowMs } of this.windows) {
       if (times.length < limit) continue;
       const span = windowMs + this.marginMs;
-      // The send `limit` places back must have left the window before another may go.
+      // The send `limit` places back must have left the window before another may go (once it has,
+      // the wait below is 0 or less). Still in flight: look again shortly, when it has probably finished.
       const blocking = times[times.length - limit];
-      if (blocking + span <= now) continue;
-      // Still in flight: look again shortly, when it has probably finished.
       wait = Math.max(wait, blocking === now && isInFlight(slots, now) ? Math.min(span, 25) : blocking + span - now);
     }
     return wait;
@@ -84,21 +85,22 @@ class Ledger {
     this.blockedUntil.set(key, Math.max(until, this.blockedUntil.get(key) ?? 0));
   }
 
+  /**
+   * Keeps only the sends inside the longest window. An emptied list stays in the map: the caller
+   * records a send for the same key once its wait is over, so it is refilled, never left empty.
+   */
   private trim(key: string, now: number): Slot[] {
     const slots = this.slots.get(key);
-    const blocked = this.blockedUntil.get(key);
-    if (blocked !== undefined && blocked <= now) this.blockedUntil.delete(key);
     if (!slots) return [];
     const kept = slots.filter((slot) => effectiveTime(slot, now) > now - this.longest);
-    if (!kept.length) this.slots.delete(key);
-    else if (kept.length !== slots.length) this.slots.set(key, kept);
+    this.slots.set(key, kept);
     return kept;
   }
 }
 
 function effectiveTime(slot: Slot, now: number): number {
   if (slot.doneAt !== undefined) return slot.doneAt;
-  return now - slot.grantedAt > IN_FLIGHT_CAP_MS ? slot.grantedAt + IN_FLIGHT_CAP_MS : now;
+  return Math.min(now, slot.grantedAt + IN_FLIGHT_CAP_MS);
 }
 
 function isInFlight(slots: Slot[], now: number): boolean {

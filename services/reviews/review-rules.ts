@@ -83,7 +83,7 @@ export function signOff(review: Review, actor: Actor, input: { stage: unknown; n
 
 /** The stage number a sign-off card names, refused unless that stage can be signed off today. */
 export function signOffStage(review: Review, value: unknown, ctx: RuleContext): 1 | 2 | 3 | 4 {
-  const n = typeof value === 'number' ? value : Number(value);
+  const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 4) throw invalid('This card does not name a stage the review has.', 'stage');
   const stage = review.stages[n - 1];
   const name = `Stage ${n} (${STAGES[n - 1].name})`;
@@ -99,7 +99,8 @@ export function recordLearningEvent(review: Review, actor: Actor, input: { date:
   if (!isIsoDate(input.date)) throw invalid('Give the date of the learning event (yyyy-mm-dd).', 'date');
   if (input.date > ctx.today) throw invalid('Record the learning event once it has taken place (the date is in the future).', 'date');
   if (input.date < review.startDate) throw invalid(`The learning event cannot be before the review started (${formatDate(review.startDate)}).`, 'date');
-  const attendees = typeof input.attendees === 'number' ? input.attendees : typeof input.attendees === 'string' && input.attendees.trim() ? Number(input.attendees) : NaN;
+  // A blank string is Number('') = 0, refused below like any count under 1.
+  const attendees = typeof input.attendees === 'number' || typeof input.attendees === 'string' ? Number(input.attendees) : NaN;
   if (!Number.isInteger(attendees) || attendees < 1 || attendees > 10000) throw invalid('Give the number of attendees as a whole number.', 'attendees');
   const scrutineerTookPart = toggle(input.scrutineer);
   return {
@@ -120,7 +121,7 @@ export function checkRecommendation(review: Review, title: string, ctx: RuleCont
 
 export function recordImpactFindings(review: Review, actor: Actor, input: { months: unknown; findings: unknown }, ctx: RuleContext): Decision & { months: number } {
   if (review.status !== 'completed') throw new DomainError('not_yet', `${review.ref} is not complete yet: impact checks follow its completion.`);
-  const months = typeof input.months === 'number' ? input.months : Number(input.months);
+  const months = Number(input.months);
   const check = review.impactChecks.find((c) => c.months === months);
   if (!check) throw invalid('This card does not name an impact check of this review.', 'months');
   if (check.findings) throw invalid(`The ${months}-month impact check was already recorded by ${check.findings.by.name}.`, 'months');

@@ -164,3 +164,184 @@ describe('RateLimiter (fake time)', () => {
     expect(RateLimiter.floorMs(5, [])).toBe(0);
   });
 });
+
+/** The ledgers' maps, read for the housekeeping tests only (the limiter keeps them private). */
+function ledgers(limiter: RateLimiter) {
+  const conversations = limiter['conversations'];
+  const tenants = limiter['tenants'];
+  return { slots: conversations['slots'], blocked: conversations['blockedUntil'], tenantSlots: tenants['slots'] };
+}
+
+const ONE_PER_SECOND: RateWindow[] = [{ limit: 1, windowMs: 1000 }];
+
+describe('RateLimiter edges (issue 13: mutants that survived the tests above)', () => {
+  it('lets the first send to a conversation go at once under a one-per-window limit, then waits out the window after it finished', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: ONE_PER_SECOND, tenantWindows: [] });
+    (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBe(0);
+    (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBe(1000);
+    // Finished at once, so the wait is the whole window in one sleep, not a 25 ms poll.
+    expect(time.sleeps).toEqual([1000]);
+  });
+
+  it('waits for the older of the sends that finished out of order, not the one granted first', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: [{ limit: 2, windowMs: 1000 }], tenantWindows: [] });
+    const first = await limiter.acquire('t', 'c');
+    const second = await limiter.acquire('t', 'c');
+    time.current = 100;
+    second();
+    time.current = 500;
+    first();
+    (await limiter.acquire('t', 'c'))();
+    // The two finished at 100 and 500: the third may go once the one of 100 has left the window.
+    expect(time.now()).toBe(1100);
+    expect(time.sleeps).toEqual([600]);
+  });
+
+  it('keeps the margin in the history it holds: a send stays counted for window + margin', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 500, conversationWindows: ONE_PER_SECOND, tenantWindows: [] });
+    (await limiter.acquire('t', 'c'))();
+    time.current = 1200; // past the window, not past window + margin
+    (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBe(1500);
+  });
+
+  it('polls every 25 ms only while the blocking send is in flight; a send next to finished ones is waited out in one sleep', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: [{ limit: 2, windowMs: 1000 }], tenantWindows: [] });
+    (await limiter.acquire('t', 'c'))(); // finished at 0
+    time.current = 100;
+    const inFlight = await limiter.acquire('t', 'c'); // granted at 100, not yet answered
+    time.current = 400;
+    // The blocking send is the finished one (0): wait until it leaves at 1000, in one sleep.
+    const third = limiter.acquire('t', 'c'); // has looked once, and is asleep
+    inFlight(); // answered at 400
+    (await third)();
+    expect(time.now()).toBe(1000);
+    expect(time.sleeps).toEqual([600]);
+  });
+
+  it('polls while one send is in flight next to one that finished at the same moment', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: [{ limit: 2, windowMs: 1000 }], tenantWindows: [] });
+    (await limiter.acquire('t', 'c'))(); // finished at 0
+    const inFlight = await limiter.acquire('t', 'c'); // in flight, so it counts as now
+    const third = limiter.acquire('t', 'c'); // has looked once, and is asleep
+    inFlight(); // answered while it sleeps
+    (await third)();
+    expect(time.sleeps[0]).toBe(25);
+    expect(time.now()).toBe(1000);
+  });
+
+  it('caps an unreported send at 60 s after it was granted, polling until then and waiting out one window after', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: ONE_PER_SECOND, tenantWindows: [] });
+    time.current = 40_000;
+    void (await limiter.acquire('t', 'c')); // never reported back
+    (await limiter.acquire('t', 'c'))();
+    // In flight up to and including 60 s after its grant (100 000), then counted as finished there.
+    expect(time.sleeps).toEqual([...Array<number>(2401).fill(25), 975]);
+    expect(time.now()).toBe(101_000);
+  });
+
+  it('does not count a send past its 60 s cap as in flight next to one that has just finished', async () => {
+    const time = new FakeTime();
+    // The 2-minute window keeps the capped send in the ledger, next to the later ones.
+    const windows = [...ONE_PER_SECOND, { limit: 100, windowMs: 120_000 }];
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: windows, tenantWindows: [] });
+    void (await limiter.acquire('t', 'c')); // never reported back: counted as finished at 60 000
+    time.current = 70_000;
+    (await limiter.acquire('t', 'c'))(); // goes at once, finished at once
+    expect(time.now()).toBe(70_000);
+    (await limiter.acquire('t', 'c'))();
+    expect(time.sleeps).toEqual([1000]);
+    expect(time.now()).toBe(71_000);
+  });
+
+  it('counts the time each caller waited from when it asked, not from time zero', async () => {
+    const time = new FakeTime();
+    time.current = 5000;
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: ONE_PER_SECOND, tenantWindows: [] });
+    (await limiter.acquire('t', 'c'))();
+    (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBe(6000);
+    expect(limiter.stats).toEqual({ acquired: 2, waitedMs: 1000 });
+  });
+
+  it('keeps a hold for callers that arrive while another already waits on it', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: [{ limit: 10, windowMs: 1000 }], tenantWindows: [] });
+    limiter.holdConversation('c', 5000);
+    const times: number[] = [];
+    await Promise.all([1, 2].map(() => limiter.acquire('t', 'c').then((done) => (done(), times.push(time.now())))));
+    // FakeTime adds up the two sleeps, so only "not before the hold ends" can be asserted, on the grants the ledger holds.
+    expect(times).toHaveLength(2);
+    const granted = ledgers(limiter).slots.get('c')?.map((s) => s.grantedAt) ?? [];
+    expect(granted).toHaveLength(2);
+    expect(Math.min(...granted)).toBeGreaterThanOrEqual(5000);
+  });
+
+  it('forgets a hold once it has passed, at the very instant it ends', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0 });
+    limiter.holdConversation('c', 1000);
+    limiter.holdConversation('d', 1000);
+    expect([...ledgers(limiter).blocked.keys()]).toEqual(['c', 'd']);
+    time.current = 1000;
+    (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBe(1000);
+    expect([...ledgers(limiter).blocked.keys()]).toEqual(['d']);
+  });
+
+  it('after a quiet spell keeps only the sends still inside the longest window', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 20 });
+    for (let i = 0; i < 7; i++) (await limiter.acquire('t', 'c'))();
+    expect(ledgers(limiter).slots.get('c')).toHaveLength(7);
+    time.current = 3_600_020; // exactly the longest window (1 hour) plus the margin after the seven
+    (await limiter.acquire('t', 'c'))();
+    expect(ledgers(limiter).slots.get('c')).toEqual([{ grantedAt: 3_600_020, doneAt: 3_600_020 }]);
+    // The tenant's window is 1 s (+ 20 ms): its ledger keeps only what is inside that.
+    time.current = 3_601_040;
+    (await limiter.acquire('t', 'c2'))();
+    expect(ledgers(limiter).tenantSlots.get('t')).toEqual([{ grantedAt: 3_601_040, doneAt: 3_601_040 }]);
+    expect(ledgers(limiter).slots.get('c')).toHaveLength(1);
+  });
+
+  it('keeps a send one millisecond before it leaves the longest window', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: [{ limit: 5, windowMs: 1000 }], tenantWindows: [] });
+    (await limiter.acquire('t', 'c'))();
+    time.current = 999;
+    (await limiter.acquire('t', 'c'))();
+    expect(ledgers(limiter).slots.get('c')).toHaveLength(2);
+    time.current = 1000;
+    (await limiter.acquire('t', 'c'))();
+    expect(ledgers(limiter).slots.get('c')?.map((s) => s.grantedAt)).toEqual([999, 1000]);
+  });
+
+  it('a finished send keeps the moment it first reported, whatever later calls say', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0, conversationWindows: ONE_PER_SECOND, tenantWindows: [] });
+    const done = await limiter.acquire('t', 'c');
+    time.current = 100;
+    done();
+    time.current = 900;
+    done();
+    expect(ledgers(limiter).slots.get('c')).toEqual([{ grantedAt: 0, doneAt: 100 }]);
+    (await limiter.acquire('t', 'c'))();
+    expect(time.now()).toBe(1100);
+  });
+
+  it('rounds a fractional wait up to the next millisecond', async () => {
+    const time = new FakeTime();
+    const limiter = new RateLimiter(time, { marginMs: 0.5, conversationWindows: ONE_PER_SECOND, tenantWindows: [] });
+    (await limiter.acquire('t', 'c'))();
+    (await limiter.acquire('t', 'c'))();
+    expect(time.sleeps).toEqual([1001]);
+  });
+});

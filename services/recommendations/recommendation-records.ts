@@ -9,7 +9,6 @@ import type { RecommendationSource } from './intake';
 import { seesEveryChoice } from './vote-privacy';
 import type { Recommendation, Vote, VoteView } from './recommendation';
 
-
 /** Whether this person sees how each partner voted, not only the tally (the rule in vote-privacy.ts). */
 export function canSeeVotesOf(actor: Pick<Actor, 'roles'> | undefined): boolean {
   return !!actor && seesEveryChoice(actor.roles);
@@ -62,6 +61,9 @@ export function voteViewOf(rec: Recommendation, allVotes: Vote[]): VoteView {
   };
 }
 
+/** By the number in the id (`rec-4` before `rec-10`). */
+const oldestFirst = (a: Recommendation, b: Recommendation): number => Number(a.id.slice(4)) - Number(b.id.slice(4));
+
 /**
  * Reading recommendations and their votes: what the service, the actions and the cards in Teams
  * all read, with no way to change anything. Built once in the composition root.
@@ -74,6 +76,13 @@ export class RecommendationRecords {
     return this.store.read<Recommendation>(CONTAINERS.recommendations.name, tenantId, id);
   }
 
+  /** The recommendation a card or a timer names, or a refusal that says it is not here. */
+  async require(tenantId: string, id: unknown): Promise<Stored<Recommendation>> {
+    const rec = await this.get(tenantId, id);
+    if (!rec) throw notFound('That recommendation does not exist here (the card may be from somewhere else). Type **recommendations** to see them.');
+    return rec;
+  }
+
   /** By id (`rec-4`) or the reference people type (`REC-4`, `rec4`, `4`). */
   async find(tenantId: string, text: string): Promise<Stored<Recommendation>> {
     const ref = normaliseRef('REC', text, { bareNumber: true });
@@ -82,9 +91,16 @@ export class RecommendationRecords {
     return rec;
   }
 
+  /** Every recommendation here, oldest first. */
   async list(tenantId: string): Promise<Recommendation[]> {
     const all = await this.store.query<Recommendation>(CONTAINERS.recommendations.name, { partitionKey: tenantId });
-    return all.sort((a, b) => Number(a.id.slice(4)) - Number(b.id.slice(4)));
+    return all.sort(oldestFirst);
+  }
+
+  /** The recommendations that came from one source (e.g. a review), oldest first. */
+  async bySource(tenantId: string, sourceId: string): Promise<Recommendation[]> {
+    const found = await this.store.query<Recommendation>(CONTAINERS.recommendations.name, { partitionKey: tenantId, where: [{ field: 'source.id', op: '=', value: sourceId }] });
+    return found.sort(oldestFirst);
   }
 
   async votes(rec: Recommendation): Promise<Vote[]> {

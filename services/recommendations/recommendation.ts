@@ -1,14 +1,15 @@
-import type { Role } from '../directory/roles';
-import { DomainError, invalid } from '../errors';
+import { Actor, Role, hasRole } from '../directory/roles';
+import { DomainError, forbidden, invalid } from '../errors';
 import { cleanText } from '../input';
 import { CalendarTime, addDays, daysBetween, formatDate, isIsoDate } from '../time';
-import { DECISION_LABELS, Decision, OPTION_LABELS, Tally, VoteOption } from './decision-rule';
+import { DECISION_LABELS, Decision, OPTION_LABELS, Tally, VoteOption, decide, isVoteOption } from './decision-rule';
 import type { RecommendationSource, RecommendationSubmission, SubmittedRecommendation } from './intake';
 
 /**
- * The recommendation and its vote, and the rules that need no store: what a submission, an
- * extension and an early close must give, who may submit, which card is out of date. The
- * service (recommendation-service.ts) reads, asks these, and commits each change with its effects.
+ * The recommendation and its vote, and the rules that need no store: who may submit, vote, close
+ * and extend; what a submission, a vote, an extension and an early close must give; what the
+ * recommendation becomes when decided or extended; which card is out of date. The service's parts
+ * (opening.ts, voting.ts, closing.ts) read, ask these, and commit each change with its effects.
  */
 export type RecommendationStatus = 'open' | Decision;
 
@@ -39,9 +40,21 @@ export interface Recommendation {
   /** Bumped on every change of the recommendation itself; chair buttons carry it to spot old cards. */
   version: number;
   extensions: { from: string; to: string; reason: string; by: string; at: string }[];
-  closed?: { at: string; by: string; how: 'deadline' | 'all-voted' | 'chair'; reason?: string; tally: Tally };
+  closed?: ClosedVote;
   /** The form that submitted it, so a repeated Submit is recognised. */
   formKey?: string;
+}
+
+/** How a vote ended: at its deadline, when every partner had voted, or early by the chair. */
+export type CloseHow = 'deadline' | 'all-voted' | 'chair';
+
+export interface ClosedVote {
+  at: string;
+  by: string;
+  how: CloseHow;
+  reason?: string;
+  /** The tally the decision was frozen on. */
+  tally: Tally;
 }
 
 /** One partner's vote: id = recommendation + voter, so a repeat click can never count twice. */
@@ -74,6 +87,33 @@ export interface VoteResult {
 /** Who may put a recommendation to the vote from the form (a review's sponsor submits through the review, at stage 4). */
 export const SUBMITTERS: Role[] = ['chair', 'business', 'partner', 'member'];
 export const MAX_VOTE_DAYS = 90;
+
+/** Refuses people who may not submit recommendations from the form. */
+export function checkCanRecommend(actor: Actor): void {
+  if (!hasRole(actor, ...SUBMITTERS)) throw forbidden(SUBMITTERS, 'submit a recommendation');
+}
+
+/** Only the chair closes a vote early or extends it (`doing`: "close a vote early"). */
+export function checkChair(actor: Actor, doing: string): void {
+  if (!hasRole(actor, 'chair')) throw forbidden(['chair'], doing);
+}
+
+/** A click's option as a vote: Approve, Reject or Abstain, nothing else. */
+export function checkVoteOption(option: unknown): VoteOption {
+  if (!isVoteOption(option)) throw invalid(`"${String(option).slice(0, 20)}" is not a vote: choose Approve, Reject or Abstain.`, 'option');
+  return option;
+}
+
+/** The actor as a voter on this recommendation: one of the partners snapshotted when its vote opened. */
+export function voterOf(rec: Recommendation, actor: Actor): Voter {
+  const voter = rec.eligible.find((v) => v.aadObjectId === actor.aadObjectId);
+  if (!voter)
+    throw new DomainError('forbidden', `Only the Executive Board partners (the ${rec.eligible.length} listed when the vote on ${rec.ref} opened) vote on it. Your click was not counted.`, { neededRoles: ['partner'] });
+  return voter;
+}
+
+/** Whether the closing time has come (an open vote then closes before anything else happens to it). */
+export const closingTimePassed = (rec: Pick<Recommendation, 'closesAt'>, now: Date): boolean => now.toISOString() >= rec.closesAt;
 
 export const closedError = (rec: Recommendation, counted?: Vote): DomainError =>
   new DomainError(
@@ -118,6 +158,40 @@ export function checkCloseReason(reason: unknown): string {
   const why = cleanText(reason);
   if (why.length < 3) throw invalid('Give a reason for closing the vote early; it goes on the card and in the log.', 'reason');
   return why.slice(0, 500);
+}
+
+/** Refuses a change to a vote that has closed. */
+export function checkOpen(rec: Recommendation): void {
+  if (rec.status !== 'open') throw closedError(rec);
+}
+
+/** The recommendation decided on `tally` by the decision rule: its new status, version and how it closed. */
+export function decided(rec: Recommendation, tally: Tally, close: { at: string; by: string; how: CloseHow; reason?: string }): Recommendation & { closed: ClosedVote } {
+  const { at, by, how, reason } = close;
+  return {
+    ...rec,
+    status: decide(rec.eligible.length, tally, rec.quorum),
+    version: rec.version + 1,
+    closed: { at, by, how, ...(reason ? { reason } : {}), tally },
+  };
+}
+
+/** The log's words for a decision: "Approved: 3 approve, 1 reject, 0 abstain of 4 eligible (every partner voted)". */
+export function decisionText(rec: Recommendation & { closed: ClosedVote }): string {
+  const { how, reason, tally } = rec.closed;
+  const why = how === 'deadline' ? 'closed at the deadline' : how === 'all-voted' ? 'every partner voted' : `closed early by the chair: ${reason}`;
+  return `${DECISION_LABELS[rec.status as Decision]}: ${tally.approve} approve, ${tally.reject} reject, ${tally.abstain} abstain of ${rec.eligible.length} eligible (${why})`;
+}
+
+/** The recommendation with its deadline moved to `to` (closing at `closesAt`), the extension recorded. */
+export function extended(rec: Recommendation, to: string, closesAt: string, why: string, by: string, at: string): Recommendation {
+  return {
+    ...rec,
+    deadline: to,
+    closesAt,
+    version: rec.version + 1,
+    extensions: [...rec.extensions, { from: rec.deadline, to, reason: why.slice(0, 500), by, at }],
+  };
 }
 
 export function entityOf(rec: Pick<Recommendation, 'id' | 'ref'>): { type: string; id: string; ref: string } {

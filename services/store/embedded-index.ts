@@ -11,6 +11,8 @@ export type IndexEntry = { value: string | number; pk: string; id: string };
 export class SortedIndex {
   private static readonly BLOCK = 512;
   private blocks: IndexEntry[][] = [];
+  /** Documents holding the field with a value the index cannot order (a boolean, null, an object): while any do, ORDER BY cannot be read from the index. */
+  unordered = 0;
 
   /** The position (block, offset) of the first entry with a value ≥ `value` (> `value` when `after`). */
   private find(value: string | number, after: boolean): [number, number] {
@@ -40,7 +42,8 @@ export class SortedIndex {
       this.blocks.push([entry]);
       return;
     }
-    let [b, i] = this.find(entry.value, false);
+    // After the entries of equal value, so ties keep the order they were written in.
+    let [b, i] = this.find(entry.value, true);
     if (b === this.blocks.length) {
       b -= 1;
       i = this.blocks[b].length;
@@ -82,13 +85,32 @@ export class SortedIndex {
       }
     }
   }
+
+  /** Every entry from the greatest value down; entries of equal value keep the order they were written in. */
+  *descending(): Iterable<IndexEntry> {
+    let run: IndexEntry[] = [];
+    for (let b = this.blocks.length - 1; b >= 0; b--) {
+      const block = this.blocks[b];
+      for (let i = block.length - 1; i >= 0; i--) {
+        if (run.length && run[0].value !== block[i].value) {
+          yield* run.reverse();
+          run = [];
+        }
+        run.push(block[i]);
+      }
+    }
+    yield* run.reverse();
+  }
 }
 
 /** Adds `doc` to each of a container's ordered indexes whose field it holds as a string or number. */
 export function indexDocument(indexes: Map<string, SortedIndex>, pk: string, doc: Doc): void {
   for (const [field, entries] of indexes) {
     const value = fieldValue(doc, field);
-    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      if (value !== undefined) entries.unordered += 1;
+      continue;
+    }
     entries.insert({ value, pk, id: doc.id });
   }
 }
@@ -97,7 +119,10 @@ export function indexDocument(indexes: Map<string, SortedIndex>, pk: string, doc
 export function unindexDocument(indexes: Map<string, SortedIndex>, pk: string, doc: Doc): void {
   for (const [field, entries] of indexes) {
     const value = fieldValue(doc, field);
-    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      if (value !== undefined) entries.unordered -= 1;
+      continue;
+    }
     entries.remove(value, pk, doc.id);
   }
 }

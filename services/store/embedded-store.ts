@@ -164,6 +164,8 @@ export class EmbeddedStore implements Store {
     const ordered = (query.orderBy ?? []).map((o) => checkFieldPath(o.field));
     let candidates: Iterable<Stored<Doc>>;
     const indexed = where.find((c) => state.indexes.has(c.field) && c.op !== '!=' && c.op !== 'in');
+    const sortIndex = !indexed && ordered.length === 1 ? state.indexes.get(ordered[0]) : undefined;
+    if (sortIndex && sortIndex.unordered === 0) return this.queryInIndexOrder<T>(state, query, sortIndex);
     if (indexed) {
       candidates = this.indexCandidates(state, indexed, query.partitionKey);
     } else if (query.partitionKey !== undefined) {
@@ -179,6 +181,27 @@ export class EmbeddedStore implements Store {
     }
     if (query.orderBy?.length) results.sort((a, b) => compareBy(a, b, query.orderBy!));
     if (query.limit !== undefined) results = results.slice(0, query.limit);
+    this.stats.documentsRead += results.length;
+    return results.map((d) => structuredClone(d) as Stored<T>);
+  }
+
+  /**
+   * ORDER BY one indexed field, read from its index in order, so a query with a limit stops at the
+   * limit (the log's head, newest first, is one entry read rather than the tenant's whole log).
+   */
+  private queryInIndexOrder<T extends Doc>(state: ContainerState, query: Query, index: SortedIndex): Stored<T>[] {
+    const where = query.where ?? [];
+    const pk = query.partitionKey;
+    const entries = query.orderBy![0].direction === 'desc' ? index.descending() : index.range();
+    const results: Stored<Doc>[] = [];
+    for (const e of entries) {
+      if (query.limit !== undefined && results.length >= query.limit) break;
+      if (pk !== undefined && e.pk !== pk) continue;
+      const doc = state.partitions.get(e.pk)?.get(e.id);
+      if (!doc) continue;
+      this.stats.documentsScanned += 1;
+      if (where.every((c) => matches(doc, c))) results.push(doc);
+    }
     this.stats.documentsRead += results.length;
     return results.map((d) => structuredClone(d) as Stored<T>);
   }

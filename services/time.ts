@@ -50,7 +50,14 @@ export function addMonths(date: string, months: number): string {
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days);
+  // Midnight UTC of each date: whole days apart, with no zone or DST to consider (and far cheaper than luxon, on every card).
+  return Math.round((utcMidnight(to) - utcMidnight(from)) / 86_400_000);
+}
+
+/** Midnight UTC of a yyyy-mm-dd date in milliseconds, or NaN when it is not a real date (Date.parse alone takes 30 February). */
+function utcMidnight(date: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date ? NaN : ms;
 }
 
 /** True for a real calendar date written yyyy-mm-dd. */

@@ -21,6 +21,8 @@ export interface RecommendationViews {
    * AI would replace the card for everyone (and every viewer would set off another round of refreshes).
    */
   ownVoteCard: (rec: Recommendation, viewer: string, known?: VoteView) => Promise<AdaptiveCard>;
+  /** Both of a click's cards (the copy for everyone, the clicker's own view) from one read of what they show. */
+  voteCardsOf: (rec: Recommendation, known?: VoteView) => { forEveryone: () => Promise<AdaptiveCard>; ownView: (viewer: string) => Promise<AdaptiveCard> };
   actionCard: (action: ActionItem) => AdaptiveCard;
   /** Every other copy is updated after the click is answered, from the state as it is then (publisher.refreshSoon). */
   refreshVote: (rec: Recommendation, except?: string) => Promise<void>;
@@ -40,12 +42,17 @@ export function recommendationViews(services: AppServices): RecommendationViews 
   const voteCard = (rec: Recommendation, viewer?: string, known?: VoteView): Promise<AdaptiveCard> => voteCards.card(rec, viewer, known);
   const actionCard = (action: ActionItem): AdaptiveCard => renderActionCard(actionCardData(action, today()));
 
+  const withoutRefresh = ({ refresh, ...card }: AdaptiveCard): AdaptiveCard => {
+    void refresh;
+    return card;
+  };
+
   return {
     voteCard,
-    ownVoteCard: async (rec, viewer, known) => {
-      const { refresh, ...card } = await voteCard(rec, viewer, known);
-      void refresh;
-      return card;
+    ownVoteCard: async (rec, viewer, known) => withoutRefresh(await voteCard(rec, viewer, known)),
+    voteCardsOf: (rec, known) => {
+      const draw = voteCards.renderer(rec, known);
+      return { forEveryone: () => draw(undefined), ownView: async (viewer) => withoutRefresh(await draw(viewer)) };
     },
     actionCard,
     refreshVote: (rec, except) => voteCards.refresh(rec, except),

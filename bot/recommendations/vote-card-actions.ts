@@ -19,7 +19,7 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
  */
 export function voteCardActions(services: AppServices, views: RecommendationViews): CardAction[] {
   const { recommendations: recs, actionItems, publisher, time } = services;
-  const { voteCard, ownVoteCard, refreshVote, voteForm } = views;
+  const { voteCard, ownVoteCard, voteCardsOf, refreshVote, voteForm } = views;
   const countedText = (vote: Vote, rec: Recommendation): string =>
     `Your ${OPTION_LABELS[vote.option]} on ${rec.ref} was counted at ${time.formatInstant(new Date(vote.changedAt ?? vote.castAt))}; clicking again changes nothing.${rec.status === 'open' ? '' : ` Voting has since closed: ${DECISION_LABELS[rec.status] ?? rec.status}.`}`;
 
@@ -46,6 +46,7 @@ export function voteCardActions(services: AppServices, views: RecommendationView
       // A repeat (double click, redelivery, also after the close) is answered with what was counted, and when.
       if (outcome === 'unchanged') return countedText(vote, view.rec);
       // A decision already refreshed every copy (the decided hook); a cast or change refreshes the others here.
+      const cards = voteCardsOf(view.rec, view);
       if (view.rec.status === 'open') {
         const clicked = clickedId(turn);
         // In a channel or group chat the clicked copy gets the new tally for everyone first (what
@@ -55,15 +56,15 @@ export function voteCardActions(services: AppServices, views: RecommendationView
         // redraws it: a second write there could land after the answer and hide the voter's choice.
         if (clicked && turn.inChannel) {
           try {
-            await turn.context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(await voteCard(view.rec, undefined, view))), id: clicked });
+            await turn.context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(await cards.forEveryone())), id: clicked });
           } catch {
             await refreshVote(view.rec); // the publisher updates (or gives up on) every copy, the clicked one included
-            return ownVoteCard(view.rec, turn.actor.aadObjectId, view);
+            return cards.ownView(turn.actor.aadObjectId);
           }
         }
         await refreshVote(view.rec, clicked);
       }
-      return ownVoteCard(view.rec, turn.actor.aadObjectId, view);
+      return cards.ownView(turn.actor.aadObjectId);
     }),
     guarded(REC_VERBS.view, async (turn, data) => {
       const rec = await recs.get(turn.actor.tenantId, data.rec);

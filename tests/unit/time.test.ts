@@ -45,6 +45,11 @@ describe('addDays and daysBetween', () => {
   ])('from %s to %s is %i days', (from, to, days) => {
     expect(daysBetween(from, to)).toBe(days);
   });
+
+  it.each([['2026-02-30'], ['2026-13-01'], ['2026-3-01'], ['']])('has no answer for %p, which is not a date', (bad) => {
+    expect(daysBetween('2026-02-01', bad)).toBeNaN();
+    expect(daysBetween(bad, '2026-02-01')).toBeNaN();
+  });
 });
 
 describe('CalendarTime in Europe/London', () => {

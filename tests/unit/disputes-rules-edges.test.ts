@@ -154,7 +154,9 @@ describe('what each step accepts', () => {
     expect(requested.mediationRequestedBy).toBe('Megan');
     expect(refusalOf(() => rules.appointMediator(requested, chair, '')).message).toBe('Name the independent mediator.');
     expect(refusalOf(() => rules.close(requested, chair, 'done', '')).message).toBe('Say whether the dispute was resolved.');
-    expect(refusalOf(() => rules.close(requested, chair, 'unresolved', '')).message).toBe('A dispute is closed unresolved only after a mediator has tried: a party can request one.');
+    const early = refusalOf(() => rules.close(requested, chair, 'unresolved', ''));
+    expect(early.message).toBe('A dispute is closed unresolved only after a mediator has tried: a party can request one.');
+    expect(early.details.field).toBe('outcome'); // the form marks the outcome, where the choice was made
     const closed = rules.close(rules.appointMediator(requested, chair, 'Ms Mediator'), chair, 'unresolved', ' No agreement ');
     expect([closed.status, closed.outcome]).toEqual(['closed_unresolved', 'No agreement']);
     expect(rules.close(held(), chair, 'resolved', '').outcome).toBeUndefined();

@@ -1,6 +1,5 @@
 import type { Actor } from '../../services/directory/roles';
 import type { Dispute } from '../../services/disputes/dispute';
-import { DomainError } from '../../services/errors';
 
 /** Test data for the dispute rules: a board with a chair, two partner organisations and others. */
 export const T = 't';
@@ -33,13 +32,4 @@ export const aDispute = (): Dispute => ({
   updatedAt: '',
 });
 
-/** The DomainError `fn` throws; fails the test if it throws nothing, rethrows anything else. */
-export function refusalOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+export { domainRefusal as refusalOf } from './domain-refusal';

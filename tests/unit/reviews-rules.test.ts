@@ -4,10 +4,10 @@
  * changed rule or message fails here (issue 13, mutation score).
  */
 import type { Actor } from '../../services/directory/roles';
-import { DomainError } from '../../services/errors';
 import { reviewEndDate, stageDates } from '../../services/reviews/dates';
 import type { Review } from '../../services/reviews/review';
 import * as rules from '../../services/reviews/review-rules';
+import { domainRefusal } from '../support/domain-refusal';
 
 const megan: Actor = { tenantId: 't1', aadObjectId: 'id-megan', name: 'Megan Bowen', roles: ['partner'], organisation: 'NHS Trust' };
 const patti: Actor = { tenantId: 't1', aadObjectId: 'id-patti', name: 'Patti Fernandez', roles: ['business'] };
@@ -51,17 +51,8 @@ const signedUpTo = (n: number, over: Partial<Review> = {}): Review => {
   return { ...r, stages: r.stages.map((s) => (s.number <= n ? { ...s, signedOff: signed(s.number) } : s)) };
 };
 
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 const refused = (fn: () => unknown) => {
-  const e = refusal(fn);
+  const e = domainRefusal(fn);
   return { code: e.code, message: e.message, field: e.details.field };
 };
 

@@ -22,7 +22,8 @@ export interface EmbeddedStoreOptions {
 /**
  * The default store: every document in memory, every write appended to a journal on disk
  * before it is acknowledged (embedded-journal.ts: snapshot, journal replay, the folder's lock).
- * Ordered fields keep a sorted index (embedded-index.ts) so range queries skip the full scan;
+ * Ordered fields keep a sorted index (embedded-index.ts) so range queries, and ORDER BY one such
+ * field with a limit, skip the full scan;
  * conditions and ORDER BY follow Cosmos DB's rules (embedded-query.ts).
  */
 export class EmbeddedStore implements Store {

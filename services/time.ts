@@ -54,9 +54,13 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((utcMidnight(to) - utcMidnight(from)) / 86_400_000);
 }
 
-/** Midnight UTC of a yyyy-mm-dd date in milliseconds, or NaN when it is not a real date (Date.parse alone takes 30 February). */
+/**
+ * Midnight UTC of a yyyy-mm-dd date in milliseconds, or NaN when it is not one: the date must
+ * come back from the instant unchanged, which refuses 30 February (Date.parse rolls it over) and
+ * any other shape.
+ */
 function utcMidnight(date: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
+  const ms = Date.parse(`${date}T00:00:00Z`);
   return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date ? NaN : ms;
 }
 

@@ -46,7 +46,7 @@ describe('addDays and daysBetween', () => {
     expect(daysBetween(from, to)).toBe(days);
   });
 
-  it.each([['2026-02-30'], ['2026-13-01'], ['2026-3-01'], ['']])('has no answer for %p, which is not a date', (bad) => {
+  it.each([['2026-02-30'], ['2026-13-01'], ['2026-3-01'], [''], ['+002026-03-01'], ['2026-03-01T12:00'], [' 2026-03-01']])('has no answer for %p, which is not a date', (bad) => {
     expect(daysBetween('2026-02-01', bad)).toBeNaN();
     expect(daysBetween(bad, '2026-02-01')).toBeNaN();
   });

@@ -75,6 +75,10 @@ describe('who may do what', () => {
     for (const viewer of [patti, chair, megan, lynne]) expect([viewer.name, rules.canView(aDispute(), viewer)]).toEqual([viewer.name, true]);
     const stranger: Actor = { tenantId: 't', aadObjectId: 'x', name: 'Stranger', roles: [] };
     expect(rules.canView(aDispute(), stranger)).toBe(false);
+    // A partner whose organisation is not a party sees it as a board member, not as a party.
+    const council: Actor = { tenantId: 't', aadObjectId: 'c', name: 'Council partner', roles: ['partner'], organisation: 'Council' };
+    expect(rules.isParty(aDispute(), council)).toBe(false);
+    expect(rules.canView(aDispute(), council)).toBe(true);
     // A person party with no board role sees it; so does either of two people named for one party.
     const couple = { ...aDispute(), parties: [{ key: 'p:x', kind: 'person' as const, name: 'X', people: [{ aadObjectId: 'y', name: 'Y' }, { aadObjectId: 'x', name: 'Stranger' }] }] };
     expect(rules.canView(couple, stranger)).toBe(true);

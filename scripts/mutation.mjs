@@ -36,7 +36,7 @@ const TARGETS = [
   {
     name: 'audit-log',
     files: ['services/log/audit-log.ts'],
-    tests: ['tests/unit/audit-log.test.ts', 'tests/unit/log-witness.test.ts', 'tests/unit/log-replay.test.ts', 'tests/unit/rule-guards.test.ts'],
+    tests: ['tests/unit/audit-log.test.ts', 'tests/unit/audit-log-edges.test.ts', 'tests/unit/log-witness.test.ts', 'tests/unit/log-replay.test.ts', 'tests/unit/rule-guards.test.ts'],
   },
 ];
 

@@ -234,7 +234,6 @@ export class AuditLog {
       let last: LogEntry | undefined;
       for (;;) {
         const batch = await this.recordedEntries(tenantId, SEAL_BATCH);
-        if (!batch.length) break;
         for (const recorded of batch) {
           if (head.source === recorded.id || (await this.sealedFrom(tenantId, recorded.id))) {
             // Sealed already: before a crash that left the recorded copy, or recorded again by a retried effect.

@@ -233,7 +233,7 @@ export class AuditLog {
       let head = await this.readHead(tenantId);
       let last: LogEntry | undefined;
       for (;;) {
-        const batch = await this.recordedEntries(tenantId, SEAL_BATCH);
+        const { page: batch, full } = await this.recordedEntries(tenantId, SEAL_BATCH);
         for (const recorded of batch) {
           if (head.source === recorded.id || (await this.sealedFrom(tenantId, recorded.id))) {
             // Sealed already: before a crash that left the recorded copy, or recorded again by a retried effect.
@@ -263,7 +263,8 @@ export class AuditLog {
           last = entry;
           await this.store.delete(CONTAINERS.log.name, tenantId, recorded.id);
         }
-        if (batch.length < SEAL_BATCH) break;
+        // A full page may have been cut short at its last instant: only a page the store did not fill ends the round.
+        if (!full) break;
         await this.claimSealer(tenantId);
       }
       if (last) await this.advanceAnchor(tenantId, last);
@@ -273,7 +274,7 @@ export class AuditLog {
   }
 
   /** Recorded entries in the order they are sealed: recorded instant, then id. */
-  private async recordedEntries(tenantId: string, limit: number): Promise<RecordedEntry[]> {
+  private async recordedEntries(tenantId: string, limit: number): Promise<{ page: RecordedEntry[]; full: boolean }> {
     const docs = await this.store.query<RecordedEntry>(CONTAINERS.log.name, {
       partitionKey: tenantId,
       where: [{ field: 'recorded', op: '=', value: true }],
@@ -284,7 +285,8 @@ export class AuditLog {
     // Entries sharing the last instant may continue past the page: seal up to the instant before it.
     const lastAt = entries.length === limit ? entries[entries.length - 1].recordedAt : undefined;
     const page = lastAt && entries[0].recordedAt !== lastAt ? entries.filter((e) => e.recordedAt < lastAt) : entries;
-    return page.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.recordedOrder - b.recordedOrder || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    page.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.recordedOrder - b.recordedOrder || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    return { page, full: entries.length === limit };
   }
 
   private async claimSealer(tenantId: string): Promise<boolean> {
@@ -393,7 +395,7 @@ export class AuditLog {
     if (anchor && anchor.seq === lastSeq && anchor.hash !== prevHash)
       return { ok: false, entries: count, brokenAt: lastSeq, reason: `entry ${lastSeq} does not match the log's head record` };
     let pending = 0;
-    for (const recorded of await this.recordedEntries(tenantId, 100_000)) {
+    for (const recorded of (await this.recordedEntries(tenantId, 100_000)).page) {
       const { hash, ...body } = recorded;
       if (recordedHash(body, this.sealKey) !== hash)
         return { ok: false, entries: count, brokenAt: lastSeq + 1, reason: `the recorded entry ${recorded.id} (not yet sealed) was altered after it was written` };

@@ -404,6 +404,19 @@ describe('AuditLog at its edges', () => {
       expect(ids.slice(198)).toEqual(['T-199', 'A', 'Z']);
     });
 
+    it('carries on past a page cut short at its last instant, in the same round', async () => {
+      const log = logAs('log-a');
+      for (let i = 1; i <= 199; i++) await log.record(PATTI, TENANT, change(`T-${i}`), `t${String(i).padStart(3, '0')}`);
+      clock.advance(1000);
+      for (let i = 1; i <= 5; i++) await log.record(PATTI, TENANT, change(`U-${i}`), `u${i}`);
+      // The first page is 199 of the first instant and 1 of the second, cut back to the 199: the round goes on to the rest.
+      await log.seal(TENANT);
+      expect(await pending()).toEqual([]);
+      const ids = await sealedIds();
+      expect(ids).toHaveLength(204);
+      expect(ids.slice(199)).toEqual(['U-1', 'U-2', 'U-3', 'U-4', 'U-5']);
+    });
+
     it('seals by recorded instant across pages, even when an instance whose clock is behind recorded last', async () => {
       const ahead = logAs('log-a');
       for (let i = 1; i <= 200; i++) await ahead.record(PATTI, TENANT, change(`T-${i}`), `t${String(i).padStart(3, '0')}`);

@@ -46,14 +46,15 @@ export function recommendationViews(services: AppServices): RecommendationViews 
     void refresh;
     return card;
   };
+  const voteCardsOf: RecommendationViews['voteCardsOf'] = (rec, known) => {
+    const draw = voteCards.renderer(rec, known);
+    return { forEveryone: () => draw(undefined), ownView: async (viewer) => withoutRefresh(await draw(viewer)) };
+  };
 
   return {
     voteCard,
-    ownVoteCard: async (rec, viewer, known) => withoutRefresh(await voteCard(rec, viewer, known)),
-    voteCardsOf: (rec, known) => {
-      const draw = voteCards.renderer(rec, known);
-      return { forEveryone: () => draw(undefined), ownView: async (viewer) => withoutRefresh(await draw(viewer)) };
-    },
+    ownVoteCard: (rec, viewer, known) => voteCardsOf(rec, known).ownView(viewer),
+    voteCardsOf,
     actionCard,
     refreshVote: (rec, except) => voteCards.refresh(rec, except),
     refreshAction: async (action, except) =>

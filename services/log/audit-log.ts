@@ -283,10 +283,11 @@ export class AuditLog {
     });
     const entries = docs.map((d) => withoutEtag<RecordedEntry>(d));
     // Entries sharing the last instant may continue past the page: seal up to the instant before it.
-    const lastAt = entries.length === limit ? entries[entries.length - 1].recordedAt : undefined;
+    const full = entries.length === limit;
+    const lastAt = full ? entries[entries.length - 1].recordedAt : undefined;
     const page = lastAt && entries[0].recordedAt !== lastAt ? entries.filter((e) => e.recordedAt < lastAt) : entries;
     page.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.recordedOrder - b.recordedOrder || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-    return { page, full: entries.length === limit };
+    return { page, full };
   }
 
   private async claimSealer(tenantId: string): Promise<boolean> {

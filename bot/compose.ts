@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import * as fs from 'node:fs';
-import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Server } from 'node:http';
 import { CardPosts } from '../services/card-posts';
@@ -35,7 +34,6 @@ import { LimiterTime, RateLimiter } from '../services/delivery/rate-limiter';
 import { renderNamedCard } from '../cards/registry';
 import { renderDigest } from '../cards/reminders/digest';
 import { OUTBOX_CONTAINERS } from '../services/store/containers';
-import { CosmosStore } from '../services/store/cosmos-store';
 import { EmbeddedStore } from '../services/store/embedded-store';
 import type { Store } from '../services/store/port';
 import { CalendarTime } from '../services/time';
@@ -82,28 +80,25 @@ export interface Composed {
 /** Shutdown work; given the milliseconds left of the stop budget. */
 export type StopHook = (remainingMs: number) => Promise<void> | void;
 
-export function createStore(config: Config): Store {
+/**
+ * The store the config names. The Cosmos DB adapter and the Azure identity library are loaded
+ * only when Cosmos DB is configured: an embedded-store instance never holds them in memory.
+ */
+export async function createStore(config: Config): Promise<Store> {
   if (config.store.kind === 'embedded') return new EmbeddedStore({ dataDir: config.store.dataDir });
   const { endpoint, database, auth, allowSelfSigned } = config.store;
-  return new CosmosStore({
-    endpoint,
-    database,
-    allowSelfSigned,
-    auth:
-      auth.kind === 'key'
-        ? { kind: 'key', key: auth.key }
-        : {
-            kind: 'credential',
-            credential: auth.clientId ? new ManagedIdentityCredential({ clientId: auth.clientId }) : new DefaultAzureCredential(),
-          },
-  });
+  const { CosmosStore } = await import('../services/store/cosmos-store');
+  if (auth.kind === 'key') return new CosmosStore({ endpoint, database, allowSelfSigned, auth: { kind: 'key', key: auth.key } });
+  const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
+  const credential = auth.clientId ? new ManagedIdentityCredential({ clientId: auth.clientId }) : new DefaultAzureCredential();
+  return new CosmosStore({ endpoint, database, allowSelfSigned, auth: { kind: 'credential', credential } });
 }
 
 /** The composition root: the one place that wires config, store, clock, services, bot and server. */
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = options.store ?? createStore(config);
+  const store = options.store ?? (await createStore(config));
   await store.init();
 
   const time = new CalendarTime(config.timezone);

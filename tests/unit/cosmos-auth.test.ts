@@ -34,11 +34,11 @@ const storeOptions = () => (CosmosStore as unknown as jest.Mock).mock.calls.at(-
 beforeEach(() => jest.clearAllMocks());
 
 describe('COSMOS_AUTH chooses how the bot signs in to Cosmos DB', () => {
-  it('identity with AZURE_CLIENT_ID: the user-assigned managed identity, no key anywhere', () => {
+  it('identity with AZURE_CLIENT_ID: the user-assigned managed identity, no key anywhere', async () => {
     const config = parseConfig({ COSMOS_ENDPOINT: ENDPOINT, COSMOS_DATABASE: 'safeguarding', COSMOS_AUTH: 'identity', AZURE_CLIENT_ID: CLIENT_ID });
     expect(config.store).toEqual({ kind: 'cosmos', endpoint: ENDPOINT, database: 'safeguarding', auth: { kind: 'identity', clientId: CLIENT_ID }, allowSelfSigned: false });
 
-    const store = createStore(config);
+    const store = await createStore(config);
     expect(store.kind).toBe('cosmos');
     expect(identity.ManagedIdentityCredential).toHaveBeenCalledWith(expect.objectContaining({ clientId: CLIENT_ID }));
     expect(identity.DefaultAzureCredential).not.toHaveBeenCalled();
@@ -48,25 +48,25 @@ describe('COSMOS_AUTH chooses how the bot signs in to Cosmos DB', () => {
     expect(options.auth.key).toBeUndefined();
   });
 
-  it('identity without AZURE_CLIENT_ID: the default credential chain (az login locally, system identity in Azure)', () => {
-    const store = createStore(parseConfig({ COSMOS_ENDPOINT: ENDPOINT, COSMOS_DATABASE: 'safeguarding', COSMOS_AUTH: 'identity' }));
+  it('identity without AZURE_CLIENT_ID: the default credential chain (az login locally, system identity in Azure)', async () => {
+    const store = await createStore(parseConfig({ COSMOS_ENDPOINT: ENDPOINT, COSMOS_DATABASE: 'safeguarding', COSMOS_AUTH: 'identity' }));
     expect(store.kind).toBe('cosmos');
     expect(identity.DefaultAzureCredential).toHaveBeenCalledTimes(1);
     expect(identity.ManagedIdentityCredential).not.toHaveBeenCalled();
     expect(storeOptions().auth.credential).toBeInstanceOf(actualIdentity.DefaultAzureCredential);
   });
 
-  it('key (the default when COSMOS_KEY is given): the account key, no Entra credential built', () => {
+  it('key (the default when COSMOS_KEY is given): the account key, no Entra credential built', async () => {
     const config = parseConfig({ COSMOS_ENDPOINT: 'https://127.0.0.1:8081/', COSMOS_DATABASE: 'local', COSMOS_KEY: 'local-emulator-key', COSMOS_ALLOW_SELF_SIGNED: 'true' });
     expect(config.store).toMatchObject({ kind: 'cosmos', auth: { kind: 'key', key: 'local-emulator-key' }, allowSelfSigned: true });
-    createStore(config);
+    await createStore(config);
     expect(storeOptions().auth).toEqual({ kind: 'key', key: 'local-emulator-key' });
     expect(identity.ManagedIdentityCredential).not.toHaveBeenCalled();
     expect(identity.DefaultAzureCredential).not.toHaveBeenCalled();
   });
 
-  it('no COSMOS_ settings: the embedded store, nothing Azure', () => {
-    const store = createStore(parseConfig({ DATA_DIR: '/tmp/wsb-never-created' }));
+  it('no COSMOS_ settings: the embedded store, nothing Azure', async () => {
+    const store = await createStore(parseConfig({ DATA_DIR: '/tmp/wsb-never-created' }));
     expect(store.kind).toBe('embedded');
     expect(CosmosStore).not.toHaveBeenCalled();
   });

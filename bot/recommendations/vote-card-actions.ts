@@ -6,6 +6,7 @@ import { DECISION_LABELS, OPTION_LABELS } from '../../services/recommendations/d
 import type { RecommendationSource } from '../../services/recommendations/intake';
 import type { Recommendation, Vote } from '../../services/recommendations/recommendation-service';
 import type { AppServices } from '../app-services';
+import { CoalescedUpdates } from '../coalesced-updates';
 import type { CardAction } from '../feature';
 import { clickedId, guarded } from './card-action';
 import { recommendationKey } from './vote-cards';
@@ -20,6 +21,8 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 export function voteCardActions(services: AppServices, views: RecommendationViews): CardAction[] {
   const { recommendations: recs, actionItems, publisher, time } = services;
   const { voteCard, ownVoteCard, voteCardsOf, refreshVote, voteForm } = views;
+  // The copy everyone reads in a channel: one PUT of it at a time, later clicks share the next.
+  const sharedCopies = new CoalescedUpdates();
   const countedText = (vote: Vote, rec: Recommendation): string =>
     `Your ${OPTION_LABELS[vote.option]} on ${rec.ref} was counted at ${time.formatInstant(new Date(vote.changedAt ?? vote.castAt))}; clicking again changes nothing.${rec.status === 'open' ? '' : ` Voting has since closed: ${DECISION_LABELS[rec.status] ?? rec.status}.`}`;
 
@@ -54,9 +57,14 @@ export function voteCardActions(services: AppServices, views: RecommendationView
         // for them alone with their own view: "You voted Approve at 10:02; you can change it until
         // the vote closes". In a personal chat the clicker is its only reader, so the answer alone
         // redraws it: a second write there could land after the answer and hide the voter's choice.
+        // Clicks on one copy while its PUT is on its way share the next PUT, drawn from the state
+        // then (so it holds each of their votes); each click is answered once that PUT is done.
         if (clicked && turn.inChannel) {
           try {
-            await turn.context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(await cards.forEveryone())), id: clicked });
+            await sharedCopies.run(`${turn.actor.tenantId}|${turn.conversation.id}|${clicked}`, async (joined) => {
+              const card = joined ? await voteCardsOf(view.rec).forEveryone() : await cards.forEveryone();
+              await turn.context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: clicked });
+            });
           } catch {
             await refreshVote(view.rec); // the publisher updates (or gives up on) every copy, the clicked one included
             return cards.ownView(turn.actor.aadObjectId);

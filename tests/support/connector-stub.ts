@@ -31,6 +31,11 @@ export class ConnectorStub {
   resetWhen?: (req: { method: string; conversationId: string; activity: Record<string, unknown> }) => boolean;
   /** Return true to accept a POST but answer without the activity id (as some channels do). */
   omitIdWhen?: (req: { method: string; conversationId: string }) => boolean;
+  /**
+   * Return a promise to record a request at once but answer it only when the promise settles (a
+   * connector still busy with it, for tests that step what arrives while it is on its way).
+   */
+  holdWhen?: (req: { method: string; conversationId: string; activityId?: string }) => Promise<void> | undefined;
   /** Requests answered with a failure or a reset, for assertions. */
   readonly refused: { method: string; conversationId: string; status: number | 'reset' }[] = [];
 
@@ -78,7 +83,9 @@ export class ConnectorStub {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(omitId ? {} : { id: activityId }));
     };
-    if (this.delayMs > 0) setTimeout(respond, this.delayMs);
+    const held = this.holdWhen?.({ method, conversationId, activityId: pathActivityId });
+    if (held) void held.then(respond, respond);
+    else if (this.delayMs > 0) setTimeout(respond, this.delayMs);
     else respond();
   }
 

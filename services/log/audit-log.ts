@@ -93,6 +93,9 @@ function recordedHash(entry: Omit<RecordedEntry, 'hash'>, sealKey: string): stri
  * For tests and tools that build an AuditLog directly. The composition root always passes the
  * configured LOG_SEAL_KEY; a chain sealed with this key proves nothing.
  */
+/** How long a background seal round waits for more entries to join it (see sealSoon). */
+export const SEAL_GATHER_MS = 50;
+
 export const UNCONFIGURED_SEAL_KEY = 'unconfigured-log-seal-key-for-tests-only';
 
 /**
@@ -130,6 +133,8 @@ export function hashEntry(entry: Omit<LogEntry, 'hash'>, sealKey: string): strin
 export class AuditLog {
   private readonly sealing = new Map<string, Promise<void>>();
   private readonly sealAgain = new Set<string>();
+  /** Tenants whose next background round is waiting for more entries (sealSoon). */
+  private readonly gathering = new Map<string, NodeJS.Timeout>();
   private recordedCount = 0;
 
   constructor(
@@ -190,9 +195,20 @@ export class AuditLog {
     }
   }
 
-  /** Seals in the background (coalesced per tenant); failures are left for the next round. */
+  /**
+   * Seals in the background, coalesced per tenant: the first entry recorded waits SEAL_GATHER_MS
+   * for those recorded after it, so a burst of clicks costs one round (its lease, head and anchor
+   * writes) rather than one each. Failures, and entries left by a stop before the round, are
+   * sealed by the next round or the relay's periodic pass.
+   */
   sealSoon(tenantId: string): void {
-    void this.seal(tenantId).catch(() => undefined);
+    if (this.gathering.has(tenantId)) return;
+    const timer = setTimeout(() => {
+      this.gathering.delete(tenantId);
+      void this.seal(tenantId).catch(() => undefined);
+    }, SEAL_GATHER_MS);
+    timer.unref();
+    this.gathering.set(tenantId, timer);
   }
 
   /**
@@ -350,8 +366,14 @@ export class AuditLog {
     });
   }
 
-  /** Every entry in chain order, read in pages. */
+  /** Every entry in chain order, read in pages, the entries recorded until now sealed first. */
   async *all(tenantId: string, pageSize = 500): AsyncGenerator<LogEntry> {
+    await this.seal(tenantId).catch(() => undefined);
+    yield* this.chain(tenantId, pageSize);
+  }
+
+  /** The sealed entries in chain order, read in pages. */
+  private async *chain(tenantId: string, pageSize = 500): AsyncGenerator<LogEntry> {
     let after = 0;
     for (;;) {
       const page = await this.store.query<LogEntry>(CONTAINERS.log.name, {
@@ -372,7 +394,7 @@ export class AuditLog {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let count = 0;
-    for await (const entry of this.all(tenantId)) {
+    for await (const entry of this.chain(tenantId)) {
       count += 1;
       const { hash, ...body } = entry;
       if (entry.seq !== expectedSeq)

@@ -3,7 +3,7 @@
  * its page boundary, recorded entries not yet sealed, the head record, and store failures. Each test
  * fails when the rule it names is broken, where the older suite (audit-log.test.ts) did not notice.
  */
-import { AuditLog, GENESIS_HASH, LogEntry, LogInput, RecordedEntry, SYSTEM_ACTOR, UNCONFIGURED_SEAL_KEY } from '../../services/log/audit-log';
+import { AuditLog, GENESIS_HASH, LogEntry, LogInput, RecordedEntry, SEAL_GATHER_MS, SYSTEM_ACTOR, UNCONFIGURED_SEAL_KEY } from '../../services/log/audit-log';
 import type { Actor } from '../../services/directory/roles';
 import type { EmbeddedStore } from '../../services/store/embedded-store';
 import { Doc, Query, Store, StoreConflict, Stored } from '../../services/store/port';
@@ -502,6 +502,53 @@ describe('AuditLog at its edges', () => {
       const cells = row.split(',');
       expect(cells[4]).toBe('chair business');
       expect(cells.slice(8, 11)).toEqual(['', '', '']);
+    });
+  });
+
+  describe('sealSoon gathers a burst into one round', () => {
+    afterEach(() => jest.useRealTimers());
+    /** Lease writes: each round claims the lease and gives it back (two writes). */
+    const leaseWrites = (): (() => number) => {
+      let writes = 0;
+      hooks.replace = (container, doc) => void (container === 'counters' && doc.id === 'log-sealer' && (writes += 1));
+      hooks.create = (container, doc) => void (container === 'counters' && doc.id === 'log-sealer' && (writes += 1));
+      return () => writes;
+    };
+
+    it('entries recorded within SEAL_GATHER_MS of the first are sealed by one round, in order, with nobody asking', async () => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      const log = logAs('log-a');
+      const writes = leaseWrites();
+      for (const id of ['T-1', 'T-2', 'T-3']) {
+        await log.record(PATTI, TENANT, change(id), `k-${id}`);
+        log.sealSoon(TENANT);
+      }
+      await jest.advanceTimersByTimeAsync(SEAL_GATHER_MS - 1);
+      expect(await chain()).toEqual([]); // still gathering
+      expect(writes()).toBe(0);
+      await jest.advanceTimersByTimeAsync(1);
+      await log.seal(TENANT); // joins the round the timer started (and runs one more, which finds nothing)
+      expect(await sealedIds()).toEqual(['T-1', 'T-2', 'T-3']);
+      expect(await pending()).toEqual([]);
+      // one round for the burst, one for the seal() above: never one per entry
+      expect(writes()).toBe(4);
+      expect(await log.verify(TENANT)).toEqual({ ok: true, entries: 3 });
+    });
+
+    it('a read does not wait for the gathering: recent and all seal what was recorded before answering', async () => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      const log = logAs('log-a');
+      await log.record(PATTI, TENANT, change('T-1'), 'k-1');
+      log.sealSoon(TENANT);
+      expect((await log.recent(TENANT)).map((e) => e.entity.id)).toEqual(['T-1']);
+      await log.record(PATTI, TENANT, change('T-2'), 'k-2');
+      log.sealSoon(TENANT);
+      const all: string[] = [];
+      for await (const e of log.all(TENANT)) all.push(e.entity.id);
+      expect(all).toEqual(['T-1', 'T-2']);
+      await jest.advanceTimersByTimeAsync(SEAL_GATHER_MS); // the waiting round finds nothing left, and breaks nothing
+      await log.seal(TENANT);
+      expect(await log.verify(TENANT)).toEqual({ ok: true, entries: 2 });
     });
   });
 

@@ -159,6 +159,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   onStop('outbox', () => outbox.stop());
   // Then the card updates still queued after the last turns (publisher.refreshSoon).
   onStop('card refreshes', () => publisher.idle());
+  // The log entries still gathering for a background seal round are sealed now, not at the next start.
+  onStop('log entries gathered', () => log.sealGathered());
   let stopLogSeal: (() => void) | undefined;
   onStop('log seal', () => stopLogSeal?.());
 

@@ -211,6 +211,14 @@ export class AuditLog {
     this.gathering.set(tenantId, timer);
   }
 
+  /** Seals at once what sealSoon was gathering (graceful shutdown), each tenant's failure left for the next round. */
+  async sealGathered(): Promise<void> {
+    const tenants = [...this.gathering.keys()];
+    for (const tenantId of tenants) clearTimeout(this.gathering.get(tenantId));
+    this.gathering.clear();
+    await Promise.all(tenants.map((tenantId) => this.seal(tenantId).catch(() => undefined)));
+  }
+
   /**
    * Joins every recorded entry of the tenant to the chain, if this process gets the sealer's
    * lease (another instance holding it seals them instead). Coalesced: a call while a round runs

@@ -535,6 +535,20 @@ describe('AuditLog at its edges', () => {
       expect(await log.verify(TENANT)).toEqual({ ok: true, entries: 3 });
     });
 
+    it('sealGathered (shutdown) seals what was gathering at once, and no round is left waiting', async () => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      const log = logAs('log-a');
+      const writes = leaseWrites();
+      await log.record(PATTI, TENANT, change('T-1'), 'k-1');
+      log.sealSoon(TENANT);
+      await log.sealGathered();
+      expect(await sealedIds()).toEqual(['T-1']);
+      expect(writes()).toBe(2); // one round
+      expect(jest.getTimerCount()).toBe(0);
+      await log.sealGathered(); // nothing gathering: nothing to do
+      expect(writes()).toBe(2);
+    });
+
     it('a read does not wait for the gathering: recent and all seal what was recorded before answering', async () => {
       jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
       const log = logAs('log-a');

@@ -64,6 +64,8 @@ const SEALER_ID = 'log-sealer';
 /** How long a sealer holds a tenant's chain before another instance may take over (a crashed one). */
 const SEALER_LEASE_MS = 15_000;
 const SEAL_BATCH = 200;
+/** How long a background seal round waits for more entries to join it (see sealSoon). */
+export const SEAL_GATHER_MS = 50;
 
 /** The sealer's lease on a tenant's chain: one sealer at a time joins recorded entries. */
 interface SealerLease {
@@ -93,9 +95,6 @@ function recordedHash(entry: Omit<RecordedEntry, 'hash'>, sealKey: string): stri
  * For tests and tools that build an AuditLog directly. The composition root always passes the
  * configured LOG_SEAL_KEY; a chain sealed with this key proves nothing.
  */
-/** How long a background seal round waits for more entries to join it (see sealSoon). */
-export const SEAL_GATHER_MS = 50;
-
 export const UNCONFIGURED_SEAL_KEY = 'unconfigured-log-seal-key-for-tests-only';
 
 /**
@@ -214,7 +213,7 @@ export class AuditLog {
   /** Seals at once what sealSoon was gathering (graceful shutdown), each tenant's failure left for the next round. */
   async sealGathered(): Promise<void> {
     const tenants = [...this.gathering.keys()];
-    for (const tenantId of tenants) clearTimeout(this.gathering.get(tenantId));
+    for (const timer of this.gathering.values()) clearTimeout(timer);
     this.gathering.clear();
     await Promise.all(tenants.map((tenantId) => this.seal(tenantId).catch(() => undefined)));
   }

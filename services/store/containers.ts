@@ -13,6 +13,11 @@ export interface ContainerDefinition {
   partitionKey: string;
   /** Fields used in range filters or ORDER BY; the embedded store keeps a sorted index for each. */
   orderedFields?: string[];
+  /**
+   * Embedded store only: keep the documents' bodies in a file rather than in memory (their index
+   * entries stay in memory), for a container that grows all year and is read seldom: the log.
+   */
+  embeddedBodiesOnDisk?: boolean;
   /** Composite indexes Cosmos needs for multi-field ORDER BY. */
   compositeIndexes?: { path: string; order: 'ascending' | 'descending' }[][];
   uniqueKeys?: string[][];

@@ -45,10 +45,10 @@ export class Journal {
 
   /**
    * Locks the folder and hands every stored write to `apply`: the snapshot's documents, then the
-   * journal's operations. On failure nothing stays open (the lock is released) and the error is
+   * journal's operations (a put with its document's JSON text as the journal holds it). On failure nothing stays open (the lock is released) and the error is
    * thrown, so a repaired folder can be opened again; the caller discards what it was handed.
    */
-  open(apply: (op: JournalOp) => void): void {
+  open(apply: (op: JournalOp, docText?: string) => void): void {
     if (this.fd !== undefined) return;
     fs.mkdirSync(this.dir, { recursive: true });
     this.acquireLock();
@@ -68,20 +68,53 @@ export class Journal {
     }
   }
 
-  /** Appends one write (before the caller applies and acknowledges it). */
-  append(op: JournalOp): void {
+  /**
+   * Appends one write (before the caller applies and acknowledges it); for a put, returns the
+   * document's JSON text as written, so the caller need not serialise it again.
+   */
+  append(op: JournalOp): string | undefined {
     if (this.fd === undefined) throw new Error('Embedded store is not initialised (call init) or is closed');
-    fs.writeSync(this.fd, JSON.stringify(op) + '\n');
+    let docText: string | undefined;
+    let line: string;
+    if (op.op === 'put') {
+      docText = JSON.stringify(op.doc);
+      line = `${putPrefix(op.c)}${docText}}`;
+    } else {
+      line = JSON.stringify(op);
+    }
+    fs.writeSync(this.fd, line + '\n');
     this.count += 1;
+    return docText;
   }
 
-  /** Writes `containers` as the new snapshot (temp file, fsync, rename), then empties the journal. */
-  compact(containers: Record<string, Stored<Doc>[]>): void {
+  /**
+   * Writes the new snapshot (temp file, fsync, rename), then empties the journal. `containers`
+   * gives each container's documents as JSON text, drawn one at a time and written in chunks, so
+   * a large store is never held as one string.
+   */
+  compact(containers: Record<string, Iterable<string>>): void {
     const tmp = `${this.snapshotPath}.tmp`;
     const fd = fs.openSync(tmp, 'w');
-    fs.writeSync(fd, JSON.stringify({ containers }));
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
+    try {
+      const out = new ChunkedWriter(fd);
+      out.write('{"containers":{');
+      let firstContainer = true;
+      for (const [name, docs] of Object.entries(containers)) {
+        out.write(`${firstContainer ? '' : ','}${JSON.stringify(name)}:[`);
+        firstContainer = false;
+        let first = true;
+        for (const text of docs) {
+          out.write(first ? text : `,${text}`);
+          first = false;
+        }
+        out.write(']');
+      }
+      out.write('}}');
+      out.flush();
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, this.snapshotPath);
     if (this.fd !== undefined) fs.ftruncateSync(this.fd, 0);
     this.count = 0;
@@ -95,7 +128,7 @@ export class Journal {
     this.releaseLock();
   }
 
-  private replay(apply: (op: JournalOp) => void): void {
+  private replay(apply: (op: JournalOp, docText?: string) => void): void {
     if (!fs.existsSync(this.journalPath)) return;
     const text = fs.readFileSync(this.journalPath, 'utf8');
     const lines = text.split('\n');
@@ -115,7 +148,8 @@ export class Journal {
         if (isLast || lines.slice(i + 1).every((l) => l === '')) break;
         throw new Error(`Embedded store journal ${this.journalPath} is damaged at line ${i + 1}`);
       }
-      apply(op);
+      const prefix = op.op === 'put' ? putPrefix(op.c) : undefined;
+      apply(op, prefix !== undefined && line.startsWith(prefix) && line.endsWith('}') ? line.slice(prefix.length, -1) : undefined);
       this.count += 1;
       validLength += Buffer.byteLength(line) + (isLast ? 0 : 1);
     }
@@ -167,6 +201,32 @@ export class Journal {
   private releaseLock(): void {
     fs.rmSync(this.lockPath, { force: true });
     OPEN_DIRS.delete(this.dir);
+  }
+}
+
+/** How a put's journal line starts: the same text as JSON.stringify of the op, whose document follows. */
+function putPrefix(container: string): string {
+  return `{"c":${JSON.stringify(container)},"op":"put","doc":`;
+}
+
+/** Buffers small writes to a file descriptor into chunks of about 1 MB. */
+class ChunkedWriter {
+  private parts: string[] = [];
+  private length = 0;
+
+  constructor(private readonly fd: number) {}
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.length += text.length;
+    if (this.length >= 1 << 20) this.flush();
+  }
+
+  flush(): void {
+    if (!this.parts.length) return;
+    fs.writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.length = 0;
   }
 }
 

@@ -1,27 +1,38 @@
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { DiskBodies, DiskBody } from './embedded-bodies';
 import { CONTAINER_LIST, ContainerDefinition, containerDefinition } from './containers';
 import { SortedIndex, indexDocument, unindexDocument } from './embedded-index';
 import { Journal, JournalOp } from './embedded-journal';
 import { compareBy, indexRange, matches } from './embedded-query';
 import { Condition, Doc, Query, Store, StoreConflict, Stored, checkFieldPath, fieldValue } from './port';
 
+/** A document as the store holds it: in memory, or (containers marked `embeddedBodiesOnDisk`) its place in the bodies file. */
+type Held = Stored<Doc> | DiskBody;
+
 interface ContainerState {
   def: ContainerDefinition;
   /** partition key value -> id -> document */
-  partitions: Map<string, Map<string, Stored<Doc>>>;
+  partitions: Map<string, Map<string, Held>>;
   /** field -> entries sorted by value, for range queries without a full scan */
   indexes: Map<string, SortedIndex>;
+  /** Whether the documents' bodies are kept in the bodies file rather than in memory. */
+  onDisk: boolean;
 }
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
   /** Journal entries before the journal is folded into a new snapshot. */
   compactAfter?: number;
+  /** Containers whose bodies are kept on disk (default: those marked `embeddedBodiesOnDisk`); the tests run the store contract with all of them. */
+  bodiesOnDisk?: string[];
 }
 
 /**
  * The default store: every document in memory, every write appended to a journal on disk
  * before it is acknowledged (embedded-journal.ts: snapshot, journal replay, the folder's lock).
+ * The bodies of containers marked `embeddedBodiesOnDisk` (the audit log) are kept in a file
+ * rebuilt at each open instead (embedded-bodies.ts), so the log does not grow the heap.
  * Ordered fields keep a sorted index (embedded-index.ts) so range queries, and ORDER BY one such
  * field with a limit, skip the full scan;
  * conditions and ORDER BY follow Cosmos DB's rules (embedded-query.ts).
@@ -32,23 +43,37 @@ export class EmbeddedStore implements Store {
   readonly stats = { documentsRead: 0, documentsScanned: 0 };
   private readonly containers = new Map<string, ContainerState>();
   private readonly journal: Journal;
+  private readonly bodies: DiskBodies;
+  private readonly dataDir: string;
+  private readonly onDisk: Set<string>;
   private readonly etagPrefix = randomBytes(4).toString('hex');
   private etagCounter = 0;
   private readonly compactAfter: number;
 
   constructor(options: EmbeddedStoreOptions) {
     this.journal = new Journal(options.dataDir);
+    this.dataDir = path.resolve(options.dataDir);
+    this.bodies = new DiskBodies(this.dataDir);
     this.compactAfter = options.compactAfter ?? 100_000;
-    for (const def of CONTAINER_LIST) this.containers.set(def.name, emptyState(def));
+    this.onDisk = new Set(options.bodiesOnDisk ?? CONTAINER_LIST.filter((d) => d.embeddedBodiesOnDisk).map((d) => d.name));
+    for (const name of this.onDisk) containerDefinition(name);
+    this.reset();
+  }
+
+  /** Forgets every document (before an open, or after one failed). */
+  private reset(): void {
+    for (const def of CONTAINER_LIST) this.containers.set(def.name, emptyState(def, this.onDisk.has(def.name)));
   }
 
   async init(): Promise<void> {
     if (this.journal.isOpen) return;
+    this.reset();
     try {
-      this.journal.open((op) => this.apply(op));
+      this.journal.open((op, docText) => this.apply(op, docText));
     } catch (err) {
       // Nothing is open: forget what was read, so a repaired folder can be opened again.
-      for (const def of CONTAINER_LIST) this.containers.set(def.name, emptyState(def));
+      this.reset();
+      this.bodies.close();
       throw err;
     }
   }
@@ -69,39 +94,76 @@ export class EmbeddedStore implements Store {
     return value;
   }
 
-  private apply(op: JournalOp): void {
+  /** `docText`, when given, is the put document's JSON text (as the journal holds it). */
+  private apply(op: JournalOp, docText?: string): void {
     const state = this.state(op.c);
     if (op.op === 'put') {
       const pk = this.partitionKeyOf(state.def, op.doc);
       let partition = state.partitions.get(pk);
       if (!partition) state.partitions.set(pk, (partition = new Map()));
       const previous = partition.get(op.doc.id);
-      if (previous) unindexDocument(state.indexes, pk, previous);
-      partition.set(op.doc.id, op.doc);
+      if (previous) unindexDocument(state.indexes, pk, this.body(previous));
+      partition.set(op.doc.id, state.onDisk ? this.bodies.put(docText ?? JSON.stringify(op.doc), op.doc._etag) : op.doc);
       indexDocument(state.indexes, pk, op.doc);
     } else {
       const partition = state.partitions.get(op.pk);
       const previous = partition?.get(op.id);
       if (partition && previous) {
-        unindexDocument(state.indexes, op.pk, previous);
+        unindexDocument(state.indexes, op.pk, this.body(previous));
         partition.delete(op.id);
       }
     }
   }
 
+  /** The document held: the stored object itself when in memory (callers clone what they hand out), else parsed afresh from disk. */
+  private body(held: Held): Stored<Doc> {
+    return held instanceof DiskBody ? this.bodies.read(held) : held;
+  }
+
+  /** A copy of the document held, the caller's to keep. */
+  private copy<T extends Doc>(held: Held): Stored<T> {
+    return (held instanceof DiskBody ? this.bodies.read(held) : structuredClone(held)) as Stored<T>;
+  }
+
   private write(op: JournalOp): void {
-    this.journal.append(op);
-    this.apply(op);
+    const docText = this.journal.append(op);
+    this.apply(op, docText);
     if (this.journal.entries >= this.compactAfter) this.compact();
   }
 
-  /** Folds the journal into a new snapshot (temp file, fsync, rename), then empties the journal. */
+  /**
+   * Folds the journal into a new snapshot (temp file, fsync, rename), then empties the journal.
+   * Bodies kept on disk are copied into a fresh bodies file on the way, leaving behind those of
+   * documents since replaced or removed; it takes the old one's place once the snapshot is in place.
+   */
   compact(): void {
-    const containers: Record<string, Stored<Doc>[]> = {};
-    for (const [name, state] of this.containers) {
-      containers[name] = [...state.partitions.values()].flatMap((p) => [...p.values()]);
+    const fresh = new DiskBodies(this.dataDir);
+    const moved: [Map<string, Held>, string, DiskBody][] = [];
+    const containers: Record<string, Iterable<string>> = {};
+    for (const [name, state] of this.containers) containers[name] = { [Symbol.iterator]: () => this.texts(state, fresh, moved) };
+    try {
+      this.journal.compact(containers);
+    } catch (err) {
+      fresh.close();
+      throw err;
     }
-    this.journal.compact(containers);
+    this.bodies.adopt(fresh);
+    for (const [partition, id, body] of moved) partition.set(id, body);
+  }
+
+  /** Each document's JSON text, for the snapshot; bodies on disk are copied into `fresh` on the way (their new places in `moved`). */
+  private *texts(state: ContainerState, fresh: DiskBodies, moved: [Map<string, Held>, string, DiskBody][]): Generator<string> {
+    for (const partition of state.partitions.values()) {
+      for (const [id, held] of partition) {
+        if (!(held instanceof DiskBody)) {
+          yield JSON.stringify(held);
+          continue;
+        }
+        const text = this.bodies.text(held);
+        moved.push([partition, id, fresh.put(text, held.etag)]);
+        yield text;
+      }
+    }
   }
 
   private stamp<T extends Doc>(doc: T): Stored<T> {
@@ -111,15 +173,15 @@ export class EmbeddedStore implements Store {
     return copy;
   }
 
-  private find(container: string, pk: string, id: string): Stored<Doc> | undefined {
+  private find(container: string, pk: string, id: string): Held | undefined {
     return this.state(container).partitions.get(pk)?.get(id);
   }
 
   async read<T extends Doc>(container: string, partitionKey: string, id: string): Promise<Stored<T> | undefined> {
-    const doc = this.find(container, partitionKey, id);
-    if (!doc) return undefined;
+    const held = this.find(container, partitionKey, id);
+    if (!held) return undefined;
     this.stats.documentsRead += 1;
-    return structuredClone(doc) as Stored<T>;
+    return this.copy<T>(held);
   }
 
   async create<T extends Doc>(container: string, doc: T): Promise<Stored<T>> {
@@ -136,7 +198,7 @@ export class EmbeddedStore implements Store {
     const pk = this.partitionKeyOf(state.def, doc);
     const current = this.find(container, pk, doc.id);
     if (!current) throw new StoreConflict('gone', container, doc.id);
-    if (current._etag !== etag) throw new StoreConflict('stale', container, doc.id);
+    if (etagOf(current) !== etag) throw new StoreConflict('stale', container, doc.id);
     const stored = this.stamp(doc);
     this.write({ c: container, op: 'put', doc: stored });
     return structuredClone(stored);
@@ -153,7 +215,7 @@ export class EmbeddedStore implements Store {
   async delete(container: string, partitionKey: string, id: string, etag?: string): Promise<boolean> {
     const current = this.find(container, partitionKey, id);
     if (!current) return false;
-    if (etag !== undefined && current._etag !== etag) throw new StoreConflict('stale', container, id);
+    if (etag !== undefined && etagOf(current) !== etag) throw new StoreConflict('stale', container, id);
     this.write({ c: container, op: 'del', pk: partitionKey, id });
     return true;
   }
@@ -163,7 +225,7 @@ export class EmbeddedStore implements Store {
     const where = query.where ?? [];
     for (const c of where) checkFieldPath(c.field);
     const ordered = (query.orderBy ?? []).map((o) => checkFieldPath(o.field));
-    let candidates: Iterable<Stored<Doc>>;
+    let candidates: Iterable<Held>;
     const indexed = where.find((c) => state.indexes.has(c.field) && c.op !== '!=' && c.op !== 'in');
     const sortIndex = !indexed && ordered.length === 1 ? state.indexes.get(ordered[0]) : undefined;
     if (sortIndex && sortIndex.unordered === 0) return this.queryInIndexOrder<T>(state, query, sortIndex);
@@ -174,16 +236,18 @@ export class EmbeddedStore implements Store {
     } else {
       candidates = [...state.partitions.values()].flatMap((p) => [...p.values()]);
     }
+    const onDisk = state.onDisk;
     let results: Stored<Doc>[] = [];
-    for (const doc of candidates) {
+    for (const held of candidates) {
       this.stats.documentsScanned += 1;
+      const doc = this.body(held);
       if (query.partitionKey !== undefined && this.partitionKeyOf(state.def, doc) !== query.partitionKey) continue;
       if (where.every((c) => matches(doc, c)) && ordered.every((field) => fieldValue(doc, field) !== undefined)) results.push(doc);
     }
     if (query.orderBy?.length) results.sort((a, b) => compareBy(a, b, query.orderBy!));
     if (query.limit !== undefined) results = results.slice(0, query.limit);
     this.stats.documentsRead += results.length;
-    return results.map((d) => structuredClone(d) as Stored<T>);
+    return results.map((d) => (onDisk ? d : structuredClone(d)) as Stored<T>);
   }
 
   /**
@@ -198,16 +262,17 @@ export class EmbeddedStore implements Store {
     for (const e of entries) {
       if (query.limit !== undefined && results.length >= query.limit) break;
       if (pk !== undefined && e.pk !== pk) continue;
-      const doc = state.partitions.get(e.pk)?.get(e.id);
-      if (!doc) continue;
+      const held = state.partitions.get(e.pk)?.get(e.id);
+      if (!held) continue;
       this.stats.documentsScanned += 1;
+      const doc = this.body(held);
       if (where.every((c) => matches(doc, c))) results.push(doc);
     }
     this.stats.documentsRead += results.length;
-    return results.map((d) => structuredClone(d) as Stored<T>);
+    return results.map((d) => (state.onDisk ? d : structuredClone(d)) as Stored<T>);
   }
 
-  private *indexCandidates(state: ContainerState, cond: Condition, pk: string | undefined): Iterable<Stored<Doc>> {
+  private *indexCandidates(state: ContainerState, cond: Condition, pk: string | undefined): Iterable<Held> {
     const { from, to } = indexRange(cond);
     for (const e of state.indexes.get(cond.field)!.range(from, to)) {
       if (pk !== undefined && e.pk !== pk) continue;
@@ -216,15 +281,28 @@ export class EmbeddedStore implements Store {
     }
   }
 
+  /** How many documents of a container are held in memory and how many in the bodies file. */
+  documentsHeld(container: string): { inMemory: number; onDisk: number } {
+    const held = { inMemory: 0, onDisk: 0 };
+    for (const partition of this.state(container).partitions.values())
+      for (const doc of partition.values()) held[doc instanceof DiskBody ? 'onDisk' : 'inMemory'] += 1;
+    return held;
+  }
+
   async ping(): Promise<boolean> {
     return this.journal.isOpen;
   }
 
   async close(): Promise<void> {
+    this.bodies.close();
     this.journal.close();
   }
 }
 
-function emptyState(def: ContainerDefinition): ContainerState {
-  return { def, partitions: new Map(), indexes: new Map((def.orderedFields ?? []).map((f) => [f, new SortedIndex()])) };
+function etagOf(held: Held): string {
+  return held instanceof DiskBody ? held.etag : held._etag;
+}
+
+function emptyState(def: ContainerDefinition, onDisk: boolean): ContainerState {
+  return { def, partitions: new Map(), indexes: new Map((def.orderedFields ?? []).map((f) => [f, new SortedIndex()])), onDisk };
 }

@@ -1,7 +1,8 @@
 /**
  * A child process for the embedded store's durability tests, started with spawnTs (ts-child.ts).
- *   <dataDir> write <ackFile> [compactAfter]
- *                                   writes doc-<n> forever (n going on from what is stored),
+ *   <dataDir> write <ackFile> [compactAfter] [container]
+ *                                   writes doc-<n> forever (n going on from what is stored) into
+ *                                   `disputes`, or `container` (`log`: bodies kept on disk),
  *                                   appending "ack <n>" to ackFile after each write returns. A file,
  *                                   not stdout: a pipe the parent is slow to read buffers in this
  *                                   process, and SIGKILL would lose acks for writes that were made.
@@ -18,7 +19,7 @@ interface Numbered {
   padding?: string;
 }
 
-export async function main([dataDir, mode, ackFile, compactAfter]: string[]): Promise<void> {
+export async function main([dataDir, mode, ackFile, compactAfter, container = 'disputes']: string[]): Promise<void> {
   if (mode === 'hold' && ackFile) {
     process.stdout.write('waiting\n');
     // A spin, not a timer: every child leaves it within microseconds of the file appearing.
@@ -26,7 +27,7 @@ export async function main([dataDir, mode, ackFile, compactAfter]: string[]): Pr
       /* spin */
     }
   }
-  const store = new EmbeddedStore({ dataDir, ...(compactAfter ? { compactAfter: Number(compactAfter) } : {}) });
+  const store = new EmbeddedStore({ dataDir, ...(compactAfter && compactAfter !== '0' ? { compactAfter: Number(compactAfter) } : {}) });
   await store.init();
   if (mode === 'hold') {
     process.stdout.write('ready\n');
@@ -35,10 +36,10 @@ export async function main([dataDir, mode, ackFile, compactAfter]: string[]): Pr
   }
   // Documents big enough that a kill often lands inside a write.
   const padding = 'x'.repeat(2000);
-  const [last] = await store.query<Numbered>('disputes', { partitionKey: 'durability', orderBy: [{ field: 'n', direction: 'desc' }], limit: 1 });
+  const [last] = await store.query<Numbered>(container, { partitionKey: 'durability', orderBy: [{ field: 'n', direction: 'desc' }], limit: 1 });
   const acks = fs.openSync(ackFile, 'a');
   for (let n = (last?.n ?? 0) + 1; ; n++) {
-    await store.create<Numbered>('disputes', { id: `doc-${n}`, tenantId: 'durability', n, padding });
+    await store.create<Numbered>(container, { id: `doc-${n}`, tenantId: 'durability', n, padding });
     fs.writeSync(acks, `ack ${n}\n`);
   }
 }

@@ -1,29 +1,30 @@
-import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
+import table from './bank-holidays.json';
 import { addDays, isIsoDate } from './time';
 
 /**
  * Working days for the statutory clocks of safeguarding case reviews: Monday to Friday, less the
  * bank holidays of England and Wales. The holidays come from the `date-holidays` data set (which
- * carries substitute days), never from a list typed into code. Dates are ISO calendar dates, so
- * clock changes cannot shift them.
+ * carries substitute days), never from a list typed into code: `npm run holidays` writes them
+ * into services/bank-holidays.json for the years it covers, and a test checks that table against
+ * the library (scripts/bank-holidays.ts says why the bot does not load the library itself).
+ * Dates are ISO calendar dates, so clock changes cannot shift them.
  */
 export class WorkingCalendar {
-  private readonly holidays = new Holidays('GB', 'ENG');
-  private readonly byYear = new Map<number, Map<string, string>>();
+  private readonly byYear: Map<number, Map<string, string>>;
+
+  constructor() {
+    byYear ??= tableByYear();
+    this.byYear = byYear;
+  }
 
   /** Bank holidays of one year: ISO date → name. */
   bankHolidays(year: number): Map<string, string> {
-    let days = this.byYear.get(year);
-    if (!days) {
-      days = new Map();
-      for (const h of this.holidays.getHolidays(year)) {
-        // `public` are the bank holidays (substitute days included); `observance` etc. are not days off.
-        if (h.type !== 'public') continue;
-        days.set(h.date.slice(0, 10), h.name);
-      }
-      this.byYear.set(year, days);
-    }
+    const days = this.byYear.get(year);
+    if (!days)
+      throw new Error(
+        `No bank holidays are known for ${year}: services/bank-holidays.json covers ${table.firstYear} to ${table.lastYear}. Widen FIRST_YEAR and LAST_YEAR in scripts/bank-holidays.ts and run npm run holidays.`,
+      );
     return days;
   }
 
@@ -69,4 +70,14 @@ export class WorkingCalendar {
   nextWorkingDay(date: string): string {
     return this.addWorkingDays(date, 1);
   }
+}
+
+/** The table by year, read once for every calendar. */
+let byYear: Map<number, Map<string, string>> | undefined;
+
+function tableByYear(): Map<number, Map<string, string>> {
+  const years = new Map<number, Map<string, string>>();
+  for (let year = table.firstYear; year <= table.lastYear; year++) years.set(year, new Map());
+  for (const [date, name] of Object.entries(table.days)) years.get(Number(date.slice(0, 4)))?.set(date, name);
+  return years;
 }

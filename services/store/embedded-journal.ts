@@ -45,10 +45,10 @@ export class Journal {
 
   /**
    * Locks the folder and hands every stored write to `apply`: the snapshot's documents, then the
-   * journal's operations (a put with its document's JSON text as the journal holds it). On failure nothing stays open (the lock is released) and the error is
+   * journal's operations. On failure nothing stays open (the lock is released) and the error is
    * thrown, so a repaired folder can be opened again; the caller discards what it was handed.
    */
-  open(apply: (op: JournalOp, docText?: string) => void): void {
+  open(apply: (op: JournalOp) => void): void {
     if (this.fd !== undefined) return;
     fs.mkdirSync(this.dir, { recursive: true });
     this.acquireLock();
@@ -128,7 +128,7 @@ export class Journal {
     this.releaseLock();
   }
 
-  private replay(apply: (op: JournalOp, docText?: string) => void): void {
+  private replay(apply: (op: JournalOp) => void): void {
     if (!fs.existsSync(this.journalPath)) return;
     const text = fs.readFileSync(this.journalPath, 'utf8');
     const lines = text.split('\n');
@@ -148,8 +148,7 @@ export class Journal {
         if (isLast || lines.slice(i + 1).every((l) => l === '')) break;
         throw new Error(`Embedded store journal ${this.journalPath} is damaged at line ${i + 1}`);
       }
-      const prefix = op.op === 'put' ? putPrefix(op.c) : undefined;
-      apply(op, prefix !== undefined && line.startsWith(prefix) && line.endsWith('}') ? line.slice(prefix.length, -1) : undefined);
+      apply(op);
       this.count += 1;
       validLength += Buffer.byteLength(line) + (isLast ? 0 : 1);
     }

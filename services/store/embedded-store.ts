@@ -26,6 +26,20 @@ export interface EmbeddedStoreOptions {
   compactAfter?: number;
   /** Containers whose bodies are kept on disk (default: those marked `embeddedBodiesOnDisk`); the tests run the store contract with all of them. */
   bodiesOnDisk?: string[];
+  /**
+   * How many of the latest documents put into those containers stay in memory before their
+   * bodies go to disk (default 256): the log's pending entries live for milliseconds, until the
+   * sealer joins them to the chain and removes them, and the newest entries are the ones read.
+   */
+  recentBodiesInMemory?: number;
+}
+
+/** A document put into a container whose bodies go to disk, still held in memory. */
+interface Recent {
+  partition: Map<string, Held>;
+  doc: Stored<Doc>;
+  /** Its JSON text when the journal made it already. */
+  text?: string;
 }
 
 /**
@@ -46,6 +60,9 @@ export class EmbeddedStore implements Store {
   private readonly bodies: DiskBodies;
   private readonly dataDir: string;
   private readonly onDisk: Set<string>;
+  private readonly recentLimit: number;
+  /** Oldest first. */
+  private recent: Recent[] = [];
   private readonly etagPrefix = randomBytes(4).toString('hex');
   private etagCounter = 0;
   private readonly compactAfter: number;
@@ -57,19 +74,21 @@ export class EmbeddedStore implements Store {
     this.compactAfter = options.compactAfter ?? 100_000;
     this.onDisk = new Set(options.bodiesOnDisk ?? CONTAINER_LIST.filter((d) => d.embeddedBodiesOnDisk).map((d) => d.name));
     for (const name of this.onDisk) containerDefinition(name);
+    this.recentLimit = options.recentBodiesInMemory ?? 256;
     this.reset();
   }
 
   /** Forgets every document (before an open, or after one failed). */
   private reset(): void {
     for (const def of CONTAINER_LIST) this.containers.set(def.name, emptyState(def, this.onDisk.has(def.name)));
+    this.recent = [];
   }
 
   async init(): Promise<void> {
     if (this.journal.isOpen) return;
     this.reset();
     try {
-      this.journal.open((op, docText) => this.apply(op, docText));
+      this.journal.open((op) => this.apply(op));
     } catch (err) {
       // Nothing is open: forget what was read, so a repaired folder can be opened again.
       this.reset();
@@ -94,7 +113,7 @@ export class EmbeddedStore implements Store {
     return value;
   }
 
-  /** `docText`, when given, is the put document's JSON text (as the journal holds it). */
+  /** `docText`, when given, is the put document's JSON text (as the journal wrote it). */
   private apply(op: JournalOp, docText?: string): void {
     const state = this.state(op.c);
     if (op.op === 'put') {
@@ -103,8 +122,12 @@ export class EmbeddedStore implements Store {
       if (!partition) state.partitions.set(pk, (partition = new Map()));
       const previous = partition.get(op.doc.id);
       if (previous) unindexDocument(state.indexes, pk, this.body(previous));
-      partition.set(op.doc.id, state.onDisk ? this.bodies.put(docText ?? JSON.stringify(op.doc), op.doc._etag) : op.doc);
+      partition.set(op.doc.id, op.doc);
       indexDocument(state.indexes, pk, op.doc);
+      if (state.onDisk) {
+        this.recent.push({ partition, doc: op.doc, ...(docText !== undefined ? { text: docText } : {}) });
+        while (this.recent.length > this.recentLimit) this.retire(this.recent.shift()!);
+      }
     } else {
       const partition = state.partitions.get(op.pk);
       const previous = partition?.get(op.id);
@@ -115,9 +138,20 @@ export class EmbeddedStore implements Store {
     }
   }
 
-  /** The document held: the stored object itself when in memory (callers clone what they hand out), else parsed afresh from disk. */
-  private body(held: Held): Stored<Doc> {
-    return held instanceof DiskBody ? this.bodies.read(held) : held;
+  /** Moves a recent document's body to disk, unless it has been replaced or removed since. */
+  private retire({ partition, doc, text }: Recent): void {
+    if (partition.get(doc.id) === doc) partition.set(doc.id, this.bodies.put(text ?? JSON.stringify(doc), doc._etag));
+  }
+
+  /**
+   * The document held: the stored object itself when in memory (callers clone what they hand
+   * out), else parsed afresh from disk (and added to `parsed`, as needing no copy).
+   */
+  private body(held: Held, parsed?: Set<Stored<Doc>>): Stored<Doc> {
+    if (!(held instanceof DiskBody)) return held;
+    const doc = this.bodies.read(held);
+    parsed?.add(doc);
+    return doc;
   }
 
   /** A copy of the document held, the caller's to keep. */
@@ -236,18 +270,18 @@ export class EmbeddedStore implements Store {
     } else {
       candidates = [...state.partitions.values()].flatMap((p) => [...p.values()]);
     }
-    const onDisk = state.onDisk;
+    const parsed = new Set<Stored<Doc>>();
     let results: Stored<Doc>[] = [];
     for (const held of candidates) {
       this.stats.documentsScanned += 1;
-      const doc = this.body(held);
+      const doc = this.body(held, parsed);
       if (query.partitionKey !== undefined && this.partitionKeyOf(state.def, doc) !== query.partitionKey) continue;
       if (where.every((c) => matches(doc, c)) && ordered.every((field) => fieldValue(doc, field) !== undefined)) results.push(doc);
     }
     if (query.orderBy?.length) results.sort((a, b) => compareBy(a, b, query.orderBy!));
     if (query.limit !== undefined) results = results.slice(0, query.limit);
     this.stats.documentsRead += results.length;
-    return results.map((d) => (onDisk ? d : structuredClone(d)) as Stored<T>);
+    return handOut<T>(results, parsed);
   }
 
   /**
@@ -259,17 +293,18 @@ export class EmbeddedStore implements Store {
     const pk = query.partitionKey;
     const entries = query.orderBy![0].direction === 'desc' ? index.descending() : index.range();
     const results: Stored<Doc>[] = [];
+    const parsed = new Set<Stored<Doc>>();
     for (const e of entries) {
       if (query.limit !== undefined && results.length >= query.limit) break;
       if (pk !== undefined && e.pk !== pk) continue;
       const held = state.partitions.get(e.pk)?.get(e.id);
       if (!held) continue;
       this.stats.documentsScanned += 1;
-      const doc = this.body(held);
+      const doc = this.body(held, parsed);
       if (where.every((c) => matches(doc, c))) results.push(doc);
     }
     this.stats.documentsRead += results.length;
-    return results.map((d) => (state.onDisk ? d : structuredClone(d)) as Stored<T>);
+    return handOut<T>(results, parsed);
   }
 
   private *indexCandidates(state: ContainerState, cond: Condition, pk: string | undefined): Iterable<Held> {
@@ -297,6 +332,11 @@ export class EmbeddedStore implements Store {
     this.bodies.close();
     this.journal.close();
   }
+}
+
+/** Query results for the caller: documents parsed from disk as they are, the ones held in memory copied. */
+function handOut<T extends Doc>(results: Stored<Doc>[], parsed: Set<Stored<Doc>>): Stored<T>[] {
+  return results.map((d) => (parsed.has(d) ? d : structuredClone(d)) as Stored<T>);
 }
 
 function etagOf(held: Held): string {

@@ -18,8 +18,9 @@ const TENANT = 'bodies';
 describe('embedded store: bodies kept on disk (the log)', () => {
   let dir: string;
   const open: EmbeddedStore[] = [];
-  const openStore = async (options: { compactAfter?: number } = {}): Promise<EmbeddedStore> => {
-    const store = new EmbeddedStore({ dataDir: dir, ...options });
+  /** Bodies go to disk as soon as they are written unless `recentBodiesInMemory` says otherwise. */
+  const openStore = async (options: { compactAfter?: number; recentBodiesInMemory?: number } = {}): Promise<EmbeddedStore> => {
+    const store = new EmbeddedStore({ dataDir: dir, recentBodiesInMemory: 0, ...options });
     await store.init();
     open.push(store);
     return store;
@@ -42,6 +43,25 @@ describe('embedded store: bodies kept on disk (the log)', () => {
     await store.create('disputes', { id: 'd-1', tenantId: TENANT });
     expect(store.documentsHeld('log')).toEqual({ inMemory: 0, onDisk: 20 });
     expect(store.documentsHeld('disputes')).toEqual({ inMemory: 1, onDisk: 0 });
+  });
+
+  it('keeps the latest bodies in memory and moves older ones to disk; one removed while recent never reaches disk', async () => {
+    const store = await openStore({ recentBodiesInMemory: 4 });
+    for (let seq = 1; seq <= 3; seq++) await store.create('log', entry(seq));
+    expect(store.documentsHeld('log')).toEqual({ inMemory: 3, onDisk: 0 });
+    // A pending entry's life: written, then removed by the sealer while still recent.
+    const pending = await store.create('log', { ...entry(100), id: 'p-100', source: undefined });
+    expect(await store.delete('log', TENANT, 'p-100', pending._etag)).toBe(true);
+    expect(store.documentsHeld('log')).toEqual({ inMemory: 3, onDisk: 0 });
+    for (let seq = 4; seq <= 10; seq++) await store.create('log', entry(seq));
+    expect(store.documentsHeld('log')).toEqual({ inMemory: 4, onDisk: 6 });
+    // Replaced while recent: the replacement is the one that moves to disk later, and reads see it.
+    const seven = (await store.read<Entry>('log', TENANT, 'e-7'))!;
+    await store.replace('log', { ...seven, text: 'seven, amended' }, seven._etag);
+    for (let seq = 11; seq <= 20; seq++) await store.create('log', entry(seq));
+    expect(store.documentsHeld('log')).toEqual({ inMemory: 4, onDisk: 16 });
+    expect((await store.read<Entry>('log', TENANT, 'e-7'))?.text).toBe('seven, amended');
+    expect((await all(store)).map((d) => d.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
   it('reads, finds by index, replaces and removes bodies on disk as before, through compaction and a reopen', async () => {

@@ -23,13 +23,14 @@ runStoreContract(
   },
 );
 
-// The same contract with every container's bodies kept on disk (as the log's are), compacting
-// every 40 writes, so the bodies file is rebuilt many times under the contract's own checks.
+// The same contract with every container's bodies kept on disk (as the log's are) from the moment
+// they are written, compacting every 40 writes, so the bodies file is rebuilt many times under the
+// contract's own checks.
 runStoreContract(
   'embedded (every body on disk, compacting often)',
   async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsb-contract-disk-'));
-    const store = new EmbeddedStore({ dataDir: dir, bodiesOnDisk: CONTAINER_LIST.map((c) => c.name), compactAfter: 40 });
+    const store = new EmbeddedStore({ dataDir: dir, bodiesOnDisk: CONTAINER_LIST.map((c) => c.name), recentBodiesInMemory: 0, compactAfter: 40 });
     await store.init();
     dirs.set(store, dir);
     return store;

@@ -27,7 +27,12 @@ export async function main([dataDir, mode, ackFile, compactAfter, container = 'd
       /* spin */
     }
   }
-  const store = new EmbeddedStore({ dataDir, ...(compactAfter && compactAfter !== '0' ? { compactAfter: Number(compactAfter) } : {}) });
+  const store = new EmbeddedStore({
+    dataDir,
+    ...(compactAfter && compactAfter !== '0' ? { compactAfter: Number(compactAfter) } : {}),
+    // For the log, only the latest 8 bodies stay in memory, so most writes reach the bodies file.
+    ...(container === 'log' ? { recentBodiesInMemory: 8 } : {}),
+  });
   await store.init();
   if (mode === 'hold') {
     process.stdout.write('ready\n');

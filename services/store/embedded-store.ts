@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { cloneDocument } from './clone';
 import { DiskBodies, DiskBody } from './embedded-bodies';
 import { CONTAINER_LIST, ContainerDefinition, containerDefinition } from './containers';
 import { SortedIndex, indexDocument, unindexDocument } from './embedded-index';
@@ -156,7 +157,7 @@ export class EmbeddedStore implements Store {
 
   /** A copy of the document held, the caller's to keep. */
   private copy<T extends Doc>(held: Held): Stored<T> {
-    return (held instanceof DiskBody ? this.bodies.read(held) : structuredClone(held)) as Stored<T>;
+    return (held instanceof DiskBody ? this.bodies.read(held) : cloneDocument(held)) as Stored<T>;
   }
 
   private write(op: JournalOp): void {
@@ -202,7 +203,7 @@ export class EmbeddedStore implements Store {
 
   private stamp<T extends Doc>(doc: T): Stored<T> {
     this.etagCounter += 1;
-    const copy = structuredClone(doc) as Stored<T> & { _ts?: number };
+    const copy = cloneDocument(doc) as Stored<T> & { _ts?: number };
     copy._etag = `"${this.etagPrefix}-${this.etagCounter.toString(16)}"`;
     return copy;
   }
@@ -224,7 +225,7 @@ export class EmbeddedStore implements Store {
     if (this.find(container, pk, doc.id)) throw new StoreConflict('exists', container, doc.id);
     const stored = this.stamp(doc);
     this.write({ c: container, op: 'put', doc: stored });
-    return structuredClone(stored);
+    return cloneDocument(stored);
   }
 
   async replace<T extends Doc>(container: string, doc: T, etag: string): Promise<Stored<T>> {
@@ -235,7 +236,7 @@ export class EmbeddedStore implements Store {
     if (etagOf(current) !== etag) throw new StoreConflict('stale', container, doc.id);
     const stored = this.stamp(doc);
     this.write({ c: container, op: 'put', doc: stored });
-    return structuredClone(stored);
+    return cloneDocument(stored);
   }
 
   async upsert<T extends Doc>(container: string, doc: T): Promise<Stored<T>> {
@@ -243,7 +244,7 @@ export class EmbeddedStore implements Store {
     this.partitionKeyOf(state.def, doc);
     const stored = this.stamp(doc);
     this.write({ c: container, op: 'put', doc: stored });
-    return structuredClone(stored);
+    return cloneDocument(stored);
   }
 
   async delete(container: string, partitionKey: string, id: string, etag?: string): Promise<boolean> {
@@ -336,7 +337,7 @@ export class EmbeddedStore implements Store {
 
 /** Query results for the caller: documents parsed from disk as they are, the ones held in memory copied. */
 function handOut<T extends Doc>(results: Stored<Doc>[], parsed: Set<Stored<Doc>>): Stored<T>[] {
-  return results.map((d) => (parsed.has(d) ? d : structuredClone(d)) as Stored<T>);
+  return results.map((d) => (parsed.has(d) ? d : cloneDocument(d)) as Stored<T>);
 }
 
 function etagOf(held: Held): string {

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Holidays from 'date-holidays';
+import { ROOT } from './root';
 
 /** The years the table covers. */
 export const FIRST_YEAR = 2000;
@@ -34,12 +35,7 @@ export function bankHolidayTable(): BankHolidayTable {
   return { source: `date-holidays ${version}: GB, region ENG (England and Wales), type public`, firstYear: FIRST_YEAR, lastYear: LAST_YEAR, days };
 }
 
-/** services/bank-holidays.json, found from the nearest folder above holding package.json (from scripts/ or dist/scripts/). */
-export const TABLE_PATH = ((): string => {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return path.join(dir, 'services', 'bank-holidays.json');
-})();
+export const TABLE_PATH = path.join(ROOT, 'services', 'bank-holidays.json');
 
 if (require.main === module) {
   fs.writeFileSync(TABLE_PATH, JSON.stringify(bankHolidayTable(), null, 1) + '\n');

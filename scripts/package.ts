@@ -11,13 +11,9 @@ import * as path from 'node:path';
 import AdmZip from 'adm-zip';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import type { ManifestCommand } from '../bot/feature-commands';
+import { ROOT } from './root';
 
-/** The repository root: the nearest folder above this file holding package.json (works from scripts/ and dist/scripts/). */
-export const ROOT = ((): string => {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-})();
+export { ROOT };
 export const MANIFEST_DIR = path.join(ROOT, 'manifest');
 export const DEFAULT_OUT_FILE = path.join(ROOT, 'appPackage', 'build', 'appPackage.zip');
 export const ICON_FILES = ['color.png', 'outline.png'] as const;

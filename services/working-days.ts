@@ -11,16 +11,9 @@ import { addDays, isIsoDate } from './time';
  * Dates are ISO calendar dates, so clock changes cannot shift them.
  */
 export class WorkingCalendar {
-  private readonly byYear: Map<number, Map<string, string>>;
-
-  constructor() {
-    byYear ??= tableByYear();
-    this.byYear = byYear;
-  }
-
   /** Bank holidays of one year: ISO date → name. */
   bankHolidays(year: number): Map<string, string> {
-    const days = this.byYear.get(year);
+    const days = BY_YEAR.get(year);
     if (!days)
       throw new Error(
         `No bank holidays are known for ${year}: services/bank-holidays.json covers ${table.firstYear} to ${table.lastYear}. Widen FIRST_YEAR and LAST_YEAR in scripts/bank-holidays.ts and run npm run holidays.`,
@@ -72,12 +65,10 @@ export class WorkingCalendar {
   }
 }
 
-/** The table by year, read once for every calendar. */
-let byYear: Map<number, Map<string, string>> | undefined;
-
-function tableByYear(): Map<number, Map<string, string>> {
+/** The table by year (every year it covers, holidays or not), shared by every calendar. */
+const BY_YEAR = ((): Map<number, Map<string, string>> => {
   const years = new Map<number, Map<string, string>>();
   for (let year = table.firstYear; year <= table.lastYear; year++) years.set(year, new Map());
   for (const [date, name] of Object.entries(table.days)) years.get(Number(date.slice(0, 4)))?.set(date, name);
   return years;
-}
+})();

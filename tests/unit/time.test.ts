@@ -1,5 +1,5 @@
 import { CalendarTime, addDays, addMonths, daysBetween, formatDate, isIsoDate } from '../../services/time';
-import { Settings } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 
 const london = new CalendarTime('Europe/London');
 
@@ -87,6 +87,34 @@ describe('CalendarTime in Europe/London', () => {
     expect(london.hourOf(new Date('2026-01-01T08:00:00Z'))).toBe(8);
     expect(london.formatInstant(new Date('2026-03-03T09:00:00Z'))).toBe('Tue 3 Mar 2026, 09:00');
     expect(london.formatInstant(new Date('2026-07-01T08:00:00Z'))).toBe('Wed 1 Jul 2026, 09:00');
+  });
+
+  it.each([['Europe/London'], ['Australia/Lord_Howe'], ['America/St_Johns'], ['Asia/Kathmandu']])(
+    'in %s, gives every instant the same local date, hour and time as the zone itself, on both sides of each change',
+    (zone) => {
+      // The offset is remembered per UTC hour; Lord Howe changes by half an hour, St John's and Kathmandu sit off the hour.
+      const time = new CalendarTime(zone);
+      const mismatches: string[] = [];
+      const step = 37 * 60_000 + 13_001;
+      for (let ms = Date.parse('2025-12-31T00:00:00Z'); ms < Date.parse('2027-01-02T00:00:00Z'); ms += step) {
+        for (const at of [ms, ms - 1]) {
+          const expected = DateTime.fromMillis(at, { zone });
+          const instant = new Date(at);
+          if (time.dateOf(instant) !== expected.toISODate() || time.hourOf(instant) !== expected.hour || time.formatInstant(instant) !== expected.toFormat('ccc d LLL yyyy, HH:mm'))
+            mismatches.push(new Date(at).toISOString());
+        }
+      }
+      // The instants either side of London's changes in 2026, each asked twice (the second from what was remembered).
+      if (zone === 'Europe/London')
+        for (const iso of ['2026-03-29T00:59:59.999Z', '2026-03-29T01:00:00.000Z', '2026-10-25T00:59:59.999Z', '2026-10-25T01:00:00.000Z'])
+          for (let i = 0; i < 2; i++) if (time.hourOf(new Date(iso)) !== DateTime.fromISO(iso, { zone }).hour) mismatches.push(iso);
+      expect(mismatches).toEqual([]);
+    },
+  );
+
+  it('has no local date for an invalid instant', () => {
+    expect(london.dateOf(new Date(NaN))).toBeNull();
+    expect(london.formatInstant(new Date(NaN))).toBe('Invalid DateTime');
   });
 
   it('refuses an invalid date or zone', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import * as fs from 'node:fs';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { BotAdapter } from './cached-connectors';
 import type { Server } from 'node:http';
 import { CardPosts } from '../services/card-posts';
 import { CaseReviewsService } from '../services/case-reviews/case-reviews-service';
@@ -109,7 +109,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const directory = new Directory(store, log, clock, outbox);
   const conversations = new Conversations(store, log, clock, outbox);
   const cardPosts = new CardPosts(store, clock);
-  const adapter = new TeamsAdapter(
+  const adapter = new BotAdapter(
     config.credentials
       ? {
           MicrosoftAppId: config.credentials.appId,

@@ -66,7 +66,9 @@ export class CachedConnectors extends BotFrameworkAuthentication {
 
   private kept(claimsIdentity: ClaimsIdentity, factory: ConnectorFactory): ConnectorFactory {
     const appId = appIdOf(claimsIdentity);
-    // Proactive sends name no audience (the factory then uses the bot's own): they share a client of their own.
+    // Proactive sends name no audience (the factory then uses the bot's own): they share a client of
+    // their own, apart from the turns' clients. TeamsMessenger removes the built-in retry policy from
+    // that client (its rate limiter decides about retries); replies within a turn keep theirs.
     return { create: (serviceUrl, audience) => keep(this.connectors, [appId, serviceUrl, audience ?? ''].join('\n'), () => factory.create(serviceUrl, audience)) };
   }
 }
@@ -91,16 +93,14 @@ function keep<T>(clients: Map<string, Promise<T>>, key: string, make: () => Prom
 
 /** Teams AI's adapter, its clients kept between turns (CachedConnectors). */
 export class BotAdapter extends TeamsAdapter {
+  /** The authentication the adapter uses, its clients kept. */
+  readonly authentication: CachedConnectors;
+
   constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
     super(...args);
     // CloudAdapterBase reads its authentication from this field on every turn and send; the
     // TeamsAdapter builds it in its constructor, so it is wrapped here, once.
     const self = this as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication };
-    self.botFrameworkAuthentication = new CachedConnectors(self.botFrameworkAuthentication);
-  }
-
-  /** The authentication the adapter uses (for tests). */
-  get authentication(): CachedConnectors {
-    return (this as unknown as { botFrameworkAuthentication: CachedConnectors }).botFrameworkAuthentication;
+    this.authentication = self.botFrameworkAuthentication = new CachedConnectors(self.botFrameworkAuthentication);
   }
 }

@@ -72,7 +72,9 @@ export class TeamsMessenger implements Messenger {
 /**
  * The connector client's pipeline retries 429 and 5xx up to three times by itself, unseen by our
  * rate limiter. The LimitedMessenger (services/reminders) decides about retries, so every request
- * to Teams passes the limiter: the built-in retry policy is removed from this turn's client.
+ * to Teams passes the limiter: the built-in retry policy is removed from this turn's client. The
+ * adapter keeps that client for every proactive send (bot/cached-connectors.ts), so after the
+ * first send there is nothing left to remove; turns' own clients are separate and keep theirs.
  */
 function withoutBuiltInRetries(context: TurnContext, key: symbol): void {
   const client = context.turnState.get<{ client?: { pipeline?: { removePolicy(options: { name: string }): unknown } } }>(key);

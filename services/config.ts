@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { CaseReviewSettings } from './case-reviews/case-reviews-service';
+import { zoneNamed } from './table-zone';
 
 /**
  * Every setting, typed and checked once at start-up. `parseConfig` takes the environment as a
@@ -176,11 +177,7 @@ export function parseConfig(env: Env): Config {
   }
 
   const timezone = get('TIMEZONE') ?? 'Europe/London';
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: timezone });
-  } catch {
-    throw new ConfigError('TIMEZONE', `is not a known IANA time zone (got "${timezone}")`);
-  }
+  if (!zoneNamed(timezone)) throw new ConfigError('TIMEZONE', `is not a known IANA time zone (got "${timezone}")`);
 
   const logLevel = (get('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))

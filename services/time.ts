@@ -1,22 +1,33 @@
-import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
+import { DateTime, FixedOffsetZone, Settings, Zone } from 'luxon';
 import type { Clock } from './clock';
+import { zoneNamed } from './table-zone';
+
+/**
+ * luxon's locale for every DateTime and Duration: "en" has luxon use its own English month and
+ * day names and digits. Without a default, luxon asks Intl for the system's locale (and Intl,
+ * once used, keeps about 5 MB of ICU resident: see scripts/zone-transitions.ts). Every date the
+ * bot shows is written with explicit tokens ("ccc d LLL yyyy"), so only the names come from here.
+ */
+Settings.defaultLocale = 'en';
 
 /**
  * Calendar arithmetic in the partnership's zone. Calendar days are ISO dates (yyyy-mm-dd) and
  * never shift with daylight saving; instants are UTC Dates.
  */
 export class CalendarTime {
-  private readonly iana: IANAZone;
+  /** The zone's rules: from services/zone-transitions.json for the partnership's zone, else from Intl. */
+  private readonly tz: Zone;
   /**
-   * The zone's offset (minutes) in each UTC hour seen, for hours it holds throughout. Asking the
+   * The zone's offset (minutes) in each UTC hour seen, for hours it holds throughout. Asking an
    * IANA zone means an Intl formatToParts per call (about 4 µs; a fixed offset is about 0.3 µs),
    * and cards and reminders ask for many instants within a few hours.
    */
   private readonly hourOffsets = new Map<number, number>();
 
   constructor(readonly zone: string) {
-    if (!IANAZone.isValidZone(zone)) throw new Error(`Unknown time zone: ${zone}`);
-    this.iana = IANAZone.create(zone);
+    const tz = zoneNamed(zone);
+    if (!tz) throw new Error(`Unknown time zone: ${zone}`);
+    this.tz = tz;
   }
 
   /**
@@ -29,8 +40,8 @@ export class CalendarTime {
     const hour = Math.floor(ms / 3_600_000);
     let offset = this.hourOffsets.get(hour);
     if (offset === undefined) {
-      const first = this.iana.offset(hour * 3_600_000);
-      if (!Number.isInteger(first) || first !== this.iana.offset((hour + 1) * 3_600_000 - 1)) return DateTime.fromMillis(ms, { zone: this.iana });
+      const first = this.tz.offset(hour * 3_600_000);
+      if (!Number.isInteger(first) || first !== this.tz.offset((hour + 1) * 3_600_000 - 1)) return DateTime.fromMillis(ms, { zone: this.tz });
       if (this.hourOffsets.size >= 4096) this.hourOffsets.clear();
       this.hourOffsets.set(hour, (offset = first));
     }
@@ -49,7 +60,7 @@ export class CalendarTime {
 
   /** The instant of a local date at a local hour and minute (a skipped DST hour moves forward). */
   instantAt(date: string, hour: number, minute = 0): Date {
-    const dt = DateTime.fromISO(date, { zone: this.zone }).set({ hour, minute, second: 0, millisecond: 0 });
+    const dt = DateTime.fromISO(date, { zone: this.tz }).set({ hour, minute, second: 0, millisecond: 0 });
     if (!dt.isValid) throw new Error(`Invalid date: ${date}`);
     return dt.toJSDate();
   }
@@ -93,7 +104,7 @@ function utcMidnight(date: string): number {
 
 /** True for a real calendar date written yyyy-mm-dd. */
 export function isIsoDate(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid;
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(utcMidnight(value));
 }
 
 /** "Tue 3 Mar 2026" for an ISO date. */

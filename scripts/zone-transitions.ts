@@ -33,11 +33,13 @@ export interface ZoneTransitionTable {
 export function transitionsOf(zone: string): Array<[number, number]> {
   const iana = IANAZone.create(zone);
   if (!iana.isValid) throw new Error(`Unknown time zone: ${zone}`);
-  const periods: Array<[number, number]> = [[FROM, iana.offset(FROM)]];
+  // `before` is the offset at t, carried from the previous step's end rather than asked again.
+  let before = iana.offset(FROM);
+  const periods: Array<[number, number]> = [[FROM, before]];
   for (let t = FROM; t < UNTIL; t += STEP) {
     const next = Math.min(t + STEP, UNTIL - 1);
-    const before = iana.offset(t);
-    if (iana.offset(next) === before) continue;
+    const after = iana.offset(next);
+    if (after === before) continue;
     // The first millisecond in (t, next] whose offset is no longer `before`.
     let lo = t;
     let hi = next;
@@ -47,6 +49,7 @@ export function transitionsOf(zone: string): Array<[number, number]> {
       else hi = mid;
     }
     periods.push([hi, iana.offset(hi)]);
+    before = after;
   }
   return periods;
 }
